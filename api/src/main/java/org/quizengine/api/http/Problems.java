@@ -1,0 +1,81 @@
+package org.quizengine.api.http;
+
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import org.quizengine.shared.ErrorCode;
+import org.quizengine.shared.QuizException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one place REST errors become RFC 9457 {@code application/problem+json} responses. Every
+ * router installs {@link #handleFailure} as its failure handler and fails contexts with a
+ * {@link QuizException}; anything else is an internal error, logged and answered without detail.
+ */
+public final class Problems {
+    public static final String CONTENT_TYPE = "application/problem+json";
+    private static final Logger LOG = LoggerFactory.getLogger(Problems.class);
+
+    private Problems() {
+    }
+
+    /** Sends a problem response for {@code code}. */
+    public static void send(RoutingContext ctx, ErrorCode code, String detail) {
+        if (ctx.response().headWritten()) {
+            ctx.response().reset();
+            return;
+        }
+        JsonObject body = new JsonObject()
+            .put("type", "urn:quizengine:error:" + code.name().toLowerCase(java.util.Locale.ROOT))
+            .put("title", code.name())
+            .put("status", code.httpStatus())
+            .put("code", code.name())
+            .put("detail", detail)
+            .put("instance", ctx.request().path());
+        ctx.response()
+            .setStatusCode(code.httpStatus())
+            .putHeader("Content-Type", CONTENT_TYPE)
+            .end(body.encode());
+    }
+
+    /** A failure handler for any router: maps a failed context to a problem response. */
+    public static void handleFailure(RoutingContext ctx) {
+        Throwable failure = ctx.failure();
+        if (failure instanceof QuizException quiz) {
+            send(ctx, quiz.code(), quiz.getMessage());
+            return;
+        }
+        int status = ctx.statusCode();
+        if (failure == null && status > 0) {
+            send(ctx, fromStatus(status), defaultDetail(status));
+            return;
+        }
+        LOG.error("Unhandled failure on {} {}", ctx.request().method(), ctx.request().path(), failure);
+        send(ctx, ErrorCode.INTERNAL_ERROR, "The server could not complete the request.");
+    }
+
+    private static ErrorCode fromStatus(int status) {
+        return switch (status) {
+            case 400 -> ErrorCode.MALFORMED_MESSAGE;
+            case 401 -> ErrorCode.UNAUTHORIZED;
+            case 403 -> ErrorCode.FORBIDDEN;
+            case 404, 405 -> ErrorCode.NOT_FOUND;
+            case 413 -> ErrorCode.FRAME_TOO_LARGE;
+            case 429 -> ErrorCode.RATE_LIMITED;
+            case 503 -> ErrorCode.SERVICE_UNAVAILABLE;
+            default -> ErrorCode.INTERNAL_ERROR;
+        };
+    }
+
+    private static String defaultDetail(int status) {
+        return switch (status) {
+            case 400 -> "The request could not be read.";
+            case 401 -> "A valid access token is required.";
+            case 403 -> "You may not do this.";
+            case 404 -> "No such resource.";
+            case 405 -> "This method is not allowed here.";
+            case 413 -> "The request body is too large.";
+            default -> "The request failed.";
+        };
+    }
+}

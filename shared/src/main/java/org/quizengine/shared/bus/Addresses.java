@@ -1,0 +1,30 @@
+package org.quizengine.shared.bus;
+
+import java.util.UUID;
+
+/** Every event-bus address the engine uses, in one place. */
+public final class Addresses {
+    /** The matchmaker: quick-match queues and private lobbies. */
+    public static final String MATCHMAKING = "quiz.matchmaking";
+
+    private static final String MATCH_PREFIX = "quiz.match.";
+    private static final String NODE_PREFIX = "quiz.node.";
+
+    private Addresses() {
+    }
+
+    /** Commands for one live match ({@code MatchCommand}). */
+    public static String match(UUID matchId) {
+        return MATCH_PREFIX + matchId;
+    }
+
+    /** Events for the players whose sockets are on one node ({@code Delivery}). */
+    public static String nodeDeliveries(String nodeId) {
+        return NODE_PREFIX + nodeId + ".deliver";
+    }
+
+    /** Requests to start a match on one node ({@code MatchSpec}). */
+    public static String nodeMatches(String nodeId) {
+        return NODE_PREFIX + nodeId + ".matches";
+    }
+}
