@@ -1,0 +1,448 @@
+package org.quizengine.engine.match;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.quizengine.shared.ErrorCode;
+import org.quizengine.shared.match.MatchResult;
+import org.quizengine.shared.match.MatchResult.AnswerRecord;
+import org.quizengine.shared.match.MatchResult.PlayerResult;
+import org.quizengine.shared.match.MatchResult.QuestionResult;
+import org.quizengine.shared.match.MatchSettings;
+import org.quizengine.shared.match.MatchSpec;
+import org.quizengine.shared.match.QuestionSpec;
+import org.quizengine.shared.protocol.AnswerResult;
+import org.quizengine.shared.protocol.PlayerInfo;
+import org.quizengine.shared.protocol.ServerEvent;
+import org.quizengine.shared.protocol.Standing;
+
+/**
+ * The rules of one live match: a state machine driven by calls that each take {@code now} (epoch
+ * millis on the owner's clock) and return a {@link Step}. No I/O, no timers, no threads: the owner
+ * calls {@link #onTimer} at {@link #nextWakeAt()} and delivers what the steps return.
+ *
+ * <p>The state is a mutable aggregate rather than a fresh value per step so that the answer path,
+ * the hottest one, allocates little; it is only ever touched by its owner's single thread.
+ *
+ * <p>Points earned on the open question are held back until it closes, so neither the standings
+ * nor a resumed player's view can give the correct option away early.
+ */
+public final class Match {
+    private final MatchSpec spec;
+    private final MatchSettings settings;
+    private final Map<UUID, Seat> seats = new LinkedHashMap<>();
+    private final List<QuestionResult> closedQuestions = new ArrayList<>();
+    private final List<PlayerInfo> players;
+
+    private Phase phase = Phase.COUNTDOWN;
+    private long startsAt;
+    private int questionIndex = -1;
+    private long openedAt;
+    private long deadline;
+    private long nextQuestionAt;
+    private ServerEvent.Question openQuestion;
+    private ServerEvent.Reveal lastReveal;
+    private MatchResult result;
+    private boolean resultUnreported;
+
+    private Match(MatchSpec spec) {
+        this.spec = spec;
+        this.settings = spec.settings();
+        this.players = spec.players();
+        for (PlayerInfo player : spec.players()) {
+            Seat seat = new Seat(player);
+            seat.nodeId = spec.playerNodes().get(player.userId());
+            seat.connected = seat.nodeId != null;
+            seats.put(player.userId(), seat);
+        }
+    }
+
+    /** A match formed from {@code spec}, not yet started. */
+    public static Match create(MatchSpec spec) {
+        return new Match(spec);
+    }
+
+    public UUID matchId() {
+        return spec.matchId();
+    }
+
+    public Phase phase() {
+        return phase;
+    }
+
+    public int questionIndex() {
+        return questionIndex;
+    }
+
+    /** The node a player's socket is on, or {@code null} while they are away. */
+    public String nodeOf(UUID userId) {
+        Seat seat = seats.get(userId);
+        return seat == null ? null : seat.nodeId;
+    }
+
+    /** The result, once {@link #phase()} is {@link Phase#FINISHED}. */
+    public MatchResult result() {
+        return result;
+    }
+
+    /** When {@link #onTimer} must next be called, or {@link Long#MAX_VALUE} when nothing is pending. */
+    public long nextWakeAt() {
+        long wake = switch (phase) {
+            case COUNTDOWN -> startsAt;
+            // An answer at the deadline's millisecond still counts, so the question closes just after it.
+            case QUESTION -> deadline + 1;
+            case REVEAL -> nextQuestionAt;
+            case FINISHED -> Long.MAX_VALUE;
+        };
+        if (phase == Phase.FINISHED) {
+            return wake;
+        }
+        for (Seat seat : seats.values()) {
+            if (!seat.connected && !seat.left) {
+                wake = Math.min(wake, seat.graceUntil);
+            }
+        }
+        return wake;
+    }
+
+    /** Announces the match; with no countdown the first question opens at once. */
+    public Step start(long now) {
+        startsAt = now + settings.countdownMillis();
+        List<Outgoing> events = new ArrayList<>();
+        events.add(toConnected(new ServerEvent.MatchStarting(spec.matchId(), spec.kind().wireName(), spec.category(),
+            players, settings.questionCount(), settings.questionMillis(), startsAt, now)));
+        if (settings.countdownMillis() == 0) {
+            openNextQuestion(now, events);
+        }
+        return stepOf(events, null);
+    }
+
+    /** Moves the match on by the clock: opens, closes and reveals questions, and expires reconnect grace. */
+    public Step onTimer(long now) {
+        if (phase == Phase.FINISHED) {
+            return Step.rejected(ErrorCode.MATCH_FINISHED, "The match is over.");
+        }
+        List<Outgoing> events = new ArrayList<>();
+        expireGrace(now, events);
+        if (everyoneLeft()) {
+            finish(now, events);
+        } else if (phase == Phase.COUNTDOWN && now >= startsAt) {
+            openNextQuestion(now, events);
+        } else if (phase == Phase.QUESTION && now > deadline) {
+            closeQuestion(now, events);
+        } else if (phase == Phase.REVEAL && now >= nextQuestionAt) {
+            openNextQuestion(now, events);
+        }
+        return stepOf(events, null);
+    }
+
+    /**
+     * A player answers question {@code index} with option {@code option}. Judged by {@code now}: an
+     * answer at the deadline's very millisecond counts, one a millisecond later does not.
+     */
+    public Step answer(UUID userId, int index, int option, long now) {
+        Seat seat = seats.get(userId);
+        if (seat == null || seat.left) {
+            return Step.rejected(ErrorCode.NOT_IN_MATCH, "You are not playing in this match.");
+        }
+        if (phase == Phase.FINISHED) {
+            return Step.rejected(ErrorCode.MATCH_FINISHED, "The match is over.");
+        }
+        if (index != questionIndex) {
+            return Step.rejected(ErrorCode.WRONG_QUESTION,
+                "Question " + index + " is not the current question" + (questionIndex >= 0 ? " (" + questionIndex + ")." : "."));
+        }
+        if (phase != Phase.QUESTION || now > deadline) {
+            return Step.rejected(ErrorCode.QUESTION_CLOSED, "Question " + index + " has closed.");
+        }
+        QuestionSpec question = currentQuestion();
+        if (option < 0 || option >= question.options().size()) {
+            return Step.rejected(ErrorCode.INVALID_OPTION,
+                "Option must be between 0 and " + (question.options().size() - 1) + ".");
+        }
+        if (seat.option != null) {
+            return Step.rejected(ErrorCode.ALREADY_ANSWERED, "You already answered question " + index + ".");
+        }
+        long elapsed = now - openedAt;
+        boolean correct = option == question.correctOption();
+        seat.option = option;
+        seat.answeredAt = now;
+        seat.elapsedMs = elapsed;
+        seat.pendingStreak = correct ? seat.streak + 1 : 0;
+        seat.pendingPoints = correct ? Scoring.correctAnswerPoints(elapsed, settings.questionMillis(), seat.pendingStreak) : 0;
+        seat.pendingCorrect = correct;
+
+        List<Outgoing> events = new ArrayList<>();
+        if (everyConnectedPlayerAnswered()) {
+            closeQuestion(now, events);
+        }
+        return stepOf(events, new ServerEvent.AnswerAccepted(spec.matchId(), index, option, elapsed));
+    }
+
+    /**
+     * A player's socket is on {@code nodeId} (first connect or a reconnect within the grace). The
+     * reply is everything the player needs to carry on.
+     */
+    public Step attach(UUID userId, String nodeId, String connectionId, long now) {
+        Seat seat = seats.get(userId);
+        if (seat == null) {
+            return Step.rejected(ErrorCode.NOT_IN_MATCH, "You are not playing in this match.");
+        }
+        if (seat.left) {
+            return Step.rejected(ErrorCode.NOT_IN_MATCH, "You left this match.");
+        }
+        if (phase == Phase.FINISHED) {
+            return Step.rejected(ErrorCode.MATCH_FINISHED, "The match is over.");
+        }
+        boolean wasAway = !seat.connected;
+        seat.nodeId = nodeId;
+        seat.connectionId = connectionId;
+        seat.connected = true;
+        List<Outgoing> events = new ArrayList<>();
+        if (wasAway) {
+            events.add(toConnectedExcept(userId, new ServerEvent.PlayerStatus(spec.matchId(), userId, "connected")));
+        }
+        return stepOf(events, snapshotFor(seat, now));
+    }
+
+    /** A player's socket closed. Ignored when a newer connection has already attached. */
+    public Step detach(UUID userId, String connectionId, long now) {
+        Seat seat = seats.get(userId);
+        if (seat == null || seat.left || !seat.connected || phase == Phase.FINISHED
+            || (seat.connectionId != null && !seat.connectionId.equals(connectionId))) {
+            return stepOf(List.of(), null);
+        }
+        seat.connected = false;
+        seat.nodeId = null;
+        seat.graceUntil = now + settings.reconnectGraceMillis();
+        List<Outgoing> events = new ArrayList<>();
+        events.add(toConnected(new ServerEvent.PlayerStatus(spec.matchId(), userId, "disconnected")));
+        if (settings.reconnectGraceMillis() == 0) {
+            markLeft(seat, events);
+        }
+        afterSomeoneWentAway(now, events);
+        return stepOf(events, null);
+    }
+
+    /** A player leaves for good; their points so far stay in the standings. */
+    public Step leave(UUID userId, long now) {
+        Seat seat = seats.get(userId);
+        if (seat == null || seat.left) {
+            return Step.rejected(ErrorCode.NOT_IN_MATCH, "You are not playing in this match.");
+        }
+        if (phase == Phase.FINISHED) {
+            return Step.rejected(ErrorCode.MATCH_FINISHED, "The match is over.");
+        }
+        seat.connected = false;
+        seat.nodeId = null;
+        List<Outgoing> events = new ArrayList<>();
+        markLeft(seat, events);
+        afterSomeoneWentAway(now, events);
+        return stepOf(events, null);
+    }
+
+    /** The standings as they are now; ties share a rank. Points of the open question are not in them. */
+    public List<Standing> standings() {
+        List<Seat> ordered = new ArrayList<>(seats.values());
+        ordered.sort(Comparator.comparingInt((Seat s) -> -s.score));
+        List<Standing> standings = new ArrayList<>(ordered.size());
+        for (int i = 0; i < ordered.size(); i++) {
+            Seat seat = ordered.get(i);
+            int rank = i == 0 || ordered.get(i - 1).score != seat.score ? i + 1 : standings.get(i - 1).rank();
+            standings.add(new Standing(rank, seat.player.userId(), seat.player.username(), seat.score,
+                seat.correctAnswers, seat.streak, seat.status()));
+        }
+        return standings;
+    }
+
+    private void afterSomeoneWentAway(long now, List<Outgoing> events) {
+        if (everyoneLeft()) {
+            finish(now, events);
+        } else if (phase == Phase.QUESTION && everyConnectedPlayerAnswered()) {
+            closeQuestion(now, events);
+        }
+    }
+
+    private void expireGrace(long now, List<Outgoing> events) {
+        for (Seat seat : seats.values()) {
+            if (!seat.connected && !seat.left && now >= seat.graceUntil) {
+                markLeft(seat, events);
+            }
+        }
+    }
+
+    private void markLeft(Seat seat, List<Outgoing> events) {
+        seat.left = true;
+        events.add(toConnected(new ServerEvent.PlayerStatus(spec.matchId(), seat.player.userId(), "left")));
+    }
+
+    private void openNextQuestion(long now, List<Outgoing> events) {
+        questionIndex++;
+        openedAt = now;
+        deadline = now + settings.questionMillis();
+        phase = Phase.QUESTION;
+        for (Seat seat : seats.values()) {
+            seat.clearAnswer();
+        }
+        QuestionSpec question = currentQuestion();
+        openQuestion = new ServerEvent.Question(spec.matchId(), questionIndex, settings.questionCount(),
+            question.category(), question.difficulty(), question.text(), question.options(), openedAt, deadline, now);
+        events.add(toConnected(openQuestion));
+    }
+
+    private void closeQuestion(long now, List<Outgoing> events) {
+        QuestionSpec question = currentQuestion();
+        List<AnswerResult> results = new ArrayList<>(seats.size());
+        List<AnswerRecord> answers = new ArrayList<>(seats.size());
+        for (Seat seat : seats.values()) {
+            if (seat.option != null) {
+                seat.score += seat.pendingPoints;
+                seat.streak = seat.pendingStreak;
+                seat.answeredQuestions++;
+                if (seat.pendingCorrect) {
+                    seat.correctAnswers++;
+                }
+                answers.add(new AnswerRecord(seat.player.userId(), seat.option, seat.pendingCorrect, seat.pendingPoints,
+                    seat.elapsedMs, seat.answeredAt, seat.streak));
+            } else {
+                seat.streak = 0;
+            }
+            seat.bestStreak = Math.max(seat.bestStreak, seat.streak);
+            results.add(new AnswerResult(seat.player.userId(), seat.option, seat.option != null && seat.pendingCorrect,
+                seat.option != null ? seat.pendingPoints : 0, seat.streak, seat.option != null ? seat.elapsedMs : null));
+        }
+        closedQuestions.add(new QuestionResult(questionIndex, question, openedAt, now, answers));
+        boolean last = questionIndex + 1 >= settings.questionCount();
+        nextQuestionAt = now + settings.revealMillis();
+        openQuestion = null;
+        lastReveal = new ServerEvent.Reveal(spec.matchId(), questionIndex, question.correctOption(), results, standings(),
+            last ? null : nextQuestionAt);
+        events.add(toConnected(lastReveal));
+        phase = Phase.REVEAL;
+        if (last) {
+            finish(now, events);
+        } else if (settings.revealMillis() == 0) {
+            openNextQuestion(now, events);
+        }
+    }
+
+    private void finish(long now, List<Outgoing> events) {
+        phase = Phase.FINISHED;
+        openQuestion = null;
+        List<Standing> ranking = standings();
+        List<PlayerResult> playerResults = new ArrayList<>(ranking.size());
+        for (Standing standing : ranking) {
+            Seat seat = seats.get(standing.userId());
+            playerResults.add(new PlayerResult(standing.userId(), standing.username(), standing.rank(), seat.score,
+                seat.correctAnswers, seat.answeredQuestions, seat.bestStreak, seat.left));
+        }
+        result = new MatchResult(spec.matchId(), spec.kind(), spec.category(), startsAt, now, playerResults,
+            closedQuestions);
+        resultUnreported = true;
+        events.add(toConnected(new ServerEvent.MatchFinished(spec.matchId(), ranking, now)));
+    }
+
+    private ServerEvent.MatchState snapshotFor(Seat seat, long now) {
+        ServerEvent.Question question = null;
+        long remaining = switch (phase) {
+            case COUNTDOWN -> startsAt - now;
+            case QUESTION -> deadline - now;
+            case REVEAL -> nextQuestionAt - now;
+            case FINISHED -> 0;
+        };
+        if (phase == Phase.QUESTION) {
+            ServerEvent.Question open = openQuestion;
+            question = new ServerEvent.Question(open.matchId(), open.index(), open.total(), open.category(),
+                open.difficulty(), open.text(), open.options(), open.openedAt(), open.deadline(), now);
+        }
+        return new ServerEvent.MatchState(spec.matchId(), phase.wireName(), settings.questionCount(), players,
+            standings(), question, phase == Phase.QUESTION ? seat.option : null, Math.max(0, remaining),
+            phase == Phase.REVEAL ? lastReveal : null, now);
+    }
+
+    private boolean everyConnectedPlayerAnswered() {
+        boolean anyConnected = false;
+        for (Seat seat : seats.values()) {
+            if (seat.connected && !seat.left) {
+                anyConnected = true;
+                if (seat.option == null) {
+                    return false;
+                }
+            }
+        }
+        return anyConnected;
+    }
+
+    private boolean everyoneLeft() {
+        for (Seat seat : seats.values()) {
+            if (!seat.left) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private QuestionSpec currentQuestion() {
+        return spec.questions().get(questionIndex);
+    }
+
+    private Outgoing toConnected(ServerEvent event) {
+        return toConnectedExcept(null, event);
+    }
+
+    private Outgoing toConnectedExcept(UUID excluded, ServerEvent event) {
+        List<UUID> recipients = new ArrayList<>(seats.size());
+        for (Seat seat : seats.values()) {
+            if (seat.connected && !seat.left && !seat.player.userId().equals(excluded)) {
+                recipients.add(seat.player.userId());
+            }
+        }
+        return new Outgoing(recipients, event);
+    }
+
+    private Step stepOf(List<Outgoing> events, ServerEvent reply) {
+        MatchResult finished = resultUnreported ? result : null;
+        resultUnreported = false;
+        return new Step(events, reply, null, null, finished);
+    }
+
+    /** One player's place in the match. */
+    private static final class Seat {
+        final PlayerInfo player;
+        String nodeId;
+        String connectionId;
+        boolean connected;
+        boolean left;
+        long graceUntil;
+        int score;
+        int correctAnswers;
+        int answeredQuestions;
+        int streak;
+        int bestStreak;
+        // The answer to the open question, scored but not yet counted.
+        Integer option;
+        long answeredAt;
+        long elapsedMs;
+        boolean pendingCorrect;
+        int pendingPoints;
+        int pendingStreak;
+
+        Seat(PlayerInfo player) {
+            this.player = player;
+        }
+
+        void clearAnswer() {
+            option = null;
+            pendingCorrect = false;
+            pendingPoints = 0;
+            pendingStreak = 0;
+        }
+
+        String status() {
+            return left ? "left" : connected ? "connected" : "disconnected";
+        }
+    }
+}
