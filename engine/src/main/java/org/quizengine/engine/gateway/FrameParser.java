@@ -1,0 +1,50 @@
+package org.quizengine.engine.gateway;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.exc.InvalidTypeIdException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import org.quizengine.shared.ErrorCode;
+import org.quizengine.shared.QuizException;
+import org.quizengine.shared.Wire;
+import org.quizengine.shared.protocol.ClientMessage;
+
+/** Turns a text frame into a {@link ClientMessage}, or a {@link QuizException} saying what is wrong with it. */
+final class FrameParser {
+    private FrameParser() {
+    }
+
+    static ClientMessage parse(String text) {
+        ClientMessage message;
+        try {
+            message = Wire.mapper().readValue(text, ClientMessage.class);
+        } catch (InvalidTypeIdException e) {
+            String type = e.getTypeId();
+            throw type == null
+                ? new QuizException(ErrorCode.INVALID_MESSAGE, "The frame has no \"type\".")
+                : new QuizException(ErrorCode.UNKNOWN_MESSAGE_TYPE, "Unknown message type '" + abbreviate(type) + "'.");
+        } catch (ValueInstantiationException | MismatchedInputException e) {
+            throw new QuizException(ErrorCode.INVALID_MESSAGE, "The frame does not fit its type: " + fieldOf(e) + ".");
+        } catch (JsonProcessingException e) {
+            throw new QuizException(ErrorCode.MALFORMED_MESSAGE, "The frame is not valid JSON.");
+        }
+        if (message == null) {
+            throw new QuizException(ErrorCode.INVALID_MESSAGE, "The frame must be a JSON object.");
+        }
+        return message;
+    }
+
+    private static String fieldOf(JsonProcessingException e) {
+        if (e instanceof MismatchedInputException mismatch && !mismatch.getPath().isEmpty()) {
+            String field = mismatch.getPath().get(mismatch.getPath().size() - 1).getFieldName();
+            if (field != null) {
+                return "field '" + field + "' has the wrong type";
+            }
+        }
+        return "it must be a JSON object with the documented fields";
+    }
+
+    private static String abbreviate(String text) {
+        return text.length() <= 40 ? text : text.substring(0, 40) + "...";
+    }
+}

@@ -1,0 +1,54 @@
+package org.quizengine.engine.gateway;
+
+import io.vertx.core.http.ServerWebSocket;
+import java.util.UUID;
+import org.quizengine.shared.Wire;
+import org.quizengine.shared.protocol.PlayerInfo;
+import org.quizengine.shared.protocol.ServerEvent;
+
+/** One player's open socket on this node, and what the gateway knows about it. */
+final class PlayerConnection {
+    final PlayerInfo player;
+    final String connectionId = UUID.randomUUID().toString();
+    final ServerWebSocket socket;
+    final TokenBucket rate;
+    /** The live match this socket is playing, as last announced to it; null when none. */
+    volatile UUID currentMatch;
+    /** When a RATE_LIMITED error was last sent, so a flood does not get a flood of errors back. */
+    long lastRateErrorAt;
+    int refusedInARow;
+    volatile boolean replaced;
+
+    PlayerConnection(PlayerInfo player, ServerWebSocket socket, TokenBucket rate) {
+        this.player = player;
+        this.socket = socket;
+        this.rate = rate;
+    }
+
+    UUID userId() {
+        return player.userId();
+    }
+
+    void send(ServerEvent event) {
+        sendText(Wire.encode(event));
+    }
+
+    void sendText(String frame) {
+        if (!socket.isClosed()) {
+            socket.writeTextMessage(frame);
+        }
+    }
+
+    void sendError(String code, String message, String ref) {
+        send(new ServerEvent.Error(code, message, ref));
+    }
+
+    /** Keeps track of the match this socket is in from the events it is sent. */
+    void observe(ServerEvent event) {
+        if (event instanceof ServerEvent.MatchStarting || event instanceof ServerEvent.MatchState) {
+            currentMatch = event.matchId();
+        } else if (event instanceof ServerEvent.MatchFinished && event.matchId().equals(currentMatch)) {
+            currentMatch = null;
+        }
+    }
+}

@@ -1,0 +1,311 @@
+package org.quizengine.engine.gateway;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
+import org.quizengine.api.http.Problems;
+import org.quizengine.engine.config.GatewayOptions;
+import org.quizengine.engine.match.ActivePlayers;
+import org.quizengine.shared.ErrorCode;
+import org.quizengine.shared.QuizException;
+import org.quizengine.shared.Wire;
+import org.quizengine.shared.bus.Addresses;
+import org.quizengine.shared.match.Delivery;
+import org.quizengine.shared.match.MatchCommand;
+import org.quizengine.shared.matchmaking.MatchmakingCommand;
+import org.quizengine.shared.protocol.ClientMessage;
+import org.quizengine.shared.protocol.PlayerInfo;
+import org.quizengine.shared.protocol.ServerEvent;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The players' WebSocket endpoint on this node. It authenticates the upgrade, turns frames into
+ * event-bus requests to the matchmaker or to a match, and writes back what they reply. Events for
+ * this node's players arrive on one node-wide address and are fanned out to the sockets here, so
+ * no consumer is registered per socket.
+ */
+public final class WebSocketGateway {
+    public static final int PROTOCOL_VERSION = 1;
+    public static final String PATH = "/ws";
+    static final short CLOSE_REPLACED = 4000;
+    static final short CLOSE_POLICY = 1008;
+    private static final Logger LOG = LoggerFactory.getLogger(WebSocketGateway.class);
+    private static final long REQUEST_TIMEOUT_MILLIS = 5_000;
+
+    private final Vertx vertx;
+    private final String nodeId;
+    private final GatewayOptions options;
+    private final TokenVerifier tokens;
+    private final ActivePlayers activePlayers;
+    private final LongSupplier clock;
+    private final DeliveryOptions requestOptions = new DeliveryOptions().setSendTimeout(REQUEST_TIMEOUT_MILLIS);
+    private final Map<UUID, PlayerConnection> connections = new ConcurrentHashMap<>();
+
+    public WebSocketGateway(Vertx vertx, String nodeId, GatewayOptions options, TokenVerifier tokens,
+                            ActivePlayers activePlayers, LongSupplier clock) {
+        this.vertx = vertx;
+        this.nodeId = nodeId;
+        this.options = options;
+        this.tokens = tokens;
+        this.activePlayers = activePlayers;
+        this.clock = clock;
+    }
+
+    /** Starts taking events for this node's players. */
+    public Future<Void> start() {
+        return vertx.eventBus().<Delivery>consumer(Addresses.nodeDeliveries(nodeId), this::onDelivery).completion();
+    }
+
+    public int connectedPlayers() {
+        return connections.size();
+    }
+
+    /**
+     * Handles {@code GET /ws}. The access token comes from the {@code access_token} query parameter
+     * (browsers cannot set headers on a WebSocket) or an {@code Authorization: Bearer} header.
+     */
+    public void handleUpgrade(RoutingContext ctx) {
+        String token = tokenOf(ctx.request());
+        if (token == null) {
+            Problems.send(ctx, ErrorCode.UNAUTHORIZED,
+                "Pass an access token as the access_token query parameter or an Authorization: Bearer header.");
+            return;
+        }
+        ctx.request().pause();
+        tokens.verify(token).onComplete(verified -> {
+            if (verified.failed()) {
+                ctx.request().resume();
+                Throwable e = verified.cause();
+                Problems.send(ctx, e instanceof QuizException q ? q.code() : ErrorCode.UNAUTHORIZED,
+                    e instanceof QuizException ? e.getMessage() : "The access token was refused.");
+                return;
+            }
+            ctx.request().toWebSocket()
+                .onSuccess(socket -> open(socket, verified.result()))
+                .onFailure(e -> LOG.debug("WebSocket upgrade failed", e));
+        });
+    }
+
+    private static String tokenOf(HttpServerRequest request) {
+        String query = request.getParam("access_token");
+        if (query != null && !query.isBlank()) {
+            return query.trim();
+        }
+        String header = request.getHeader("Authorization");
+        if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return header.substring(7).trim();
+        }
+        return null;
+    }
+
+    private void open(ServerWebSocket socket, PlayerInfo player) {
+        long now = clock.getAsLong();
+        PlayerConnection connection = new PlayerConnection(player, socket,
+            new TokenBucket(options.messagesPerSecond(), options.burst(), now));
+        PlayerConnection previous = connections.put(player.userId(), connection);
+        if (previous != null) {
+            previous.replaced = true;
+            previous.sendError(ErrorCode.SESSION_REPLACED.name(), "You connected again elsewhere; this connection is closed.", null);
+            previous.socket.close(CLOSE_REPLACED, "replaced");
+        }
+        socket.textMessageHandler(text -> onText(connection, text));
+        socket.binaryMessageHandler(binary -> connection.sendError(ErrorCode.INVALID_MESSAGE.name(),
+            "Binary frames are not supported; send JSON text frames.", null));
+        socket.closeHandler(v -> onClose(connection));
+        socket.exceptionHandler(e -> LOG.debug("Socket of {} failed", player.userId(), e));
+        connection.send(new ServerEvent.Welcome(PROTOCOL_VERSION, player.userId(), player.username(), now));
+        resume(connection);
+    }
+
+    private void onText(PlayerConnection connection, String text) {
+        long now = clock.getAsLong();
+        if (!connection.rate.tryTake(now)) {
+            refuseFlood(connection, now);
+            return;
+        }
+        connection.refusedInARow = 0;
+        if (text.length() > options.maxFrameBytes()) {
+            connection.sendError(ErrorCode.FRAME_TOO_LARGE.name(),
+                "Frames may be at most " + options.maxFrameBytes() + " bytes.", null);
+            return;
+        }
+        ClientMessage message;
+        try {
+            message = FrameParser.parse(text);
+        } catch (QuizException e) {
+            connection.sendError(e.code().name(), e.getMessage(), null);
+            return;
+        }
+        try {
+            dispatch(connection, message, now);
+        } catch (QuizException e) {
+            connection.sendError(e.code().name(), e.getMessage(), message.typeName());
+        }
+    }
+
+    private void refuseFlood(PlayerConnection connection, long now) {
+        connection.refusedInARow++;
+        if (connection.refusedInARow > 10 * options.burst()) {
+            LOG.warn("Closing the socket of {}: it kept flooding", connection.userId());
+            connection.socket.close(CLOSE_POLICY, "flood");
+            return;
+        }
+        if (now - connection.lastRateErrorAt >= 1000) {
+            connection.lastRateErrorAt = now;
+            connection.sendError(ErrorCode.RATE_LIMITED.name(),
+                "Too many frames: at most " + options.messagesPerSecond() + " per second. Frames over the limit are dropped.",
+                null);
+        }
+    }
+
+    private void dispatch(PlayerConnection connection, ClientMessage message, long now) {
+        PlayerInfo player = connection.player;
+        String ref = message.typeName();
+        if (message instanceof ClientMessage.Ping ping) {
+            connection.send(new ServerEvent.Pong(ping.clientTime(), now));
+        } else if (message instanceof ClientMessage.QuickMatch quick) {
+            requireNoMatch(connection);
+            askMatchmaker(connection, new MatchmakingCommand.JoinQueue(player, nodeId, quick.category(), quick.size()), ref);
+        } else if (message instanceof ClientMessage.CancelQueue) {
+            askMatchmaker(connection, new MatchmakingCommand.LeaveQueue(player.userId()), ref);
+        } else if (message instanceof ClientMessage.CreateLobby create) {
+            requireNoMatch(connection);
+            askMatchmaker(connection, new MatchmakingCommand.CreateLobby(player, nodeId, create.category(),
+                create.maxPlayers(), create.questionCount(), create.secondsPerQuestion()), ref);
+        } else if (message instanceof ClientMessage.JoinLobby join) {
+            requireNoMatch(connection);
+            if (join.code() == null || join.code().isBlank()) {
+                throw new QuizException(ErrorCode.INVALID_MESSAGE, "join_lobby needs a \"code\".");
+            }
+            askMatchmaker(connection, new MatchmakingCommand.JoinLobby(player, nodeId, join.code()), ref);
+        } else if (message instanceof ClientMessage.LeaveLobby) {
+            askMatchmaker(connection, new MatchmakingCommand.LeaveLobby(player.userId()), ref);
+        } else if (message instanceof ClientMessage.StartLobby) {
+            askMatchmaker(connection, new MatchmakingCommand.StartLobby(player.userId()), ref);
+        } else if (message instanceof ClientMessage.Answer answer) {
+            submitAnswer(connection, answer, ref);
+        } else if (message instanceof ClientMessage.Resume) {
+            resume(connection);
+        } else if (message instanceof ClientMessage.LeaveMatch) {
+            leaveMatch(connection, ref);
+        }
+    }
+
+    private void requireNoMatch(PlayerConnection connection) {
+        if (connection.currentMatch != null) {
+            throw new QuizException(ErrorCode.ALREADY_IN_MATCH, "You are already playing a match.");
+        }
+    }
+
+    private void submitAnswer(PlayerConnection connection, ClientMessage.Answer answer, String ref) {
+        if (answer.index() == null || answer.option() == null) {
+            throw new QuizException(ErrorCode.INVALID_MESSAGE, "answer needs \"index\" and \"option\".");
+        }
+        UUID matchId = answer.matchId() != null ? answer.matchId() : connection.currentMatch;
+        if (matchId == null) {
+            throw new QuizException(ErrorCode.NOT_IN_MATCH, "You are not playing a match.");
+        }
+        askMatch(connection, matchId, new MatchCommand.SubmitAnswer(connection.userId(), answer.index(), answer.option()), ref)
+            .onSuccess(reply -> connection.send(reply));
+    }
+
+    private void leaveMatch(PlayerConnection connection, String ref) {
+        UUID matchId = connection.currentMatch;
+        if (matchId == null) {
+            throw new QuizException(ErrorCode.NOT_IN_MATCH, "You are not playing a match.");
+        }
+        askMatch(connection, matchId, new MatchCommand.Leave(connection.userId()), ref).onSuccess(reply -> {
+            connection.currentMatch = null;
+            connection.send(new ServerEvent.NoMatch());
+        });
+    }
+
+    /** Puts a (re)connecting player back into their live match, or tells them they have none. */
+    private void resume(PlayerConnection connection) {
+        activePlayers.matchOf(connection.userId())
+            .onFailure(e -> connection.sendError(ErrorCode.SERVICE_UNAVAILABLE.name(), "Could not look up your match.", "resume"))
+            .onSuccess(matchId -> {
+                if (matchId == null) {
+                    connection.send(new ServerEvent.NoMatch());
+                    return;
+                }
+                vertx.eventBus().<ServerEvent>request(Addresses.match(matchId),
+                        new MatchCommand.Attach(connection.userId(), nodeId, connection.connectionId), requestOptions)
+                    .onSuccess(reply -> {
+                        connection.observe(reply.body());
+                        connection.send(reply.body());
+                    })
+                    .onFailure(e -> connection.send(new ServerEvent.NoMatch()));
+            });
+    }
+
+    private Future<ServerEvent> askMatch(PlayerConnection connection, UUID matchId, MatchCommand command, String ref) {
+        return vertx.eventBus().<ServerEvent>request(Addresses.match(matchId), command, requestOptions)
+            .map(Message::body)
+            .onFailure(e -> refuse(connection, e, ErrorCode.MATCH_NOT_FOUND, "No such live match.", ref));
+    }
+
+    private void askMatchmaker(PlayerConnection connection, MatchmakingCommand command, String ref) {
+        vertx.eventBus().<ServerEvent>request(Addresses.MATCHMAKING, command, requestOptions)
+            .onSuccess(reply -> {
+                if (reply.body() != null) {
+                    connection.send(reply.body());
+                }
+            })
+            .onFailure(e -> refuse(connection, e, ErrorCode.SERVICE_UNAVAILABLE, "Matchmaking is unavailable.", ref));
+    }
+
+    private static void refuse(PlayerConnection connection, Throwable failure, ErrorCode noHandler, String noHandlerMessage,
+                               String ref) {
+        if (failure instanceof ReplyException reply) {
+            if (reply.failureType() == ReplyFailure.RECIPIENT_FAILURE) {
+                connection.sendError(ErrorCode.fromBusCode(reply.failureCode()).name(), reply.getMessage(), ref);
+                return;
+            }
+            if (reply.failureType() == ReplyFailure.NO_HANDLERS) {
+                connection.sendError(noHandler.name(), noHandlerMessage, ref);
+                return;
+            }
+        }
+        LOG.warn("A {} request failed", ref, failure);
+        connection.sendError(ErrorCode.SERVICE_UNAVAILABLE.name(), "The server did not answer in time; try again.", ref);
+    }
+
+    private void onClose(PlayerConnection connection) {
+        connections.remove(connection.userId(), connection);
+        UUID matchId = connection.currentMatch;
+        if (matchId != null) {
+            vertx.eventBus().send(Addresses.match(matchId), new MatchCommand.Detach(connection.userId(), connection.connectionId));
+        }
+        if (!connection.replaced) {
+            vertx.eventBus().send(Addresses.MATCHMAKING, new MatchmakingCommand.PlayerGone(connection.userId()));
+        }
+    }
+
+    private void onDelivery(Message<Delivery> message) {
+        Delivery delivery = message.body();
+        String frame = null;
+        for (UUID recipient : delivery.recipients()) {
+            PlayerConnection connection = connections.get(recipient);
+            if (connection == null) {
+                continue;
+            }
+            connection.observe(delivery.event());
+            if (frame == null) {
+                frame = Wire.encode(delivery.event()); // once per delivery, whatever the number of players
+            }
+            connection.sendText(frame);
+        }
+    }
+}

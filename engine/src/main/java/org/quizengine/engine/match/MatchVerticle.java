@@ -1,0 +1,183 @@
+package org.quizengine.engine.match;
+
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.LongSupplier;
+import org.quizengine.engine.config.MatchOptions;
+import org.quizengine.shared.ErrorCode;
+import org.quizengine.shared.bus.Addresses;
+import org.quizengine.shared.match.Delivery;
+import org.quizengine.shared.match.MatchCommand;
+import org.quizengine.shared.match.MatchResult;
+import org.quizengine.shared.match.MatchSpec;
+import org.quizengine.shared.protocol.PlayerInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One live match, as an actor: it owns its {@link Match}, changes it only on its own context, takes
+ * commands on the match's address, turns its one timer into {@link Match#onTimer} calls, and sends
+ * what the rules return to the nodes the players are connected to (one message per node, not per
+ * player). Its inbox is bounded by a commands-per-second budget.
+ */
+public final class MatchVerticle extends VerticleBase {
+    private static final Logger LOG = LoggerFactory.getLogger(MatchVerticle.class);
+
+    private final MatchSpec spec;
+    private final MatchOptions options;
+    private final ResultSink results;
+    private final ActivePlayers activePlayers;
+    private final LongSupplier clock;
+    private final Runnable onStopped;
+
+    private Match match;
+    private MessageConsumer<MatchCommand> consumer;
+    private long timerId = -1;
+    private long timerAt = Long.MAX_VALUE;
+    private long inboxWindow;
+    private int inboxCount;
+    private boolean overloadLogged;
+
+    public MatchVerticle(MatchSpec spec, MatchOptions options, ResultSink results, ActivePlayers activePlayers,
+                         LongSupplier clock, Runnable onStopped) {
+        this.spec = spec;
+        this.options = options;
+        this.results = results;
+        this.activePlayers = activePlayers;
+        this.clock = clock;
+        this.onStopped = onStopped;
+    }
+
+    @Override
+    public Future<?> start() {
+        match = Match.create(spec);
+        consumer = vertx.eventBus().consumer(Addresses.match(spec.matchId()), this::onCommand);
+        List<UUID> players = spec.players().stream().map(PlayerInfo::userId).toList();
+        return consumer.completion()
+            .compose(v -> activePlayers.claim(players, spec.matchId()))
+            .onSuccess(v -> {
+                LOG.info("Match {} started: {} players, {} questions", spec.matchId(), players.size(),
+                    spec.settings().questionCount());
+                apply(match.start(clock.getAsLong()));
+            });
+    }
+
+    @Override
+    public Future<?> stop() {
+        cancelTimer();
+        onStopped.run();
+        return consumer == null ? Future.succeededFuture() : consumer.unregister();
+    }
+
+    private void onCommand(Message<MatchCommand> message) {
+        if (!admit()) {
+            message.fail(ErrorCode.MATCH_OVERLOADED.busCode(), "The match is receiving more than it can handle.");
+            return;
+        }
+        Step step = handle(message.body(), clock.getAsLong());
+        if (step.isRejected()) {
+            message.fail(step.rejection().busCode(), step.rejectionReason());
+            return;
+        }
+        // Reply first: a player's acknowledgement must not wait behind the broadcasts it triggers.
+        message.reply(step.reply());
+        apply(step);
+    }
+
+    private Step handle(MatchCommand command, long now) {
+        if (command instanceof MatchCommand.SubmitAnswer answer) {
+            return match.answer(answer.userId(), answer.index(), answer.option(), now);
+        }
+        if (command instanceof MatchCommand.Attach attach) {
+            return match.attach(attach.userId(), attach.nodeId(), attach.connectionId(), now);
+        }
+        if (command instanceof MatchCommand.Detach detach) {
+            return match.detach(detach.userId(), detach.connectionId(), now);
+        }
+        return match.leave(command.userId(), now);
+    }
+
+    /** The inbox bound: a fixed budget of commands per second, beyond which commands are refused, not queued. */
+    private boolean admit() {
+        long second = clock.getAsLong() / 1000;
+        if (second != inboxWindow) {
+            inboxWindow = second;
+            inboxCount = 0;
+            overloadLogged = false;
+        }
+        if (++inboxCount <= options.maxCommandsPerSecond()) {
+            return true;
+        }
+        if (!overloadLogged) {
+            overloadLogged = true;
+            LOG.warn("Match {} is over its inbox budget of {} commands/s; refusing the rest of this second",
+                spec.matchId(), options.maxCommandsPerSecond());
+        }
+        return false;
+    }
+
+    private void apply(Step step) {
+        publish(step.events());
+        if (step.finished() != null) {
+            onFinished(step.finished());
+        }
+        schedule();
+    }
+
+    private void publish(List<Outgoing> events) {
+        for (Outgoing outgoing : events) {
+            Map<String, List<UUID>> byNode = new HashMap<>(4);
+            for (UUID recipient : outgoing.recipients()) {
+                String node = match.nodeOf(recipient);
+                if (node != null) {
+                    byNode.computeIfAbsent(node, n -> new ArrayList<>(outgoing.recipients().size())).add(recipient);
+                }
+            }
+            byNode.forEach((node, recipients) ->
+                vertx.eventBus().send(Addresses.nodeDeliveries(node), new Delivery(recipients, outgoing.event())));
+        }
+    }
+
+    private void schedule() {
+        long wake = match.nextWakeAt();
+        if (wake == timerAt) {
+            return;
+        }
+        cancelTimer();
+        if (wake == Long.MAX_VALUE) {
+            return;
+        }
+        timerAt = wake;
+        timerId = vertx.setTimer(Math.max(1, wake - clock.getAsLong()), id -> {
+            timerId = -1;
+            timerAt = Long.MAX_VALUE;
+            apply(match.onTimer(clock.getAsLong()));
+        });
+    }
+
+    private void cancelTimer() {
+        if (timerId >= 0) {
+            vertx.cancelTimer(timerId);
+        }
+        timerId = -1;
+        timerAt = Long.MAX_VALUE;
+    }
+
+    private void onFinished(MatchResult result) {
+        LOG.info("Match {} finished after {} questions", result.matchId(), result.questions().size());
+        List<UUID> players = spec.players().stream().map(PlayerInfo::userId).toList();
+        results.submit(result)
+            .onFailure(e -> LOG.error("Match {}: result could not be handed over for storage", result.matchId(), e));
+        activePlayers.release(players, spec.matchId())
+            .onFailure(e -> LOG.warn("Match {}: could not clear its players' live-match entries", spec.matchId(), e));
+        // Linger so that late commands are told MATCH_FINISHED rather than finding no match at all.
+        vertx.setTimer(Math.max(1, options.lingerMillis()), id -> vertx.undeploy(deploymentID()));
+    }
+}
