@@ -1,0 +1,59 @@
+package org.quizengine.engine.config;
+
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.UUID;
+import org.quizengine.api.auth.Argon2Cost;
+import org.quizengine.api.auth.AuthOptions;
+import org.quizengine.api.auth.BootstrapAdmin;
+import org.quizengine.api.storage.StorageOptions;
+
+/** Everything a node is configured with, read once at start and passed down through constructors. */
+public record NodeOptions(String nodeId, HttpOptions http, MatchOptions match, MatchmakingOptions matchmaking,
+                          GatewayOptions gateway, StorageOptions storage, AuthOptions auth) {
+
+    /** Builds and validates the options; a bad value is a {@link ConfigException} naming it. */
+    public static NodeOptions from(JsonObject config) {
+        Section node = new Section(config, "node");
+        String nodeId = node.optionalString("id");
+        StorageOptions storage = storage(new Section(config, "storage"));
+        return new NodeOptions(
+            nodeId == null ? UUID.randomUUID().toString().substring(0, 8) : nodeId,
+            HttpOptions.from(new Section(config, "http")),
+            MatchOptions.from(new Section(config, "match")),
+            MatchmakingOptions.from(new Section(config, "matchmaking"), new Section(config, "lobby")),
+            GatewayOptions.from(new Section(config, "gateway")),
+            storage,
+            auth(new Section(config, "auth"), storage.dataDir()));
+    }
+
+    private static StorageOptions storage(Section storage) {
+        try {
+            return new StorageOptions(Path.of(storage.string("dataDir")), storage.optionalString("postgresUri"),
+                storage.optionalString("redisUri"), storage.intIn("postgresPoolSize", 1, StorageOptions.MAX_POSTGRES_POOL_SIZE));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("storage: " + e.getMessage());
+        }
+    }
+
+    private static AuthOptions auth(Section auth, Path dataDir) {
+        String secret = auth.optionalString("jwtSecret");
+        String adminUsername = auth.optionalString("adminUsername");
+        try {
+            AuthOptions options = new AuthOptions()
+                .setJwtSecret(secret != null ? secret : GeneratedSecret.readOrCreate(dataDir.resolve("jwt-secret")))
+                .setAccessTokenTtl(Duration.ofSeconds(auth.longIn("accessTokenSeconds", 1, 86_400)))
+                .setArgon2(new Argon2Cost(auth.intIn("argon2MemoryKib", 8, 4 * 1024 * 1024),
+                    auth.intIn("argon2Iterations", 1, 100), auth.intIn("argon2Parallelism", 1, 64)));
+            if (adminUsername != null) {
+                options.setBootstrapAdmin(new BootstrapAdmin(adminUsername, auth.string("adminEmail"),
+                    auth.string("adminPassword")));
+            }
+            return options.validate();
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("auth: " + e.getMessage() + " (see " + auth.describe("jwtSecret") + ", "
+                + auth.describe("adminUsername") + ")");
+        }
+    }
+}
