@@ -16,6 +16,10 @@ public final class Wire {
         .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
         .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
         .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+        .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+        // "1" is not 1: a client sending the wrong type should hear so rather than be guessed at.
+        .withCoercionConfigDefaults(config -> config.setAcceptBlankAsEmpty(false))
+        .disable(com.fasterxml.jackson.databind.MapperFeature.ALLOW_COERCION_OF_SCALARS)
         .build();
 
     private Wire() {

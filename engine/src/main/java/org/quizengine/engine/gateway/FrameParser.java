@@ -15,6 +15,10 @@ final class FrameParser {
     }
 
     static ClientMessage parse(String text) {
+        String trimmed = text.stripLeading();
+        if (trimmed.startsWith("[") || trimmed.startsWith("\"") || trimmed.startsWith("null")) {
+            throw new QuizException(ErrorCode.INVALID_MESSAGE, "The frame must be a JSON object.");
+        }
         ClientMessage message;
         try {
             message = Wire.mapper().readValue(text, ClientMessage.class);

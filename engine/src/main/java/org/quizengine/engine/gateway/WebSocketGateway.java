@@ -120,22 +120,34 @@ public final class WebSocketGateway {
             previous.socket.close(CLOSE_REPLACED, "replaced");
         }
         socket.textMessageHandler(text -> onText(connection, text));
-        socket.binaryMessageHandler(binary -> connection.sendError(ErrorCode.INVALID_MESSAGE.name(),
-            "Binary frames are not supported; send JSON text frames.", null));
+        socket.binaryMessageHandler(binary -> {
+            if (admit(connection)) {
+                connection.sendError(ErrorCode.INVALID_MESSAGE.name(), "Binary frames are not supported; send JSON text frames.", null);
+            }
+        });
         socket.closeHandler(v -> onClose(connection));
         socket.exceptionHandler(e -> LOG.debug("Socket of {} failed", player.userId(), e));
         connection.send(new ServerEvent.Welcome(PROTOCOL_VERSION, player.userId(), player.username(), now));
-        resume(connection);
+        resume(connection, null);
     }
 
-    private void onText(PlayerConnection connection, String text) {
+    /** The per-socket rate limit, applied to every frame whatever its kind. */
+    private boolean admit(PlayerConnection connection) {
         long now = clock.getAsLong();
         if (!connection.rate.tryTake(now)) {
             refuseFlood(connection, now);
-            return;
+            return false;
         }
         connection.refusedInARow = 0;
-        if (text.length() > options.maxFrameBytes()) {
+        return true;
+    }
+
+    private void onText(PlayerConnection connection, String text) {
+        if (!admit(connection)) {
+            return;
+        }
+        long now = clock.getAsLong();
+        if (utf8LengthOver(text, options.maxFrameBytes())) {
             connection.sendError(ErrorCode.FRAME_TOO_LARGE.name(),
                 "Frames may be at most " + options.maxFrameBytes() + " bytes.", null);
             return;
@@ -152,6 +164,14 @@ public final class WebSocketGateway {
         } catch (QuizException e) {
             connection.sendError(e.code().name(), e.getMessage(), message.typeName());
         }
+    }
+
+    private static boolean utf8LengthOver(String text, int limit) {
+        // A char is at most 3 UTF-8 bytes: count bytes only when the length alone cannot decide.
+        if (text.length() > limit) {
+            return true;
+        }
+        return text.length() * 3L > limit && text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > limit;
     }
 
     private void refuseFlood(PlayerConnection connection, long now) {
@@ -196,7 +216,7 @@ public final class WebSocketGateway {
         } else if (message instanceof ClientMessage.Answer answer) {
             submitAnswer(connection, answer, ref);
         } else if (message instanceof ClientMessage.Resume) {
-            resume(connection);
+            resume(connection, ref);
         } else if (message instanceof ClientMessage.LeaveMatch) {
             leaveMatch(connection, ref);
         }
@@ -232,9 +252,9 @@ public final class WebSocketGateway {
     }
 
     /** Puts a (re)connecting player back into their live match, or tells them they have none. */
-    private void resume(PlayerConnection connection) {
+    private void resume(PlayerConnection connection, String ref) {
         activePlayers.matchOf(connection.userId())
-            .onFailure(e -> connection.sendError(ErrorCode.SERVICE_UNAVAILABLE.name(), "Could not look up your match.", "resume"))
+            .onFailure(e -> connection.sendError(ErrorCode.SERVICE_UNAVAILABLE.name(), "Could not look up your match.", ref))
             .onSuccess(matchId -> {
                 if (matchId == null) {
                     connection.send(new ServerEvent.NoMatch());
@@ -246,8 +266,27 @@ public final class WebSocketGateway {
                         connection.observe(reply.body());
                         connection.send(reply.body());
                     })
-                    .onFailure(e -> connection.send(new ServerEvent.NoMatch()));
+                    .onFailure(e -> {
+                        if (isGone(e)) {
+                            connection.send(new ServerEvent.NoMatch());
+                        } else {
+                            refuse(connection, e, ErrorCode.MATCH_NOT_FOUND, "No such live match.", ref);
+                        }
+                    });
             });
+    }
+
+    /** The match is over, or the player is no longer in it: there is nothing to resume. */
+    private static boolean isGone(Throwable failure) {
+        if (!(failure instanceof ReplyException reply)) {
+            return false;
+        }
+        if (reply.failureType() == ReplyFailure.NO_HANDLERS) {
+            return true;
+        }
+        ErrorCode code = ErrorCode.fromBusCode(reply.failureCode());
+        return reply.failureType() == ReplyFailure.RECIPIENT_FAILURE
+            && (code == ErrorCode.NOT_IN_MATCH || code == ErrorCode.MATCH_FINISHED);
     }
 
     private Future<ServerEvent> askMatch(PlayerConnection connection, UUID matchId, MatchCommand command, String ref) {
@@ -284,12 +323,23 @@ public final class WebSocketGateway {
 
     private void onClose(PlayerConnection connection) {
         connections.remove(connection.userId(), connection);
+        if (connection.replaced) {
+            return; // the newer connection has taken over the player's match, queue and lobby
+        }
         UUID matchId = connection.currentMatch;
         if (matchId != null) {
             vertx.eventBus().send(Addresses.match(matchId), new MatchCommand.Detach(connection.userId(), connection.connectionId));
         }
-        if (!connection.replaced) {
-            vertx.eventBus().send(Addresses.MATCHMAKING, new MatchmakingCommand.PlayerGone(connection.userId()));
+        vertx.eventBus().send(Addresses.MATCHMAKING, new MatchmakingCommand.PlayerGone(connection.userId()));
+    }
+
+    /**
+     * A match was formed for a player whose socket closed meanwhile: tell the match, so the seat
+     * gets the reconnect grace instead of counting as connected.
+     */
+    private void reportAbsent(UUID userId, ServerEvent event) {
+        if (event instanceof ServerEvent.MatchStarting starting) {
+            vertx.eventBus().send(Addresses.match(starting.matchId()), new MatchCommand.Detach(userId, null));
         }
     }
 
@@ -299,6 +349,7 @@ public final class WebSocketGateway {
         for (UUID recipient : delivery.recipients()) {
             PlayerConnection connection = connections.get(recipient);
             if (connection == null) {
+                reportAbsent(recipient, delivery.event());
                 continue;
             }
             connection.observe(delivery.event());

@@ -199,18 +199,19 @@ public final class MatchmakingVerticle extends VerticleBase {
             spec = new MatchSpec(UUID.randomUUID(), kind, category, infos,
                 picker.pick(category, settings.questionCount(), random), settings, nodes);
         } catch (IllegalStateException e) {
-            failStart(players, ErrorCode.NOT_ENOUGH_QUESTIONS, "There are not enough questions for this match.", e);
+            failStart(kind, players, ErrorCode.NOT_ENOUGH_QUESTIONS, "There are not enough questions for this match.", e);
             return;
         }
         String node = placement.chooseNode();
         vertx.eventBus().request(Addresses.nodeMatches(node), spec)
-            .onFailure(e -> failStart(players, ErrorCode.SERVICE_UNAVAILABLE,
+            .onFailure(e -> failStart(kind, players, ErrorCode.SERVICE_UNAVAILABLE,
                 "The match could not start; please try again.", e));
     }
 
-    private void failStart(List<Waiting> players, ErrorCode code, String message, Throwable cause) {
+    private void failStart(MatchKind kind, List<Waiting> players, ErrorCode code, String message, Throwable cause) {
         LOG.error("A {}-player match could not start", players.size(), cause);
-        deliver(players, null, new ServerEvent.Error(code.name(), message, null));
+        String ref = kind == MatchKind.LOBBY ? "start_lobby" : "quick_match";
+        deliver(players, null, new ServerEvent.Error(code.name(), message, ref));
     }
 
     private MatchSettings lobbySettings(Lobbies.Settings settings) {
