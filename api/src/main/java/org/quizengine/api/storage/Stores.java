@@ -53,8 +53,10 @@ public final class Stores {
         Objects.requireNonNull(vertx, "vertx");
         Objects.requireNonNull(options, "options");
         LOG.info("Starting stores with {}", options);
+        long startedAt = System.nanoTime();
         return vertx.executeBlocking(() -> startBlocking(options))
-            .compose(started -> connect(vertx, options, started));
+            .compose(started -> connect(vertx, options, started))
+            .onSuccess(stores -> LOG.info("Stores ready in {} ms", elapsedMillis(startedAt)));
     }
 
     /** Everything that blocks: processes starting, and Flyway over JDBC. */
@@ -125,6 +127,12 @@ public final class Stores {
      * down cleanly). Fails if a server could not be stopped, after trying all of them.
      */
     public Future<Void> close() {
+        long startedAt = System.nanoTime();
+        return closeClientsThenServers()
+            .onSuccess(closed -> LOG.info("Stores closed in {} ms", elapsedMillis(startedAt)));
+    }
+
+    private Future<Void> closeClientsThenServers() {
         Future<Void> clients = Future.join(pool.close(), redisClient.close()).mapEmpty();
         if (embedded == null) {
             return clients;
@@ -134,6 +142,10 @@ public final class Stores {
             embedded.close();
             return null;
         }));
+    }
+
+    private static long elapsedMillis(long startedAtNanos) {
+        return (System.nanoTime() - startedAtNanos) / 1_000_000;
     }
 
     private static void closeAfterFailure(EmbeddedServers embedded, Exception cause) {
