@@ -6,6 +6,7 @@ import static org.quizengine.api.testing.StoreFixtures.failureOf;
 import static org.quizengine.api.testing.StoreFixtures.insertUser;
 
 import io.vertx.core.Vertx;
+import io.vertx.junit5.VertxExtension;
 import io.vertx.sqlclient.Pool;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -16,6 +17,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.quizengine.api.storage.Stores;
 import org.quizengine.api.testing.StoreFixtures;
@@ -25,6 +27,7 @@ import org.quizengine.shared.QuizException;
 import org.quizengine.shared.match.MatchKind;
 import org.quizengine.shared.match.MatchResult;
 
+@ExtendWith(VertxExtension.class)
 class HistoryRepositoryTest {
     private static final long T0 = 1_763_800_000_000L;
 
@@ -36,9 +39,10 @@ class HistoryRepositoryTest {
     private static MatchResultStore results;
     private static HistoryRepository history;
 
+    /** The extension closes this Vert.x after the class. */
     @BeforeAll
-    static void start() {
-        vertx = Vertx.vertx();
+    static void start(Vertx classVertx) {
+        vertx = classVertx;
         stores = StoreFixtures.start(vertx, dataDir);
         pool = stores.pool();
         results = new MatchResultStore(pool);
@@ -48,7 +52,6 @@ class HistoryRepositoryTest {
     @AfterAll
     static void stop() {
         await(stores.close());
-        await(vertx.close());
     }
 
     @Test

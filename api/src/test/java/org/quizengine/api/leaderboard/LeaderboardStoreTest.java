@@ -6,6 +6,8 @@ import static org.quizengine.api.testing.StoreFixtures.failureOf;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
 import io.vertx.redis.client.RedisAPI;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -22,6 +24,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.quizengine.api.storage.Stores;
 import org.quizengine.api.testing.StoreFixtures;
@@ -35,6 +38,7 @@ import org.quizengine.shared.match.MatchResult.PlayerResult;
  * Against a real Redis. Redis expires keys by its own (real) clock, so matches here finish around
  * the real today: boards written for them must not be already expired.
  */
+@ExtendWith(VertxExtension.class)
 class LeaderboardStoreTest {
     private static final Instant TODAY = LocalDate.now(ZoneOffset.UTC).atStartOfDay(ZoneOffset.UTC).toInstant();
     private static final Instant NOON = TODAY.plus(Duration.ofHours(12));
@@ -46,9 +50,10 @@ class LeaderboardStoreTest {
     private static RedisAPI redis;
     private static LeaderboardStore boards;
 
+    /** The extension closes this Vert.x after the class. */
     @BeforeAll
-    static void start() {
-        vertx = Vertx.vertx();
+    static void start(Vertx classVertx) {
+        vertx = classVertx;
         stores = StoreFixtures.start(vertx, dataDir);
         redis = stores.redis();
         boards = new LeaderboardStore(redis, Clock.fixed(NOON, ZoneOffset.UTC));
@@ -57,7 +62,6 @@ class LeaderboardStoreTest {
     @AfterAll
     static void stop() {
         await(stores.close());
-        await(vertx.close());
     }
 
     @BeforeEach
@@ -82,15 +86,19 @@ class LeaderboardStoreTest {
     }
 
     @Test
-    void concurrentRetriesApplyOnce() {
+    void concurrentRetriesApplyOnce(VertxTestContext test) {
         UUID ann = UUID.randomUUID();
         MatchResult match = match(NOON, ann, 500);
 
         List<Future<Boolean>> applies = IntStream.range(0, 5).mapToObj(i -> boards.apply(match)).toList();
-        await(Future.all(applies));
 
-        assertThat(applies).extracting(Future::result).containsOnlyOnce(true);
-        assertThat(await(boards.rankOf(Period.ALL, NOON, ann))).isEqualTo(new LeaderboardEntry(1, ann, 500));
+        Future.all(applies)
+            .compose(all -> boards.rankOf(Period.ALL, NOON, ann))
+            .onComplete(test.succeeding(entry -> test.verify(() -> {
+                assertThat(applies).extracting(Future::result).containsOnlyOnce(true);
+                assertThat(entry).isEqualTo(new LeaderboardEntry(1, ann, 500));
+                test.completeNow();
+            })));
     }
 
     @Test

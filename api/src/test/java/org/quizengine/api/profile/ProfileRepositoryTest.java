@@ -6,6 +6,7 @@ import static org.quizengine.api.testing.StoreFixtures.await;
 import static org.quizengine.api.testing.StoreFixtures.insertUser;
 
 import io.vertx.core.Vertx;
+import io.vertx.junit5.VertxExtension;
 import io.vertx.sqlclient.Pool;
 import java.nio.file.Path;
 import java.util.List;
@@ -13,6 +14,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.quizengine.api.history.MatchResultStore;
 import org.quizengine.api.storage.Stores;
@@ -20,6 +22,7 @@ import org.quizengine.api.testing.StoreFixtures;
 import org.quizengine.api.testing.TestMatches;
 import org.quizengine.shared.match.MatchResult;
 
+@ExtendWith(VertxExtension.class)
 class ProfileRepositoryTest {
     @TempDir
     static Path dataDir;
@@ -29,9 +32,10 @@ class ProfileRepositoryTest {
     private static MatchResultStore results;
     private static ProfileRepository profiles;
 
+    /** The extension closes this Vert.x after the class. */
     @BeforeAll
-    static void start() {
-        vertx = Vertx.vertx();
+    static void start(Vertx classVertx) {
+        vertx = classVertx;
         stores = StoreFixtures.start(vertx, dataDir);
         pool = stores.pool();
         results = new MatchResultStore(pool);
@@ -41,7 +45,6 @@ class ProfileRepositoryTest {
     @AfterAll
     static void stop() {
         await(stores.close());
-        await(vertx.close());
     }
 
     @Test

@@ -6,6 +6,8 @@ import static org.quizengine.api.testing.StoreFixtures.failureOf;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
 import io.vertx.sqlclient.Pool;
 import java.nio.file.Path;
 import java.util.List;
@@ -13,11 +15,13 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.quizengine.api.storage.Stores;
 import org.quizengine.api.testing.StoreFixtures;
 import org.quizengine.shared.match.QuestionSpec;
 
+@ExtendWith(VertxExtension.class)
 class QuestionRepositoryTest {
     @TempDir
     static Path dataDir;
@@ -28,9 +32,10 @@ class QuestionRepositoryTest {
     private QuestionBankSeeder seeder;
     private QuestionRepository questions;
 
+    /** The extension closes this Vert.x after the class. */
     @BeforeAll
-    static void start() {
-        vertx = Vertx.vertx();
+    static void start(Vertx classVertx) {
+        vertx = classVertx;
         stores = StoreFixtures.start(vertx, dataDir);
         pool = stores.pool();
     }
@@ -38,7 +43,6 @@ class QuestionRepositoryTest {
     @AfterAll
     static void stop() {
         await(stores.close());
-        await(vertx.close());
     }
 
     @BeforeEach
@@ -56,12 +60,17 @@ class QuestionRepositoryTest {
     }
 
     @Test
-    void nodesSeedingAtTheSameTimeInsertTheBankOnce() {
+    void nodesSeedingAtTheSameTimeInsertTheBankOnce(VertxTestContext test) {
         List<Future<Integer>> seeds = List.of(seeder.seedIfEmpty(pool), new QuestionBankSeeder(vertx).seedIfEmpty(pool),
             new QuestionBankSeeder(vertx).seedIfEmpty(pool));
-        await(Future.all(seeds));
-        assertThat(seeds).extracting(Future::result).containsExactlyInAnyOrder(12, 0, 0);
-        assertThat(await(questions.loadActive())).hasSize(12);
+
+        Future.all(seeds)
+            .compose(all -> questions.loadActive())
+            .onComplete(test.succeeding(loaded -> test.verify(() -> {
+                assertThat(seeds).extracting(Future::result).containsExactlyInAnyOrder(12, 0, 0);
+                assertThat(loaded).hasSize(12);
+                test.completeNow();
+            })));
     }
 
     @Test

@@ -7,6 +7,7 @@ import static org.quizengine.api.testing.StoreFixtures.failureOf;
 import static org.quizengine.api.testing.StoreFixtures.insertUser;
 
 import io.vertx.core.Vertx;
+import io.vertx.junit5.VertxExtension;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.io.BufferedReader;
@@ -19,26 +20,23 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.quizengine.api.testing.StoreFixtures;
 
+@ExtendWith(VertxExtension.class)
 class StoresTest {
     private static Vertx vertx;
 
     @TempDir
     Path dataDir;
 
+    /** The extension closes this Vert.x after the class. */
     @BeforeAll
-    static void startVertx() {
-        vertx = Vertx.vertx();
-    }
-
-    @AfterAll
-    static void closeVertx() {
-        await(vertx.close());
+    static void startVertx(Vertx classVertx) {
+        vertx = classVertx;
     }
 
     @Test
@@ -93,6 +91,33 @@ class StoresTest {
             await(first.pingRedis());
         } finally {
             await(first.close());
+        }
+    }
+
+    @Test
+    void connectsToExternalStoresWithoutStartingAnything(@TempDir Path otherDataDir) {
+        Stores host = StoreFixtures.start(vertx, dataDir);
+        try {
+            int pgPort = await(host.pool().query("SELECT inet_server_port()").execute()).iterator().next().getInteger(0);
+            String redisInfo = await(host.redis().info(List.of("server"))).toString();
+            String redisPort = redisInfo.lines().filter(line -> line.startsWith("tcp_port:")).findFirst().orElseThrow()
+                .substring("tcp_port:".length()).trim();
+            StorageOptions external = new StorageOptions(otherDataDir, "postgresql://postgres@localhost:" + pgPort
+                + "/postgres", "redis://127.0.0.1:" + redisPort, 2);
+
+            Stores client = await(Stores.start(vertx, external));
+            UUID userId = insertUser(client.pool(), "external");
+            await(client.redis().set(List.of("external", "yes")));
+            await(client.close());
+
+            assertThat(otherDataDir.resolve("postgres")).doesNotExist();
+            assertThat(otherDataDir.resolve("redis")).doesNotExist();
+            // Closing the client left the servers it did not start running.
+            assertThat(await(host.pool().preparedQuery("SELECT count(*) FROM users WHERE id = $1")
+                .execute(Tuple.of(userId))).iterator().next().getLong(0)).isEqualTo(1);
+            assertThat(await(host.redis().get("external")).toString()).isEqualTo("yes");
+        } finally {
+            await(host.close());
         }
     }
 
