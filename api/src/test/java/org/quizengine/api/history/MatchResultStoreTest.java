@@ -1,0 +1,199 @@
+package org.quizengine.api.history;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.quizengine.api.testing.StoreFixtures.await;
+import static org.quizengine.api.testing.StoreFixtures.insertUser;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.quizengine.api.storage.Stores;
+import org.quizengine.api.testing.StoreFixtures;
+import org.quizengine.api.testing.TestMatches;
+import org.quizengine.shared.match.MatchKind;
+import org.quizengine.shared.match.MatchResult;
+import org.quizengine.shared.match.MatchResult.AnswerRecord;
+import org.quizengine.shared.match.MatchResult.PlayerResult;
+import org.quizengine.shared.match.MatchResult.QuestionResult;
+import org.quizengine.shared.match.QuestionSpec;
+
+@ExtendWith(VertxExtension.class)
+class MatchResultStoreTest {
+    @TempDir
+    static Path dataDir;
+    private static Vertx vertx;
+    private static Stores stores;
+    private static Pool pool;
+    private static MatchResultStore results;
+
+    /** The extension closes this Vert.x after the class. */
+    @BeforeAll
+    static void start(Vertx classVertx) {
+        vertx = classVertx;
+        stores = StoreFixtures.start(vertx, dataDir);
+        pool = stores.pool();
+        results = new MatchResultStore(pool);
+    }
+
+    @AfterAll
+    static void stop() {
+        await(stores.close());
+    }
+
+    @Test
+    void savingTheSameResultTwiceWritesItOnce() {
+        List<UUID> users = users(3);
+        MatchResult result = TestMatches.match(UUID.randomUUID(), 1_700_000_000_000L, 4, users);
+
+        assertThat(await(results.save(result))).isTrue();
+        List<Long> countsAfterFirst = counts(result.matchId(), users.get(0));
+        assertThat(countsAfterFirst).containsExactly(1L, 3L, 4L, 12L, 1L);
+
+        assertThat(await(results.save(result))).isFalse();
+        assertThat(counts(result.matchId(), users.get(0))).isEqualTo(countsAfterFirst);
+        Row stats = statsOf(users.get(0));
+        assertThat(stats.getInteger("matches_played")).isEqualTo(1);
+        assertThat(stats.getLong("total_score")).isEqualTo(result.players().get(0).score());
+    }
+
+    @Test
+    void concurrentRetriesOfOneResultWriteItOnce(VertxTestContext test) {
+        List<UUID> users = users(2);
+        MatchResult result = TestMatches.match(UUID.randomUUID(), 1_700_000_100_000L, 3, users);
+
+        List<Future<Boolean>> saves = IntStream.range(0, 4).mapToObj(i -> results.save(result)).toList();
+
+        Future.all(saves).onComplete(test.succeeding(all -> test.verify(() -> {
+            assertThat(saves).extracting(Future::result).containsExactlyInAnyOrder(true, false, false, false);
+            test.completeNow();
+        })));
+    }
+
+    @Test
+    void concurrentRetriesLeaveOneCopyOfEverything() {
+        List<UUID> users = users(2);
+        MatchResult result = TestMatches.match(UUID.randomUUID(), 1_700_000_150_000L, 3, users);
+
+        await(Future.all(IntStream.range(0, 4).mapToObj(i -> results.save(result)).toList()));
+
+        assertThat(statsOf(users.get(1)).getInteger("matches_played")).isEqualTo(1);
+        assertThat(counts(result.matchId(), users.get(1))).containsExactly(1L, 2L, 3L, 6L, 1L);
+    }
+
+    @Test
+    void storesTheQuestionsAsTheyWereAsked() {
+        List<UUID> users = users(2);
+        UUID matchId = UUID.randomUUID();
+        long bankQuestionId = insertScienceQuestion();
+        QuestionSpec fromBank = new QuestionSpec(bankQuestionId, "science", "hard", "Bank question?",
+            List.of("x", "y", "z"), 2);
+        QuestionSpec deletedSince = new QuestionSpec(987_654_321L, "science", "medium", "Deleted question?",
+            List.of("p", "q"), 1);
+        long t = 1_700_000_200_000L;
+        MatchResult result = new MatchResult(matchId, MatchKind.LOBBY, null, t, t + 30_000,
+            List.of(new PlayerResult(users.get(0), "ann", 1, 900, 1, 1, 1, false),
+                new PlayerResult(users.get(1), "bob", 2, 0, 0, 0, 0, true)),
+            List.of(new QuestionResult(0, fromBank, t + 3000, t + 13_000,
+                    List.of(new AnswerRecord(users.get(0), 2, true, 900, 1234, t + 4234, 1))),
+                new QuestionResult(1, deletedSince, t + 14_000, t + 24_000, List.of())));
+
+        assertThat(await(results.save(result))).isTrue();
+
+        List<Row> rows = new ArrayList<>();
+        await(pool.preparedQuery("""
+            SELECT question_index, question_id, category_id, difficulty, text, options, correct_option, opened_at
+            FROM match_questions WHERE match_id = $1 ORDER BY question_index""").execute(Tuple.of(matchId)))
+            .forEach(rows::add);
+        assertThat(rows).hasSize(2);
+        assertThat(rows.get(0).getLong("question_id")).isEqualTo(bankQuestionId);
+        assertThat(rows.get(0).getString("text")).isEqualTo("Bank question?");
+        assertThat(Arrays.asList(rows.get(0).getArrayOfStrings("options"))).containsExactly("x", "y", "z");
+        assertThat(rows.get(0).getShort("correct_option")).isEqualTo((short) 2);
+        assertThat(rows.get(0).getOffsetDateTime("opened_at").toInstant().toEpochMilli()).isEqualTo(t + 3000);
+        // The bank no longer has it, but the match keeps its own copy.
+        assertThat(rows.get(1).getLong("question_id")).isNull();
+        assertThat(rows.get(1).getString("text")).isEqualTo("Deleted question?");
+
+        Row match = await(pool.preparedQuery("SELECT kind, category_id, question_count FROM matches WHERE id = $1")
+            .execute(Tuple.of(matchId))).iterator().next();
+        assertThat(match.getString("kind")).isEqualTo("lobby");
+        assertThat(match.getString("category_id")).isNull();
+        assertThat(match.getInteger("question_count")).isEqualTo(2);
+        Row answer = await(pool.preparedQuery(
+            "SELECT option, correct, points, streak, elapsed_ms, answered_at FROM match_answers WHERE match_id = $1")
+            .execute(Tuple.of(matchId))).iterator().next();
+        assertThat(answer.getShort("option")).isEqualTo((short) 2);
+        assertThat(answer.getBoolean("correct")).isTrue();
+        assertThat(answer.getInteger("points")).isEqualTo(900);
+        assertThat(answer.getInteger("elapsed_ms")).isEqualTo(1234);
+        assertThat(answer.getOffsetDateTime("answered_at").toInstant().toEpochMilli()).isEqualTo(t + 4234);
+    }
+
+    @Test
+    void writesABigMatchInBatches() {
+        List<UUID> users = users(12);
+        MatchResult result = TestMatches.match(UUID.randomUUID(), 1_700_000_300_000L, 15, users);
+
+        assertThat(await(results.save(result))).isTrue();
+
+        assertThat(counts(result.matchId(), users.get(11))).containsExactly(1L, 12L, 15L, 180L, 1L);
+    }
+
+    @Test
+    void skipsAPlayerWhoseAccountIsGoneAndKeepsTheOthers() {
+        List<UUID> users = new ArrayList<>(users(2));
+        users.add(UUID.randomUUID());
+        MatchResult result = TestMatches.match(UUID.randomUUID(), 1_700_000_400_000L, 2, users);
+
+        assertThat(await(results.save(result))).isTrue();
+
+        assertThat(counts(result.matchId(), users.get(0))).containsExactly(1L, 2L, 2L, 4L, 1L);
+        assertThat(await(pool.preparedQuery("SELECT count(*) FROM player_stats WHERE user_id = $1")
+            .execute(Tuple.of(users.get(2)))).iterator().next().getLong(0)).isZero();
+    }
+
+    private static long insertScienceQuestion() {
+        await(pool.query("INSERT INTO categories (id, name) VALUES ('science', 'Science') ON CONFLICT DO NOTHING")
+            .execute());
+        return await(pool.query("""
+            INSERT INTO questions (category_id, difficulty, text, options, correct_option)
+            VALUES ('science', 'hard', 'Bank question?', '{x,y,z}', 2) RETURNING id""").execute())
+            .iterator().next().getLong(0);
+    }
+
+    /** matches, match_players, match_questions, match_answers rows of the match; stats rows of {@code user}. */
+    private static List<Long> counts(UUID matchId, UUID user) {
+        Row row = await(pool.preparedQuery("""
+            SELECT (SELECT count(*) FROM matches WHERE id = $1),
+                   (SELECT count(*) FROM match_players WHERE match_id = $1),
+                   (SELECT count(*) FROM match_questions WHERE match_id = $1),
+                   (SELECT count(*) FROM match_answers WHERE match_id = $1),
+                   (SELECT count(*) FROM player_stats WHERE user_id = $2)""").execute(Tuple.of(matchId, user)))
+            .iterator().next();
+        return List.of(row.getLong(0), row.getLong(1), row.getLong(2), row.getLong(3), row.getLong(4));
+    }
+
+    private static Row statsOf(UUID user) {
+        return await(pool.preparedQuery("SELECT * FROM player_stats WHERE user_id = $1").execute(Tuple.of(user)))
+            .iterator().next();
+    }
+
+    private static List<UUID> users(int count) {
+        return IntStream.range(0, count).mapToObj(i -> insertUser(pool, "u" + UUID.randomUUID())).toList();
+    }
+}
