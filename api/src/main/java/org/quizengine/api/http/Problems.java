@@ -1,7 +1,10 @@
 package org.quizengine.api.http;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.HttpException;
+import java.util.List;
 import org.quizengine.shared.ErrorCode;
 import org.quizengine.shared.QuizException;
 import org.slf4j.Logger;
@@ -11,6 +14,7 @@ import org.slf4j.LoggerFactory;
  * The one place REST errors become RFC 9457 {@code application/problem+json} responses. Every
  * router installs {@link #handleFailure} as its failure handler and fails contexts with a
  * {@link QuizException}; anything else is an internal error, logged and answered without detail.
+ * A {@link ValidationException} adds an {@code errors} member: {@code [{field, message}, ...]}.
  */
 public final class Problems {
     public static final String CONTENT_TYPE = "application/problem+json";
@@ -21,6 +25,11 @@ public final class Problems {
 
     /** Sends a problem response for {@code code}. */
     public static void send(RoutingContext ctx, ErrorCode code, String detail) {
+        send(ctx, code, detail, List.of());
+    }
+
+    /** Sends a problem response for {@code code} that names the rejected fields. */
+    public static void send(RoutingContext ctx, ErrorCode code, String detail, List<FieldError> errors) {
         if (ctx.response().headWritten()) {
             ctx.response().reset();
             return;
@@ -32,6 +41,15 @@ public final class Problems {
             .put("code", code.name())
             .put("detail", detail)
             .put("instance", ctx.request().path());
+        if (!errors.isEmpty()) {
+            JsonArray list = new JsonArray();
+            errors.forEach(error -> list.add(new JsonObject().put("field", error.field()).put("message", error.message())));
+            body.put("errors", list);
+        }
+        if (code.httpStatus() == 401 && !ctx.response().headers().contains("WWW-Authenticate")) {
+            // RFC 9110: a 401 names the scheme that would work.
+            ctx.response().putHeader("WWW-Authenticate", "Bearer");
+        }
         ctx.response()
             .setStatusCode(code.httpStatus())
             .putHeader("Content-Type", CONTENT_TYPE)
@@ -41,11 +59,20 @@ public final class Problems {
     /** A failure handler for any router: maps a failed context to a problem response. */
     public static void handleFailure(RoutingContext ctx) {
         Throwable failure = ctx.failure();
+        if (failure instanceof ValidationException invalid) {
+            send(ctx, invalid.code(), invalid.getMessage(), invalid.errors());
+            return;
+        }
         if (failure instanceof QuizException quiz) {
             send(ctx, quiz.code(), quiz.getMessage());
             return;
         }
         int status = ctx.statusCode();
+        if (failure instanceof HttpException http && http.getStatusCode() < 500) {
+            // Thrown by Vert.x Web itself for requests it cannot route or read.
+            status = http.getStatusCode();
+            failure = null;
+        }
         if (failure == null && status > 0) {
             send(ctx, fromStatus(status), defaultDetail(status));
             return;
@@ -56,7 +83,7 @@ public final class Problems {
 
     private static ErrorCode fromStatus(int status) {
         return switch (status) {
-            case 400 -> ErrorCode.MALFORMED_MESSAGE;
+            case 400, 415 -> ErrorCode.MALFORMED_MESSAGE;
             case 401 -> ErrorCode.UNAUTHORIZED;
             case 403 -> ErrorCode.FORBIDDEN;
             case 404, 405 -> ErrorCode.NOT_FOUND;
@@ -75,6 +102,7 @@ public final class Problems {
             case 404 -> "No such resource.";
             case 405 -> "This method is not allowed here.";
             case 413 -> "The request body is too large.";
+            case 415 -> "The request body must be application/json.";
             default -> "The request failed.";
         };
     }

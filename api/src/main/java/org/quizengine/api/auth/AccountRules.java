@@ -1,0 +1,132 @@
+package org.quizengine.api.auth;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+import org.quizengine.api.http.FieldError;
+
+/**
+ * What a username, email, password and display name may look like. Takes raw JSON values, so a
+ * number where a string belongs is reported like any other field error. Messages never echo values.
+ */
+public final class AccountRules {
+    public static final int USERNAME_MIN = 3;
+    public static final int USERNAME_MAX = 24;
+    public static final int EMAIL_MAX = 254;
+    public static final int PASSWORD_MIN = 8;
+    public static final int PASSWORD_MAX = 128;
+    public static final int DISPLAY_NAME_MAX = 40;
+
+    private static final Pattern USERNAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
+    // Deliberately plain: a dot-atom local part and a dotted domain of LDH labels; the real check is a
+    // confirmation mail, which is not this module's job.
+    private static final Pattern EMAIL = Pattern.compile(
+        "[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+            + "@[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+");
+    private static final int EMAIL_LOCAL_MAX = 64;
+
+    private AccountRules() {
+    }
+
+    /** Every problem with a registration; {@code displayName} may be {@code null} (absent). */
+    public static List<FieldError> checkRegistration(Object username, Object email, Object password, Object displayName) {
+        List<FieldError> errors = new ArrayList<>();
+        checkUsername(username, errors);
+        checkEmail(email, errors);
+        checkPassword(password, errors);
+        checkDisplayName(displayName, errors);
+        return errors;
+    }
+
+    /** Every problem with a login request. Only presence and length: the rules may change, old accounts stay. */
+    public static List<FieldError> checkLogin(Object login, Object password) {
+        List<FieldError> errors = new ArrayList<>();
+        String loginText = requireString("login", login, errors);
+        if (loginText != null && !lengthBetween(loginText, 1, EMAIL_MAX)) {
+            errors.add(new FieldError("login", "must be 1 to " + EMAIL_MAX + " characters"));
+        }
+        String passwordText = requireString("password", password, errors);
+        if (passwordText != null && !lengthBetween(passwordText, 1, PASSWORD_MAX)) {
+            errors.add(new FieldError("password", "must be 1 to " + PASSWORD_MAX + " characters"));
+        }
+        return errors;
+    }
+
+    private static void checkUsername(Object value, List<FieldError> errors) {
+        String username = requireString("username", value, errors);
+        if (username == null) {
+            return;
+        }
+        if (!lengthBetween(username, USERNAME_MIN, USERNAME_MAX)) {
+            errors.add(new FieldError("username", "must be " + USERNAME_MIN + " to " + USERNAME_MAX + " characters"));
+        } else if (!USERNAME.matcher(username).matches()) {
+            errors.add(new FieldError("username",
+                "may contain only letters, digits, '_', '-' and '.', and must start with a letter or digit"));
+        }
+    }
+
+    private static void checkEmail(Object value, List<FieldError> errors) {
+        String email = requireString("email", value, errors);
+        if (email == null) {
+            return;
+        }
+        if (email.length() > EMAIL_MAX) {
+            errors.add(new FieldError("email", "must be at most " + EMAIL_MAX + " characters"));
+        } else if (!EMAIL.matcher(email).matches() || email.indexOf('@') > EMAIL_LOCAL_MAX) {
+            errors.add(new FieldError("email", "must be an email address like name@example.com"));
+        }
+    }
+
+    private static void checkPassword(Object value, List<FieldError> errors) {
+        String password = requireString("password", value, errors);
+        if (password != null && !lengthBetween(password, PASSWORD_MIN, PASSWORD_MAX)) {
+            errors.add(new FieldError("password", "must be " + PASSWORD_MIN + " to " + PASSWORD_MAX + " characters"));
+        }
+    }
+
+    private static void checkDisplayName(Object value, List<FieldError> errors) {
+        if (value == null) {
+            return;
+        }
+        if (!(value instanceof String displayName)) {
+            errors.add(new FieldError("displayName", "must be a string"));
+            return;
+        }
+        if (displayName.isBlank()) {
+            errors.add(new FieldError("displayName", "must not be blank"));
+        } else if (!lengthBetween(displayName, 1, DISPLAY_NAME_MAX)) {
+            errors.add(new FieldError("displayName", "must be at most " + DISPLAY_NAME_MAX + " characters"));
+        } else if (displayName.codePoints().anyMatch(AccountRules::isForbiddenInDisplayName)) {
+            errors.add(new FieldError("displayName", "must not contain control characters"));
+        }
+    }
+
+    /** Returns the value if it is a string, else records why not and returns {@code null}. */
+    private static String requireString(String field, Object value, List<FieldError> errors) {
+        if (value == null) {
+            errors.add(new FieldError(field, "is required"));
+            return null;
+        }
+        if (!(value instanceof String text)) {
+            errors.add(new FieldError(field, "must be a string"));
+            return null;
+        }
+        return text;
+    }
+
+    /** Length in code points, so an emoji counts as one character, as a person would count it. */
+    private static boolean lengthBetween(String text, int min, int max) {
+        int length = text.codePointCount(0, text.length());
+        return length >= min && length <= max;
+    }
+
+    // Control characters, line separators and the bidi overrides that make a name render as another.
+    private static boolean isForbiddenInDisplayName(int codePoint) {
+        int type = Character.getType(codePoint);
+        return type == Character.CONTROL
+            || type == Character.LINE_SEPARATOR
+            || type == Character.PARAGRAPH_SEPARATOR
+            || (codePoint >= 0x202A && codePoint <= 0x202E)
+            || (codePoint >= 0x2066 && codePoint <= 0x2069);
+    }
+}

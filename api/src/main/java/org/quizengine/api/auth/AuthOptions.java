@@ -1,0 +1,108 @@
+package org.quizengine.api.auth;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * How a node signs tokens and hashes passwords. The node fills it from environment variables;
+ * each setter checks its value, and {@link #validate()} checks that the required ones are present.
+ */
+public final class AuthOptions {
+    /** HS256 wants a key at least as long as its output. */
+    public static final int MIN_JWT_SECRET_BYTES = 32;
+    public static final Duration DEFAULT_ACCESS_TOKEN_TTL = Duration.ofMinutes(15);
+    public static final Duration MAX_ACCESS_TOKEN_TTL = Duration.ofDays(1);
+    public static final String DEFAULT_ISSUER = "quizengine";
+    /** OWASP's minimum Argon2id configuration: 19 MiB, 2 iterations, 1 lane. */
+    public static final int DEFAULT_ARGON2_MEMORY_KIB = 19_456;
+    public static final int DEFAULT_ARGON2_ITERATIONS = 2;
+    public static final int DEFAULT_ARGON2_PARALLELISM = 1;
+
+    private byte[] jwtSecret;
+    private Duration accessTokenTtl = DEFAULT_ACCESS_TOKEN_TTL;
+    private String issuer = DEFAULT_ISSUER;
+    private Argon2Cost argon2 = new Argon2Cost(
+        DEFAULT_ARGON2_MEMORY_KIB, DEFAULT_ARGON2_ITERATIONS, DEFAULT_ARGON2_PARALLELISM);
+    private BootstrapAdmin bootstrapAdmin;
+
+    /** The HS256 signing key, as UTF-8; required, at least {@value #MIN_JWT_SECRET_BYTES} bytes. */
+    public AuthOptions setJwtSecret(String secret) {
+        Objects.requireNonNull(secret, "JWT secret");
+        byte[] bytes = secret.getBytes(StandardCharsets.UTF_8);
+        if (bytes.length < MIN_JWT_SECRET_BYTES) {
+            throw new IllegalArgumentException(
+                "The JWT secret must be at least " + MIN_JWT_SECRET_BYTES + " bytes, was " + bytes.length);
+        }
+        this.jwtSecret = bytes;
+        return this;
+    }
+
+    public AuthOptions setAccessTokenTtl(Duration ttl) {
+        Objects.requireNonNull(ttl, "access token TTL");
+        if (ttl.toSeconds() < 1 || ttl.compareTo(MAX_ACCESS_TOKEN_TTL) > 0) {
+            throw new IllegalArgumentException("The access token TTL must be 1 s.." + MAX_ACCESS_TOKEN_TTL + ", was " + ttl);
+        }
+        this.accessTokenTtl = ttl;
+        return this;
+    }
+
+    public AuthOptions setIssuer(String issuer) {
+        Objects.requireNonNull(issuer, "issuer");
+        if (issuer.isBlank()) {
+            throw new IllegalArgumentException("The token issuer must not be blank");
+        }
+        this.issuer = issuer;
+        return this;
+    }
+
+    public AuthOptions setArgon2(Argon2Cost argon2) {
+        this.argon2 = Objects.requireNonNull(argon2, "Argon2 cost");
+        return this;
+    }
+
+    /** The administrator to ensure at start-up; {@code null} for none. */
+    public AuthOptions setBootstrapAdmin(BootstrapAdmin bootstrapAdmin) {
+        this.bootstrapAdmin = bootstrapAdmin;
+        return this;
+    }
+
+    /** Fails if a required value is missing; returns this for chaining. */
+    public AuthOptions validate() {
+        if (jwtSecret == null) {
+            throw new IllegalStateException("A JWT secret is required");
+        }
+        return this;
+    }
+
+    /** A copy of the signing key. */
+    public byte[] jwtSecret() {
+        validate();
+        return Arrays.copyOf(jwtSecret, jwtSecret.length);
+    }
+
+    public Duration accessTokenTtl() {
+        return accessTokenTtl;
+    }
+
+    public String issuer() {
+        return issuer;
+    }
+
+    public Argon2Cost argon2() {
+        return argon2;
+    }
+
+    public Optional<BootstrapAdmin> bootstrapAdmin() {
+        return Optional.ofNullable(bootstrapAdmin);
+    }
+
+    @Override
+    public String toString() {
+        return "AuthOptions[jwtSecret=" + (jwtSecret == null ? "(unset)" : "(hidden)")
+            + ", accessTokenTtl=" + accessTokenTtl + ", issuer=" + issuer + ", argon2=" + argon2
+            + ", bootstrapAdmin=" + bootstrapAdmin + "]";
+    }
+}

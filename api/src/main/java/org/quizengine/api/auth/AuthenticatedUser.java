@@ -1,0 +1,13 @@
+package org.quizengine.api.auth;
+
+import java.util.Objects;
+import java.util.UUID;
+
+/** Who a verified access token speaks for. Used by REST handlers and by the WebSocket gateway alike. */
+public record AuthenticatedUser(UUID userId, String username, Role role) {
+    public AuthenticatedUser {
+        Objects.requireNonNull(userId, "userId");
+        Objects.requireNonNull(username, "username");
+        Objects.requireNonNull(role, "role");
+    }
+}

@@ -1,0 +1,25 @@
+package org.quizengine.api.auth;
+
+import java.time.Instant;
+import java.util.UUID;
+
+/** A row of {@code users}. Holds the password hash, so it never leaves the server as is. */
+public record UserAccount(
+    UUID id,
+    String username,
+    String email,
+    String passwordHash,
+    Role role,
+    String displayName,
+    boolean disabled,
+    Instant createdAt) {
+
+    public AuthenticatedUser asAuthenticatedUser() {
+        return new AuthenticatedUser(id, username, role);
+    }
+
+    @Override
+    public String toString() {
+        return "UserAccount[id=" + id + ", username=" + username + ", role=" + role + ", disabled=" + disabled + "]";
+    }
+}

@@ -1,0 +1,47 @@
+package org.quizengine.api.http;
+
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Locale;
+import org.quizengine.shared.ErrorCode;
+import org.quizengine.shared.QuizException;
+
+/** Reads a request body that must be a JSON object. Needs a {@code BodyHandler} before it. */
+public final class JsonBodies {
+    private static final String JSON = "application/json";
+
+    private JsonBodies() {
+    }
+
+    /** The body as a JSON object; throws MALFORMED_MESSAGE for the wrong content type, bad JSON or a non-object. */
+    public static JsonObject requireObject(RoutingContext ctx) {
+        if (!isJson(ctx.request().getHeader(HttpHeaders.CONTENT_TYPE))) {
+            throw new QuizException(ErrorCode.MALFORMED_MESSAGE, "The request body must be sent as " + JSON + ".");
+        }
+        if (ctx.body().isEmpty()) {
+            throw new QuizException(ErrorCode.MALFORMED_MESSAGE, "The request body must be a JSON object.");
+        }
+        Object value;
+        try {
+            value = Json.decodeValue(ctx.body().buffer());
+        } catch (DecodeException e) {
+            throw new QuizException(ErrorCode.MALFORMED_MESSAGE, "The request body is not valid JSON.");
+        }
+        if (!(value instanceof JsonObject object)) {
+            throw new QuizException(ErrorCode.MALFORMED_MESSAGE, "The request body must be a JSON object.");
+        }
+        return object;
+    }
+
+    private static boolean isJson(String contentType) {
+        if (contentType == null) {
+            return false;
+        }
+        int parameters = contentType.indexOf(';');
+        String mediaType = parameters < 0 ? contentType : contentType.substring(0, parameters);
+        return mediaType.trim().toLowerCase(Locale.ROOT).equals(JSON);
+    }
+}
