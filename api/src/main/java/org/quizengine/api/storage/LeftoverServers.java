@@ -30,15 +30,18 @@ final class LeftoverServers {
     }
 
     /**
-     * If {@code pidFile} names a live process whose command line mentions {@code commandFragment},
-     * asks it to shut down (SIGTERM: PostgreSQL and Redis both flush their data on it) and waits.
+     * If {@code pidFile} names a live {@code commandFragment} process working in the pid file's
+     * directory, asks it to shut down (SIGTERM: PostgreSQL and Redis both flush their data on it)
+     * and waits for it to exit.
      */
     static void stopIfRunning(Path pidFile, String commandFragment) throws IOException {
+        Path dir = pidFile.toAbsolutePath().getParent();
         Optional<ProcessHandle> leftover = readPid(pidFile)
             .flatMap(ProcessHandle::of)
             .filter(ProcessHandle::isAlive)
-            // The pid may have been reused by an unrelated process since the node died.
-            .filter(process -> commandLine(process).contains(commandFragment));
+            // The pid may have been reused since the node died, even by another PostgreSQL.
+            .filter(process -> commandLine(process).contains(commandFragment))
+            .filter(process -> worksIn(process, dir));
         if (leftover.isEmpty()) {
             return;
         }
@@ -68,6 +71,25 @@ final class LeftoverServers {
             return Optional.of(Long.parseLong(lines.get(0).trim()));
         } catch (NumberFormatException e) {
             return Optional.empty();
+        }
+    }
+
+    /**
+     * PostgreSQL and Redis both change into their data directory, so on Linux the process's working
+     * directory identifies the server of this directory. Where /proc does not exist the command
+     * name has to do.
+     */
+    private static boolean worksIn(ProcessHandle process, Path dir) {
+        Path proc = Path.of("/proc");
+        if (!Files.isDirectory(proc)) {
+            return true;
+        }
+        try {
+            Path cwd = proc.resolve(Long.toString(process.pid())).resolve("cwd").toRealPath();
+            return cwd.equals(dir.toRealPath());
+        } catch (IOException | SecurityException e) {
+            LOG.warn("Cannot tell whether pid {} serves {}; leaving it alone", process.pid(), dir, e);
+            return false;
         }
     }
 

@@ -82,8 +82,9 @@ public final class Stores {
             .locations(MIGRATIONS_LOCATION)
             .load()
             .migrate();
-        LOG.info("Schema at version {} ({} migrations applied now)", result.targetSchemaVersion,
-            result.migrationsExecuted);
+        // targetSchemaVersion is null when there was nothing to apply.
+        String version = result.targetSchemaVersion != null ? result.targetSchemaVersion : result.initialSchemaVersion;
+        LOG.info("Schema at version {} ({} migrations applied now)", version, result.migrationsExecuted);
     }
 
     private static Future<Stores> connect(Vertx vertx, StorageOptions options, Endpoints endpoints) {
@@ -158,7 +159,8 @@ public final class Stores {
 
     /** A JDBC URL for Flyway, equivalent to the options the Vert.x pool connects with. */
     static String jdbcUrl(PgConnectOptions pg) {
-        String url = "jdbc:postgresql://" + pg.getHost() + ":" + pg.getPort() + "/" + pg.getDatabase();
+        String host = pg.getHost().contains(":") ? "[" + pg.getHost() + "]" : pg.getHost();
+        String url = "jdbc:postgresql://" + host + ":" + pg.getPort() + "/" + pg.getDatabase();
         SslMode ssl = pg.getSslMode();
         if (ssl == null || ssl == SslMode.DISABLE) {
             return url + "?sslmode=disable";
