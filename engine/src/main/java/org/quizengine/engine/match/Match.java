@@ -151,7 +151,8 @@ public final class Match {
         if (phase == Phase.FINISHED) {
             return Step.rejected(ErrorCode.MATCH_FINISHED, "The match is over.");
         }
-        if (index != questionIndex) {
+        // During the countdown no question is current, not even "question -1".
+        if (phase == Phase.COUNTDOWN || index != questionIndex) {
             return Step.rejected(ErrorCode.WRONG_QUESTION,
                 "Question " + index + " is not the current question" + (questionIndex >= 0 ? " (" + questionIndex + ")." : "."));
         }
