@@ -111,6 +111,12 @@ public final class Match {
     /** Announces the match; with no countdown the first question opens at once. */
     public Step start(long now) {
         startsAt = now + settings.countdownMillis();
+        for (Seat seat : seats.values()) {
+            if (!seat.connected) {
+                // A socket that was away when the match formed gets the same grace as one that drops later.
+                seat.graceUntil = now + settings.reconnectGraceMillis();
+            }
+        }
         List<Outgoing> events = new ArrayList<>();
         events.add(toConnected(new ServerEvent.MatchStarting(spec.matchId(), spec.kind().wireName(), spec.category(),
             players, settings.questionCount(), settings.questionMillis(), startsAt, now)));
