@@ -111,6 +111,12 @@ public final class Match {
     /** Announces the match; with no countdown the first question opens at once. */
     public Step start(long now) {
         startsAt = now + settings.countdownMillis();
+        for (Seat seat : seats.values()) {
+            if (!seat.connected) {
+                // A socket that was away when the match formed gets the same grace as one that drops later.
+                seat.graceUntil = now + settings.reconnectGraceMillis();
+            }
+        }
         List<Outgoing> events = new ArrayList<>();
         events.add(toConnected(new ServerEvent.MatchStarting(spec.matchId(), spec.kind().wireName(), spec.category(),
             players, settings.questionCount(), settings.questionMillis(), startsAt, now)));
@@ -151,7 +157,8 @@ public final class Match {
         if (phase == Phase.FINISHED) {
             return Step.rejected(ErrorCode.MATCH_FINISHED, "The match is over.");
         }
-        if (index != questionIndex) {
+        // During the countdown no question is current, not even "question -1".
+        if (phase == Phase.COUNTDOWN || index != questionIndex) {
             return Step.rejected(ErrorCode.WRONG_QUESTION,
                 "Question " + index + " is not the current question" + (questionIndex >= 0 ? " (" + questionIndex + ")." : "."));
         }
