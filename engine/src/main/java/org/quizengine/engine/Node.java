@@ -33,6 +33,7 @@ public final class Node {
     private final List<String> deployments = new ArrayList<>();
     private final AtomicInteger port = new AtomicInteger();
     private Stores stores;
+    private NodeServices services;
     private ResultOutbox outbox;
     private WebSocketGateway gateway;
     private MatchHost matchHost;
@@ -53,7 +54,7 @@ public final class Node {
         Codecs.registerAll(vertx.eventBus());
         return Stores.start(vertx, options.storage()).compose(started -> {
             stores = started;
-            NodeServices services = NodeServices.create(vertx, stores, options);
+            services = NodeServices.create(vertx, stores, options);
             outbox = new ResultOutbox(vertx, options.storage().dataDir().resolve("outbox").toString(),
                 List.of(services.results()::save, services.leaderboards()::apply));
             TokenService tokens = services.tokens();
@@ -115,6 +116,7 @@ public final class Node {
             undeployed.add(vertx.undeploy(deployments.get(i)).recover(e -> Future.succeededFuture()));
         }
         return Future.join(undeployed)
+            .transform(v -> services == null ? Future.succeededFuture() : services.close())
             .transform(v -> stores == null ? Future.succeededFuture() : stores.close())
             .transform(v -> vertx.close());
     }
