@@ -13,12 +13,21 @@ import org.junit.jupiter.api.Test;
 class QuestionBankTest {
 
     @Test
-    void parsesTheTestBank() throws IOException {
-        try (InputStream in = getClass().getResourceAsStream("/questions/bank.json")) {
+    void parsesTheFixtureBank() throws IOException {
+        try (InputStream in = getClass().getResourceAsStream("/questions/fixture-bank.json")) {
             QuestionBank bank = QuestionBank.parse(in);
             assertThat(bank.categories()).extracting(QuestionBank.BankCategory::id).containsExactly("science", "geography");
             assertThat(bank.questions()).hasSize(12);
             assertThat(bank.questions().get(5).options()).containsExactly("Proton", "Electron", "Neutron");
+        }
+    }
+
+    @Test
+    void theShippedBankPassesTheSeedersChecks() throws IOException {
+        try (InputStream in = getClass().getResourceAsStream("/questions/bank.json")) {
+            QuestionBank bank = QuestionBank.parse(in);
+            assertThat(bank.categories()).hasSizeGreaterThanOrEqualTo(8);
+            assertThat(bank.questions()).hasSizeGreaterThanOrEqualTo(300);
         }
     }
 

@@ -23,6 +23,8 @@ import org.quizengine.shared.match.QuestionSpec;
 
 @ExtendWith(VertxExtension.class)
 class QuestionRepositoryTest {
+    /** A 12-question bank in two categories, small enough to count by hand. */
+    private static final String FIXTURE = "/questions/fixture-bank.json";
     @TempDir
     static Path dataDir;
     private static Vertx vertx;
@@ -48,7 +50,7 @@ class QuestionRepositoryTest {
     @BeforeEach
     void emptyBank() {
         await(pool.query("TRUNCATE questions, categories RESTART IDENTITY CASCADE").execute());
-        seeder = new QuestionBankSeeder(vertx);
+        seeder = new QuestionBankSeeder(vertx, FIXTURE);
         questions = new QuestionRepository(pool);
     }
 
@@ -61,8 +63,8 @@ class QuestionRepositoryTest {
 
     @Test
     void nodesSeedingAtTheSameTimeInsertTheBankOnce(VertxTestContext test) {
-        List<Future<Integer>> seeds = List.of(seeder.seedIfEmpty(pool), new QuestionBankSeeder(vertx).seedIfEmpty(pool),
-            new QuestionBankSeeder(vertx).seedIfEmpty(pool));
+        List<Future<Integer>> seeds = List.of(seeder.seedIfEmpty(pool), new QuestionBankSeeder(vertx, FIXTURE).seedIfEmpty(pool),
+            new QuestionBankSeeder(vertx, FIXTURE).seedIfEmpty(pool));
 
         Future.all(seeds)
             .compose(all -> questions.loadActive())
