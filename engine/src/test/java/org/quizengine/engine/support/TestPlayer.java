@@ -62,6 +62,11 @@ public final class TestPlayer implements AutoCloseable {
             json.getString("accessToken"));
     }
 
+    /** Another client for the same account (same token), as a second device would be. */
+    public TestPlayer twin() {
+        return new TestPlayer(vertx, port, username, userId, token);
+    }
+
     /** Opens the WebSocket with this player's token and waits for {@code welcome}. */
     public TestPlayer connect() {
         WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("localhost").setPort(port)

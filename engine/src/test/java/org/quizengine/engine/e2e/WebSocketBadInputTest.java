@@ -1,0 +1,208 @@
+package org.quizengine.engine.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.quizengine.engine.support.TestNode;
+import org.quizengine.engine.support.TestPlayer;
+
+/**
+ * Bad input of every kind on the players' WebSocket gets an error frame with a stable code, and
+ * nothing else changes: the socket keeps working, the match keeps its state.
+ */
+class WebSocketBadInputTest {
+    private static final AtomicInteger NAMES = new AtomicInteger();
+    private static TestNode node;
+
+    @BeforeAll
+    static void startNode() {
+        node = TestNode.start(TestNode.fastMatches());
+    }
+
+    @AfterAll
+    static void stopNode() {
+        if (node != null) {
+            node.close();
+        }
+    }
+
+    private static TestPlayer player() {
+        TestPlayer player = node.register("bad" + System.nanoTime() % 100_000 + "x" + NAMES.incrementAndGet()).connect();
+        player.next("no_match");
+        return player;
+    }
+
+    private static JsonObject frame(String type) {
+        return new JsonObject().put("type", type);
+    }
+
+    /** The socket still answers after whatever came before. */
+    private static void assertStillServed(TestPlayer player) {
+        long probe = System.nanoTime();
+        player.send(frame("ping").put("clientTime", probe));
+        assertThat(player.next("pong", f -> f.getLong("clientTime") == probe).getLong("serverTime")).isPositive();
+    }
+
+    @Test
+    void anUpgradeWithoutAValidTokenIsRefusedWithAReason() {
+        WebClient client = WebClient.create(node.vertx);
+        HttpResponse<Buffer> none = TestPlayer.await(client.get(node.port(), "localhost", "/ws").send());
+        assertThat(none.statusCode()).isEqualTo(401);
+        assertThat(none.getHeader("Content-Type")).isEqualTo("application/problem+json");
+        assertThat(none.bodyAsJsonObject().getString("code")).isEqualTo("UNAUTHORIZED");
+        assertThat(none.bodyAsJsonObject().getString("detail")).contains("access_token");
+
+        HttpResponse<Buffer> forged = TestPlayer.await(client.get(node.port(), "localhost", "/ws?access_token=abc.def.ghi").send());
+        assertThat(forged.statusCode()).isEqualTo(401);
+        assertThat(forged.bodyAsJsonObject().getString("code")).isEqualTo("UNAUTHORIZED");
+        client.close();
+    }
+
+    @Test
+    void framesThatCannotBeReadGetTheirOwnCodes() {
+        try (TestPlayer player = player()) {
+            player.sendText("{nope");
+            player.nextError("MALFORMED_MESSAGE");
+            player.sendText("{\"type\":\"teleport\"}");
+            assertThat(player.nextError("UNKNOWN_MESSAGE_TYPE").getString("message")).contains("teleport");
+            player.sendText("{\"index\":1}");
+            player.nextError("INVALID_MESSAGE");
+            player.sendText("[1,2,3]");
+            player.nextError("INVALID_MESSAGE");
+            player.sendText("{\"type\":\"answer\",\"index\":\"one\",\"option\":1}");
+            assertThat(player.nextError("INVALID_MESSAGE").getString("message")).contains("index");
+            player.sendText("{\"type\":\"answer\",\"index\":\"1\",\"option\":1}");
+            player.nextError("INVALID_MESSAGE");
+            player.sendText("{\"type\":\"answer\",\"index\":1.5,\"option\":1}");
+            player.nextError("INVALID_MESSAGE");
+            player.sendBinary(new byte[] {1, 2, 3});
+            assertThat(player.nextError("INVALID_MESSAGE").getString("message")).contains("Binary");
+            assertStillServed(player);
+        }
+    }
+
+    @Test
+    void oversizeFramesAreRefusedCountingBytesNotCharacters() {
+        try (TestPlayer player = player()) {
+            player.send(frame("ping").put("padding", "x".repeat(5000)));
+            player.nextError("FRAME_TOO_LARGE");
+            // 1,500 characters, 4,500 bytes in UTF-8: over the 4,096-byte limit.
+            player.send(frame("ping").put("padding", "€".repeat(1500)));
+            player.nextError("FRAME_TOO_LARGE");
+            assertStillServed(player);
+        }
+    }
+
+    @Test
+    void aFloodIsLimitedAndAPersistentOneClosesTheSocket() throws InterruptedException {
+        try (TestPlayer player = player()) {
+            for (int i = 0; i < 100; i++) {
+                player.send(frame("ping").put("clientTime", (long) i));
+            }
+            assertThat(player.nextError("RATE_LIMITED").getString("message")).contains("20 per second");
+            assertThat(player.all("pong").size()).isLessThan(100);
+            Thread.sleep(2_100); // the bucket refills at 20 frames a second
+            assertStillServed(player);
+        }
+        try (TestPlayer flooder = player()) {
+            for (int i = 0; i < 1_000 && !flooder.isClosed(); i++) {
+                flooder.sendText("{\"type\":\"ping\"}");
+            }
+            assertThat(flooder.awaitClosed()).isEqualTo((short) 1008);
+        }
+    }
+
+    @Test
+    void matchmakingRequestsAreCheckedAndSqlLookingInputIsJustData() {
+        try (TestPlayer player = player()) {
+            player.send(frame("quick_match").put("category", "'; DROP TABLE users; --"));
+            player.nextError("UNKNOWN_CATEGORY");
+            player.send(frame("quick_match").put("size", 99));
+            assertThat(player.nextError("INVALID_MATCH_SIZE").getString("ref")).isEqualTo("quick_match");
+            player.send(frame("cancel_queue"));
+            player.nextError("NOT_QUEUED");
+            player.send(frame("join_lobby").put("code", "ZZZZZZ"));
+            player.nextError("LOBBY_NOT_FOUND");
+            player.send(frame("join_lobby"));
+            player.nextError("INVALID_MESSAGE");
+            player.send(frame("create_lobby").put("secondsPerQuestion", 1));
+            player.nextError("INVALID_SETTINGS");
+            player.send(frame("start_lobby"));
+            player.nextError("NOT_IN_LOBBY");
+            player.send(frame("answer").put("index", 0).put("option", 0));
+            player.nextError("NOT_IN_MATCH");
+
+            player.send(frame("quick_match").put("category", "science").put("size", 5));
+            assertThat(player.next("queued").getString("category")).isEqualTo("science");
+            player.send(frame("quick_match"));
+            player.nextError("ALREADY_QUEUED");
+            player.send(frame("cancel_queue"));
+            player.next("queue_left");
+            assertStillServed(player);
+        }
+        // The users table is still there and still takes registrations.
+        player().close();
+    }
+
+    @Test
+    void badAnswersInALiveMatchAreRefusedAndChangeNothing() {
+        try (TestPlayer ada = player(); TestPlayer bob = player(); TestPlayer eve = player()) {
+            ada.send(frame("quick_match").put("size", 2));
+            bob.send(frame("quick_match").put("size", 2));
+            String matchId = ada.next("match_starting").getString("matchId");
+            bob.next("match_starting");
+            ada.next("question", f -> f.getInteger("index") == 0);
+
+            ada.send(frame("answer").put("index", 1).put("option", 0));
+            ada.nextError("WRONG_QUESTION");
+            ada.send(frame("answer").put("index", 0).put("option", 7));
+            ada.nextError("INVALID_OPTION");
+            ada.send(frame("answer").put("index", 0).put("option", -1));
+            ada.nextError("INVALID_OPTION");
+            eve.send(frame("answer").put("matchId", matchId).put("index", 0).put("option", 0));
+            assertThat(eve.nextError("NOT_IN_MATCH").getString("ref")).isEqualTo("answer");
+            ada.send(frame("quick_match"));
+            ada.nextError("ALREADY_IN_MATCH");
+
+            ada.send(frame("answer").put("index", 0).put("option", 1));
+            ada.next("answer_accepted");
+            ada.send(frame("answer").put("index", 0).put("option", 2));
+            ada.nextError("ALREADY_ANSWERED");
+
+            // bob never answers: the question closes at its deadline, and then it is too late.
+            JsonObject reveal = ada.next("reveal", f -> f.getInteger("index") == 0);
+            JsonObject adaResult = reveal.getJsonArray("results").stream().map(JsonObject.class::cast)
+                .filter(r -> r.getString("userId").equals(ada.userId.toString())).findFirst().orElseThrow();
+            assertThat(adaResult.getInteger("option")).as("the first answer stands").isEqualTo(1);
+            bob.send(frame("answer").put("index", 0).put("option", 1));
+            bob.nextError("QUESTION_CLOSED");
+            assertStillServed(bob);
+        }
+    }
+
+    @Test
+    void aSecondConnectionReplacesTheFirst() {
+        TestPlayer first = player();
+        TestPlayer second = TestPlayer.register(node.vertx, node.port(), "dup" + System.nanoTime() % 100_000);
+        second.close();
+        try (TestPlayer again = player()) {
+            // Same account, second socket: connect a fresh client with the first player's token.
+            TestPlayer twin = first.twin();
+            twin.connect();
+            first.nextError("SESSION_REPLACED");
+            assertThat(first.awaitClosed()).isEqualTo((short) 4000);
+            assertStillServed(twin);
+            twin.close();
+            assertStillServed(again);
+        } finally {
+            first.close();
+        }
+    }
+}
