@@ -67,6 +67,11 @@ public final class TestPlayer implements AutoCloseable {
         return new TestPlayer(vertx, port, username, userId, token);
     }
 
+    /** The same account and token, against a node on another port (a restarted one, say). */
+    public TestPlayer on(TestNode other) {
+        return new TestPlayer(other.vertx, other.port(), username, userId, token);
+    }
+
     /** Opens the WebSocket with this player's token and waits for {@code welcome}. */
     public TestPlayer connect() {
         WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("localhost").setPort(port)
@@ -196,6 +201,11 @@ public final class TestPlayer implements AutoCloseable {
     /** A GET with this player's token; returns status and body. */
     public HttpResponse<Buffer> get(String path) {
         return await(http.get(port, "localhost", path).bearerTokenAuthentication(token).send());
+    }
+
+    /** A GET without any token. */
+    public HttpResponse<Buffer> anonymous(String path) {
+        return await(http.get(port, "localhost", path).send());
     }
 
     public JsonObject getJson(String path) {
