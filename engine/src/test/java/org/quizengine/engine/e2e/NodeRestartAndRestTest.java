@@ -27,7 +27,12 @@ class NodeRestartAndRestTest {
         TestPlayer bob;
         String matchId;
         long adaScore;
-        try (TestNode node = TestNode.start(TestNode.fastMatches(), dataDir)) {
+        java.util.Map<String, String> env = new java.util.HashMap<>(TestNode.fastMatches());
+        env.put("QUIZ_AUTH_ADMIN_USERNAME", "root" + run);
+        env.put("QUIZ_AUTH_ADMIN_EMAIL", "root" + run + "@example.test");
+        env.put("QUIZ_AUTH_ADMIN_PASSWORD", "an admin password from the environment");
+        try (TestNode node = TestNode.start(env, dataDir)) {
+            assertAdminFromEnvironmentCanSignIn(node, "root" + run);
             ada = node.register("ra" + run).connect();
             bob = node.register("rb" + run).connect();
             for (TestPlayer p : List.of(ada, bob)) {
@@ -59,6 +64,15 @@ class NodeRestartAndRestTest {
             assertThat(sameAda.getJson("/api/v1/categories").getJsonArray("categories")).hasSizeGreaterThanOrEqualTo(8);
             sameAda.close();
         }
+    }
+
+    private static void assertAdminFromEnvironmentCanSignIn(TestNode node, String username) {
+        io.vertx.ext.web.client.WebClient client = io.vertx.ext.web.client.WebClient.create(node.vertx);
+        HttpResponse<Buffer> login = TestPlayer.await(client.post(node.port(), "localhost", "/api/v1/auth/login")
+            .sendJsonObject(new JsonObject().put("login", username).put("password", "an admin password from the environment")));
+        assertThat(login.statusCode()).as(login.bodyAsString()).isEqualTo(200);
+        assertThat(login.bodyAsJsonObject().getJsonObject("user").getString("role")).isEqualTo("admin");
+        client.close();
     }
 
     private static void assertBadQueriesAreRefused(TestPlayer player) {
