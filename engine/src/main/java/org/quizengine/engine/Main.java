@@ -2,6 +2,7 @@ package org.quizengine.engine;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import org.quizengine.engine.cluster.HazelcastSetup;
 import org.quizengine.engine.config.ConfigException;
 import org.quizengine.engine.config.ConfigLoader;
 import org.quizengine.engine.config.NodeOptions;
@@ -24,17 +25,29 @@ public final class Main {
             System.exit(2);
             return;
         }
-        Vertx vertx = Vertx.vertx(new VertxOptions());
-        Node.start(vertx, options)
+        NodeOptions configured = options;
+        startVertx(options).compose(vertx -> Node.start(vertx, configured)
+                .onFailure(e -> vertx.close()))
             .onSuccess(node -> {
-                LOG.info("Node {} serving on http://{}:{} (WebSocket at /ws)", options.nodeId(),
-                    "0.0.0.0".equals(options.http().host()) ? "localhost" : options.http().host(), node.port());
+                LOG.info("Node {} serving on http://{}:{} (WebSocket at /ws){}", node.nodeId(),
+                    "0.0.0.0".equals(configured.http().host()) ? "localhost" : configured.http().host(), node.port(),
+                    configured.cluster().enabled() ? ", cluster '" + configured.cluster().name() + "'" : "");
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> awaitStop(node), "quiz-shutdown"));
             })
             .onFailure(e -> {
                 LOG.error("The node could not start: {}", e.getMessage(), e);
-                vertx.close().onComplete(v -> System.exit(1));
+                System.exit(1);
             });
+    }
+
+    /** A plain Vert.x for a single node, or a clustered one that has joined its cluster. */
+    public static io.vertx.core.Future<Vertx> startVertx(NodeOptions options) {
+        if (!options.cluster().enabled()) {
+            return io.vertx.core.Future.succeededFuture(Vertx.vertx(new VertxOptions()));
+        }
+        return Vertx.builder().with(new VertxOptions())
+            .withClusterManager(HazelcastSetup.clusterManager(options.cluster()))
+            .buildClustered();
     }
 
     private static void awaitStop(Node node) {

@@ -3,6 +3,7 @@ package org.quizengine.engine;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.internal.VertxInternal;
 import io.vertx.ext.web.Router;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -14,7 +15,10 @@ import org.quizengine.api.history.MatchResultStore;
 import org.quizengine.api.leaderboard.LeaderboardStore;
 import org.quizengine.api.question.QuestionRepository;
 import org.quizengine.api.storage.Stores;
+import java.util.function.Supplier;
 import org.quizengine.engine.bus.Codecs;
+import org.quizengine.engine.cluster.ClusterView;
+import org.quizengine.engine.cluster.LeastLoadedPlacement;
 import org.quizengine.engine.config.NodeOptions;
 import org.quizengine.engine.gateway.WebSocketGateway;
 import org.quizengine.engine.match.ActivePlayers;
@@ -22,12 +26,15 @@ import org.quizengine.engine.match.MatchHost;
 import org.quizengine.engine.matchmaking.MatchmakingVerticle;
 import org.quizengine.engine.persistence.ResultOutbox;
 import org.quizengine.shared.protocol.PlayerInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One running node: its stores, its matches, its matchmaker, and its HTTP/WebSocket servers. Every
  * part is constructed here from {@link NodeOptions} and handed what it needs.
  */
 public final class Node {
+    private static final Logger LOG = LoggerFactory.getLogger(Node.class);
     private final Vertx vertx;
     private final NodeOptions options;
     private final List<String> deployments = new ArrayList<>();
@@ -37,6 +44,8 @@ public final class Node {
     private ResultOutbox outbox;
     private WebSocketGateway gateway;
     private MatchHost matchHost;
+    private ClusterView cluster;
+    private String matchmakerDeployment;
 
     private Node(Vertx vertx, NodeOptions options) {
         this.vertx = vertx;
@@ -45,8 +54,19 @@ public final class Node {
 
     /** Starts a node on {@code vertx}; fails if any part (a store, the port) cannot start. */
     public static Future<Node> start(Vertx vertx, NodeOptions options) {
-        Node node = new Node(vertx, options);
+        Node node = new Node(vertx, withNodeId(options, vertx));
         return node.startParts().map(node);
+    }
+
+    /** The configured node id, else the cluster member id (so membership maps to nodes), else a random one. */
+    private static NodeOptions withNodeId(NodeOptions options, Vertx vertx) {
+        if (options.nodeId() != null) {
+            return options;
+        }
+        if (vertx instanceof VertxInternal internal && internal.clusterManager() != null) {
+            return options.withNodeId(internal.clusterManager().getNodeId());
+        }
+        return options.withNodeId(NodeOptions.randomNodeId());
     }
 
     private Future<Void> startParts() {
@@ -62,15 +82,45 @@ public final class Node {
                 token -> tokens.verify(token).map(user -> new PlayerInfo(user.userId(), user.username())),
                 new ActivePlayers(vertx), clock);
             matchHost = new MatchHost(options.nodeId(), options.match(), outbox, clock);
+            cluster = ClusterView.of(vertx, options.nodeId());
+            LeastLoadedPlacement placement = new LeastLoadedPlacement(vertx, options.nodeId(), cluster, matchHost::liveMatches);
             QuestionRepository questions = services.questions();
+            Supplier<MatchmakingVerticle> matchmaker = () -> new MatchmakingVerticle(options.matchmaking(), options.match(),
+                questions::loadActive, placement, clock, new SecureRandom());
             return services.prepare()
                 .compose(v -> gateway.start())
                 .compose(v -> deploy(vertx.deployVerticle(matchHost)))
-                .compose(v -> deploy(vertx.deployVerticle(new MatchmakingVerticle(options.matchmaking(), options.match(),
-                    questions::loadActive, options::nodeId, clock, new SecureRandom()))))
+                .compose(v -> placement.start())
+                .compose(v -> runMatchmakerWhileLeader(matchmaker))
                 .compose(v -> outbox.resumePending().mapEmpty())
                 .compose(v -> startHttp(services.router(gateway)));
         });
+    }
+
+    /**
+     * The matchmaker is one per cluster, on the leader (the oldest member). When the leader goes, the
+     * next oldest starts one; queues and lobbies that were waiting on the old one are lost, and their
+     * players must ask again.
+     */
+    private Future<Void> runMatchmakerWhileLeader(Supplier<MatchmakingVerticle> matchmaker) {
+        cluster.onMembershipChange(vertx.getOrCreateContext(), () -> {
+            if (cluster.isLeader() && matchmakerDeployment == null) {
+                deployMatchmaker(matchmaker);
+            }
+        });
+        return cluster.isLeader() ? deployMatchmaker(matchmaker) : Future.succeededFuture();
+    }
+
+    private Future<Void> deployMatchmaker(Supplier<MatchmakingVerticle> matchmaker) {
+        matchmakerDeployment = "starting";
+        return vertx.deployVerticle(matchmaker.get())
+            .onSuccess(id -> {
+                matchmakerDeployment = id;
+                deployments.add(id);
+                LOG.info("Node {} runs the matchmaker", options.nodeId());
+            })
+            .onFailure(e -> matchmakerDeployment = null)
+            .mapEmpty();
     }
 
     private Future<Void> startHttp(Router router) {
@@ -103,6 +153,11 @@ public final class Node {
 
     public int connectedPlayers() {
         return gateway.connectedPlayers();
+    }
+
+    /** Whether this node runs the cluster's matchmaker. */
+    public boolean runsMatchmaker() {
+        return matchmakerDeployment != null && !"starting".equals(matchmakerDeployment);
     }
 
     public int liveMatches() {

@@ -33,13 +33,15 @@ public final class Stores {
 
     private final Vertx vertx;
     private final EmbeddedServers embedded;
+    private final Endpoints endpoints;
     private final Pool pool;
     private final Redis redisClient;
     private final RedisAPI redis;
 
-    private Stores(Vertx vertx, EmbeddedServers embedded, Pool pool, Redis redisClient) {
+    private Stores(Vertx vertx, Endpoints endpoints, Pool pool, Redis redisClient) {
         this.vertx = vertx;
-        this.embedded = embedded;
+        this.endpoints = endpoints;
+        this.embedded = endpoints.embedded();
         this.pool = pool;
         this.redisClient = redisClient;
         this.redis = RedisAPI.api(redisClient);
@@ -97,10 +99,25 @@ public final class Stores {
             .setConnectionString(endpoints.redisUri())
             .setMaxPoolSize(REDIS_POOL_SIZE)
             .setMaxPoolWaiting(REDIS_POOL_WAITING));
-        Stores stores = new Stores(vertx, endpoints.embedded(), pool, redisClient);
+        Stores stores = new Stores(vertx, endpoints, pool, redisClient);
         return Future.all(stores.pingPostgres(), stores.pingRedis())
             .map(ignored -> stores)
             .recover(failure -> stores.close().transform(ignored -> Future.<Stores>failedFuture(failure)));
+    }
+
+    /**
+     * Where PostgreSQL is, as a URI another node can be given ({@code QUIZ_STORAGE_POSTGRES_URI}) to
+     * share this node's embedded server; it carries the password of an external one.
+     */
+    public String postgresUri() {
+        PgConnectOptions pg = endpoints.postgres();
+        String password = pg.getPassword() == null || pg.getPassword().isEmpty() ? "" : ":" + pg.getPassword();
+        return "postgresql://" + pg.getUser() + password + "@" + pg.getHost() + ":" + pg.getPort() + "/" + pg.getDatabase();
+    }
+
+    /** Where Redis is, as a URI another node can be given ({@code QUIZ_STORAGE_REDIS_URI}). */
+    public String redisUri() {
+        return endpoints.redisUri();
     }
 
     /** The PostgreSQL pool every repository shares. */

@@ -11,7 +11,17 @@ import org.quizengine.api.storage.StorageOptions;
 
 /** Everything a node is configured with, read once at start and passed down through constructors. */
 public record NodeOptions(String nodeId, HttpOptions http, MatchOptions match, MatchmakingOptions matchmaking,
-                          GatewayOptions gateway, StorageOptions storage, AuthOptions auth) {
+                          GatewayOptions gateway, StorageOptions storage, AuthOptions auth, ClusterOptions cluster) {
+
+    /** The same options with the node's id decided (a clustered node goes by its cluster member id). */
+    public NodeOptions withNodeId(String id) {
+        return new NodeOptions(id, http, match, matchmaking, gateway, storage, auth, cluster);
+    }
+
+    /** A random short id, for a node that is not clustered and was not given one. */
+    public static String randomNodeId() {
+        return UUID.randomUUID().toString().substring(0, 8);
+    }
 
     /** Builds and validates the options; a bad value is a {@link ConfigException} naming it. */
     public static NodeOptions from(JsonObject config) {
@@ -19,13 +29,18 @@ public record NodeOptions(String nodeId, HttpOptions http, MatchOptions match, M
         String nodeId = node.optionalString("id");
         StorageOptions storage = storage(new Section(config, "storage"));
         return new NodeOptions(
-            nodeId == null ? UUID.randomUUID().toString().substring(0, 8) : nodeId,
+            nodeId,
             HttpOptions.from(new Section(config, "http")),
             MatchOptions.from(new Section(config, "match")),
             MatchmakingOptions.from(new Section(config, "matchmaking"), new Section(config, "lobby")),
             GatewayOptions.from(new Section(config, "gateway")),
             storage,
-            auth(new Section(config, "auth"), storage.dataDir()));
+            auth(new Section(config, "auth"), storage.dataDir()),
+            cluster(new Section(config, "cluster")));
+    }
+
+    private static ClusterOptions cluster(Section cluster) {
+        return ClusterOptions.from(cluster, cluster.bool("enabled"));
     }
 
     private static StorageOptions storage(Section storage) {

@@ -29,6 +29,14 @@ public final class Section {
         return result;
     }
 
+    public boolean bool(String key) {
+        Object value = values.getValue(key);
+        if (!(value instanceof Boolean flag)) {
+            throw new ConfigException(describe(key) + " must be true or false");
+        }
+        return flag;
+    }
+
     /** A string value, or {@code null} when it is absent or blank. */
     public String optionalString(String key) {
         Object value = values.getValue(key);

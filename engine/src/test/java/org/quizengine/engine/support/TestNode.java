@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import org.quizengine.engine.Main;
 import org.quizengine.engine.Node;
 import org.quizengine.engine.config.ConfigLoader;
 import org.quizengine.engine.config.NodeOptions;
@@ -55,9 +56,23 @@ public final class TestNode implements AutoCloseable {
         Map<String, String> all = new HashMap<>(env);
         all.put("QUIZ_STORAGE_DATA_DIR", dataDir.toString());
         NodeOptions options = NodeOptions.from(ConfigLoader.load(all));
-        Vertx vertx = Vertx.vertx();
+        Vertx vertx = TestPlayer.await(Main.startVertx(options));
         Node node = TestPlayer.await(Node.start(vertx, options));
         return new TestNode(vertx, node, dataDir);
+    }
+
+    /** Settings for a clustered node on loopback, in the cluster {@code name}, sharing {@code stores}' databases. */
+    public static Map<String, String> clustered(String name, TestNode stores) {
+        Map<String, String> env = fastMatches();
+        env.put("QUIZ_CLUSTER_ENABLED", "true");
+        env.put("QUIZ_CLUSTER_NAME", name);
+        env.put("QUIZ_CLUSTER_MEMBERS", "127.0.0.1");
+        env.put("QUIZ_CLUSTER_INTERFACE", "127.0.0.1");
+        if (stores != null) {
+            env.put("QUIZ_STORAGE_POSTGRES_URI", stores.node.stores().postgresUri());
+            env.put("QUIZ_STORAGE_REDIS_URI", stores.node.stores().redisUri());
+        }
+        return env;
     }
 
     public int port() {

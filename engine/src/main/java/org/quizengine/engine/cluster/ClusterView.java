@@ -1,0 +1,79 @@
+package org.quizengine.engine.cluster;
+
+import com.hazelcast.cluster.Member;
+import com.hazelcast.cluster.MembershipEvent;
+import com.hazelcast.cluster.MembershipListener;
+import com.hazelcast.core.HazelcastInstance;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.internal.VertxInternal;
+import io.vertx.core.spi.cluster.ClusterManager;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import java.util.Iterator;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * This node's view of the cluster: which nodes are members, and whether this one leads. The leader
+ * is the oldest member, so every member agrees on it without an election, and the role passes to
+ * the next oldest as soon as the leader is seen gone. A node that is not clustered leads itself.
+ */
+public final class ClusterView {
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterView.class);
+
+    private final String nodeId;
+    private final ClusterManager clusterManager;
+    private final HazelcastInstance hazelcast;
+
+    private ClusterView(String nodeId, ClusterManager clusterManager) {
+        this.nodeId = nodeId;
+        this.clusterManager = clusterManager;
+        this.hazelcast = clusterManager instanceof HazelcastClusterManager hz ? hz.getHazelcastInstance() : null;
+    }
+
+    public static ClusterView of(Vertx vertx, String nodeId) {
+        ClusterManager manager = vertx instanceof VertxInternal internal ? internal.clusterManager() : null;
+        return new ClusterView(nodeId, manager);
+    }
+
+    public boolean clustered() {
+        return clusterManager != null;
+    }
+
+    /** The ids of the nodes in the cluster now (just this one when not clustered). */
+    public List<String> nodeIds() {
+        return clusterManager == null ? List.of(nodeId) : clusterManager.getNodes();
+    }
+
+    public boolean isLeader() {
+        if (hazelcast == null) {
+            return true;
+        }
+        Iterator<Member> members = hazelcast.getCluster().getMembers().iterator();
+        return members.hasNext() && members.next().localMember();
+    }
+
+    /**
+     * Runs {@code action} on {@code context} whenever a member joins or leaves. Hazelcast calls back on
+     * its own threads; the action runs on the caller's event loop like the rest of its owner.
+     */
+    public void onMembershipChange(Context context, Runnable action) {
+        if (hazelcast == null) {
+            return;
+        }
+        hazelcast.getCluster().addMembershipListener(new MembershipListener() {
+            @Override
+            public void memberAdded(MembershipEvent event) {
+                LOG.info("Node {} joined the cluster ({} members)", event.getMember().getUuid(), event.getMembers().size());
+                context.runOnContext(v -> action.run());
+            }
+
+            @Override
+            public void memberRemoved(MembershipEvent event) {
+                LOG.warn("Node {} left the cluster ({} members)", event.getMember().getUuid(), event.getMembers().size());
+                context.runOnContext(v -> action.run());
+            }
+        });
+    }
+}

@@ -1,0 +1,56 @@
+package org.quizengine.engine.cluster;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.MapConfig;
+import com.hazelcast.config.MultiMapConfig;
+import com.hazelcast.config.NetworkConfig;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import org.quizengine.engine.config.ClusterOptions;
+
+/** Builds the Hazelcast configuration a clustered node joins with, from {@link ClusterOptions}. */
+public final class HazelcastSetup {
+    private HazelcastSetup() {
+    }
+
+    public static HazelcastClusterManager clusterManager(ClusterOptions options) {
+        return new HazelcastClusterManager(config(options));
+    }
+
+    static Config config(ClusterOptions options) {
+        Config config = new Config();
+        config.setClusterName(options.name());
+        config.setProperty("hazelcast.heartbeat.interval.seconds", Integer.toString(options.heartbeatSeconds()));
+        config.setProperty("hazelcast.max.no.heartbeat.seconds", Integer.toString(options.maxNoHeartbeatSeconds()));
+        config.setProperty("hazelcast.logging.type", "slf4j");
+        config.setProperty("hazelcast.phone.home.enabled", "false");
+        // Vert.x's own structures: event-bus subscriptions and node info, each with one backup.
+        config.addMultiMapConfig(new MultiMapConfig("__vertx.subs").setBackupCount(1)
+            .setValueCollectionType(MultiMapConfig.ValueCollectionType.SET));
+        config.addMapConfig(new MapConfig("__vertx.haInfo").setBackupCount(1));
+        config.addMapConfig(new MapConfig("__vertx.nodeInfo").setBackupCount(1));
+        // The engine's shared maps survive the loss of one member: one synchronous backup each.
+        config.addMapConfig(new MapConfig("quiz.*").setBackupCount(1));
+
+        NetworkConfig network = config.getNetworkConfig();
+        network.setPort(options.port()).setPortAutoIncrement(true);
+        if (options.networkInterface() != null) {
+            network.getInterfaces().setEnabled(true).addInterface(options.networkInterface());
+        }
+        JoinConfig join = network.getJoin();
+        join.getMulticastConfig().setEnabled(options.discovery() == ClusterOptions.Discovery.MULTICAST);
+        join.getAutoDetectionConfig().setEnabled(false);
+        join.getTcpIpConfig().setEnabled(options.discovery() == ClusterOptions.Discovery.MEMBERS);
+        options.members().forEach(join.getTcpIpConfig()::addMember);
+        if (options.discovery() == ClusterOptions.Discovery.KUBERNETES) {
+            join.getKubernetesConfig().setEnabled(true);
+            if (options.kubernetesNamespace() != null) {
+                join.getKubernetesConfig().setProperty("namespace", options.kubernetesNamespace());
+            }
+            if (options.kubernetesServiceName() != null) {
+                join.getKubernetesConfig().setProperty("service-name", options.kubernetesServiceName());
+            }
+        }
+        return config;
+    }
+}

@@ -1,0 +1,77 @@
+package org.quizengine.engine.cluster;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.shareddata.AsyncMap;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.IntSupplier;
+import org.quizengine.engine.matchmaking.MatchPlacement;
+
+/**
+ * Places new matches on the member with the fewest live matches ("load" is live matches: each
+ * one costs its players' sockets, timers and bus traffic alike). Every node reports its own load
+ * each second into a shared map with a short time to live, so a dead node drops out by itself and a
+ * node that just joined, at load 0, takes the next matches at once.
+ */
+public final class LeastLoadedPlacement implements MatchPlacement {
+    static final String MAP_NAME = "quiz.node-load";
+    static final long REPORT_MILLIS = 1_000;
+    static final long LOAD_TTL_MILLIS = 5_000;
+
+    private final Vertx vertx;
+    private final String nodeId;
+    private final ClusterView cluster;
+    private final IntSupplier ownLoad;
+    private Map<String, Integer> loads = Map.of();
+
+    public LeastLoadedPlacement(Vertx vertx, String nodeId, ClusterView cluster, IntSupplier ownLoad) {
+        this.vertx = vertx;
+        this.nodeId = nodeId;
+        this.cluster = cluster;
+        this.ownLoad = ownLoad;
+    }
+
+    /** Starts reporting this node's load and reading everyone's. */
+    public Future<Void> start() {
+        vertx.setPeriodic(REPORT_MILLIS, id -> report().onComplete(v -> refresh()));
+        return report().compose(v -> refresh());
+    }
+
+    @Override
+    public String chooseNode() {
+        String best = null;
+        int bestLoad = Integer.MAX_VALUE;
+        for (String node : cluster.nodeIds()) {
+            Integer load = loads.get(node);
+            if (load == null) {
+                continue; // not reporting (yet): it may not serve matches
+            }
+            if (load < bestLoad || (load == bestLoad && ThreadLocalRandom.current().nextBoolean())) {
+                best = node;
+                bestLoad = load;
+            }
+        }
+        if (best == null) {
+            return nodeId;
+        }
+        // Count the match now, so a burst of new matches spreads before the next report.
+        Map<String, Integer> updated = new HashMap<>(loads);
+        updated.merge(best, 1, Integer::sum);
+        loads = updated;
+        return best;
+    }
+
+    private Future<Void> report() {
+        return map().compose(map -> map.put(nodeId, ownLoad.getAsInt(), LOAD_TTL_MILLIS));
+    }
+
+    private Future<Void> refresh() {
+        return map().compose(AsyncMap::entries).onSuccess(entries -> loads = Map.copyOf(entries)).mapEmpty();
+    }
+
+    private Future<AsyncMap<String, Integer>> map() {
+        return vertx.sharedData().getAsyncMap(MAP_NAME);
+    }
+}

@@ -1,0 +1,54 @@
+package org.quizengine.engine.config;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Whether and how this node joins a cluster of nodes sharing one event bus.
+ *
+ * @param discovery             {@code members} (a TCP/IP member list: loopback, compose, fixed hosts),
+ *                              {@code multicast} (a LAN) or {@code kubernetes} (pods behind a service)
+ * @param members               for {@code members}: hosts to try, comma-separated ({@code host} or
+ *                              {@code host:port}; without a port the cluster ports are scanned)
+ * @param networkInterface      the interface to bind and advertise, or null for Hazelcast's choice
+ * @param heartbeatSeconds      how often members tell each other they are alive
+ * @param maxNoHeartbeatSeconds silence after which a member is declared dead: a frozen node's matches
+ *                              move after this long; too short, and a GC pause looks like a death
+ */
+public record ClusterOptions(boolean enabled, String name, Discovery discovery, List<String> members,
+                             String networkInterface, int port, int heartbeatSeconds, int maxNoHeartbeatSeconds,
+                             String kubernetesNamespace, String kubernetesServiceName) {
+
+    public enum Discovery { MEMBERS, MULTICAST, KUBERNETES }
+
+    public static final int DEFAULT_PORT = 5701;
+
+    public ClusterOptions {
+        members = List.copyOf(members);
+        if (maxNoHeartbeatSeconds <= heartbeatSeconds) {
+            throw new ConfigException("cluster.maxNoHeartbeatSeconds must be greater than cluster.heartbeatSeconds");
+        }
+    }
+
+    static ClusterOptions from(Section cluster, boolean enabled) {
+        String discovery = cluster.string("discovery");
+        Discovery mode;
+        try {
+            mode = Discovery.valueOf(discovery.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(cluster.describe("discovery") + " must be members, multicast or kubernetes, was '"
+                + discovery + "'");
+        }
+        String members = cluster.optionalString("members");
+        List<String> hosts = members == null ? List.of() : Arrays.stream(members.split(","))
+            .map(String::trim).filter(s -> !s.isEmpty()).toList();
+        if (enabled && mode == Discovery.MEMBERS && hosts.isEmpty()) {
+            throw new ConfigException(cluster.describe("members") + " must list at least one host");
+        }
+        return new ClusterOptions(enabled, cluster.string("name"), mode, hosts, cluster.optionalString("interface"),
+            cluster.intIn("port", 1, 65535), cluster.intIn("heartbeatSeconds", 1, 60),
+            cluster.intIn("maxNoHeartbeatSeconds", 2, 600), cluster.optionalString("kubernetesNamespace"),
+            cluster.optionalString("kubernetesServiceName"));
+    }
+}

@@ -1,0 +1,112 @@
+package org.quizengine.engine.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.quizengine.engine.support.TestNode;
+import org.quizengine.engine.support.TestPlayer;
+
+/**
+ * Three clustered nodes on loopback (an isolated cluster name per run) share one event bus and one
+ * PostgreSQL/Redis. Players connected to different nodes are matched and play together; a lobby
+ * code made through one node is joined through another; a node that joins takes new matches.
+ */
+class ClusterPlayTest {
+    private static final String CLUSTER = "quiz-test-" + UUID.randomUUID();
+    private static final List<TestNode> nodes = new ArrayList<>();
+
+    @BeforeAll
+    static void startCluster() {
+        TestNode first = TestNode.start(TestNode.clustered(CLUSTER, null));
+        nodes.add(first);
+        nodes.add(TestNode.start(TestNode.clustered(CLUSTER, first)));
+        nodes.add(TestNode.start(TestNode.clustered(CLUSTER, first)));
+    }
+
+    @AfterAll
+    static void stopCluster() {
+        for (int i = nodes.size() - 1; i >= 0; i--) {
+            nodes.get(i).close();
+        }
+    }
+
+    private static TestPlayer playerOn(int node, String name) {
+        TestPlayer player = nodes.get(node).register(name + System.nanoTime() % 100_000).connect();
+        player.next("no_match");
+        return player;
+    }
+
+    @Test
+    void onlyTheOldestMemberRunsTheMatchmaker() {
+        assertThat(nodes.stream().filter(n -> n.node.runsMatchmaker()).count()).isEqualTo(1);
+        assertThat(nodes.get(0).node.runsMatchmaker()).isTrue();
+    }
+
+    @Test
+    void playersOnThreeNodesPlayOneMatchAndItIsStoredOnce() throws InterruptedException {
+        try (TestPlayer ada = playerOn(0, "ca"); TestPlayer bob = playerOn(1, "cb"); TestPlayer cy = playerOn(2, "cc")) {
+            for (TestPlayer p : List.of(ada, bob, cy)) {
+                p.send(new JsonObject().put("type", "quick_match").put("size", 3).put("category", "history"));
+            }
+            String matchId = ada.next("match_starting").getString("matchId");
+            assertThat(bob.next("match_starting").getString("matchId")).isEqualTo(matchId);
+            assertThat(cy.next("match_starting").getString("matchId")).isEqualTo(matchId);
+            for (int i = 0; i < 3; i++) {
+                int index = i;
+                for (TestPlayer p : List.of(ada, bob, cy)) {
+                    p.next("question", f -> f.getInteger("index") == index);
+                    p.send(new JsonObject().put("type", "answer").put("index", index).put("option", index % 4));
+                    p.next("answer_accepted", f -> f.getInteger("index") == index);
+                }
+            }
+            List<JsonObject> rankings = List.of(ada.next("match_finished"), bob.next("match_finished"),
+                cy.next("match_finished"));
+            assertThat(rankings).extracting(f -> f.getJsonArray("ranking")).containsOnly(rankings.get(0).getJsonArray("ranking"));
+
+            for (TestPlayer p : List.of(ada, bob, cy)) {
+                JsonObject history = waitForMatches(p, 1);
+                assertThat(history.getJsonArray("items")).hasSize(1);
+                assertThat(history.getJsonArray("items").getJsonObject(0).getString("matchId")).isEqualTo(matchId);
+            }
+        }
+    }
+
+    @Test
+    void aLobbyCodeMadeThroughOneNodeIsJoinedThroughAnother() {
+        try (TestPlayer host = playerOn(0, "lh"); TestPlayer guest = playerOn(2, "lg")) {
+            host.send(new JsonObject().put("type", "create_lobby").put("questionCount", 1).put("secondsPerQuestion", 5));
+            String code = host.next("lobby").getString("code");
+            guest.send(new JsonObject().put("type", "join_lobby").put("code", code));
+            assertThat(guest.next("lobby").getJsonArray("players")).hasSize(2);
+            host.next("lobby", f -> f.getJsonArray("players").size() == 2);
+            host.send(new JsonObject().put("type", "start_lobby"));
+            String matchId = host.next("match_starting").getString("matchId");
+            assertThat(guest.next("match_starting").getString("matchId")).isEqualTo(matchId);
+            for (TestPlayer p : List.of(host, guest)) {
+                p.next("question");
+                p.send(new JsonObject().put("type", "answer").put("index", 0).put("option", 1));
+            }
+            host.next("match_finished");
+            guest.next("match_finished");
+        }
+    }
+
+    private static JsonObject waitForMatches(TestPlayer player, int count) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 15_000;
+        JsonObject history;
+        do {
+            history = player.getJson("/api/v1/me/matches");
+            if (history.getJsonArray("items").size() >= count) {
+                return history;
+            }
+            Thread.sleep(100);
+        } while (System.currentTimeMillis() < deadline);
+        return history;
+    }
+}
