@@ -12,6 +12,7 @@ import org.quizengine.shared.match.MatchResult.AnswerRecord;
 import org.quizengine.shared.match.MatchResult.PlayerResult;
 import org.quizengine.shared.match.MatchResult.QuestionResult;
 import org.quizengine.shared.match.MatchSettings;
+import org.quizengine.shared.match.MatchSnapshot;
 import org.quizengine.shared.match.MatchSpec;
 import org.quizengine.shared.match.QuestionSpec;
 import org.quizengine.shared.protocol.AnswerResult;
@@ -47,6 +48,7 @@ public final class Match {
     private ServerEvent.Reveal lastReveal;
     private MatchResult result;
     private boolean resultUnreported;
+    private long version;
 
     private Match(MatchSpec spec) {
         this.spec = spec;
@@ -67,6 +69,81 @@ public final class Match {
 
     public UUID matchId() {
         return spec.matchId();
+    }
+
+    /** Everything this match is now, for another node to {@link #restore} and carry on from. */
+    public MatchSnapshot snapshot() {
+        List<MatchSnapshot.SeatState> states = new ArrayList<>(seats.size());
+        for (Seat seat : seats.values()) {
+            states.add(new MatchSnapshot.SeatState(seat.player.userId(), seat.nodeId, seat.connectionId, seat.connected,
+                seat.left, seat.graceUntil, seat.score, seat.correctAnswers, seat.answeredQuestions, seat.streak,
+                seat.bestStreak, seat.option, seat.answeredAt, seat.elapsedMs, seat.pendingCorrect, seat.pendingPoints,
+                seat.pendingStreak));
+        }
+        return new MatchSnapshot(version, spec, phase.name(), startsAt, questionIndex, openedAt, deadline, nextQuestionAt,
+            states, closedQuestions, openQuestion, lastReveal, result);
+    }
+
+    /** The match exactly as {@code snapshot} left it. */
+    public static Match restore(MatchSnapshot snapshot) {
+        Match match = new Match(snapshot.spec());
+        match.version = snapshot.version();
+        match.phase = Phase.valueOf(snapshot.phase());
+        match.startsAt = snapshot.startsAt();
+        match.questionIndex = snapshot.questionIndex();
+        match.openedAt = snapshot.openedAt();
+        match.deadline = snapshot.deadline();
+        match.nextQuestionAt = snapshot.nextQuestionAt();
+        match.openQuestion = snapshot.openQuestion();
+        match.lastReveal = snapshot.lastReveal();
+        match.result = snapshot.result();
+        match.closedQuestions.addAll(snapshot.closedQuestions());
+        for (MatchSnapshot.SeatState state : snapshot.seats()) {
+            Seat seat = match.seats.get(state.userId());
+            seat.nodeId = state.nodeId();
+            seat.connectionId = state.connectionId();
+            seat.connected = state.connected();
+            seat.left = state.left();
+            seat.graceUntil = state.graceUntil();
+            seat.score = state.score();
+            seat.correctAnswers = state.correctAnswers();
+            seat.answeredQuestions = state.answeredQuestions();
+            seat.streak = state.streak();
+            seat.bestStreak = state.bestStreak();
+            seat.option = state.option();
+            seat.answeredAt = state.answeredAt();
+            seat.elapsedMs = state.elapsedMs();
+            seat.pendingCorrect = state.pendingCorrect();
+            seat.pendingPoints = state.pendingPoints();
+            seat.pendingStreak = state.pendingStreak();
+        }
+        return match;
+    }
+
+    /** Increases with every step that changed the match; a snapshot carries it. */
+    public long version() {
+        return version;
+    }
+
+    /**
+     * This match now runs on a new node after its old one was lost: players whose sockets were on a
+     * node that is gone are away, with the usual reconnect grace from now.
+     */
+    public Step adopt(java.util.function.Predicate<String> nodeAlive, long now) {
+        List<Outgoing> events = new ArrayList<>();
+        List<UUID> away = new ArrayList<>();
+        for (Seat seat : seats.values()) {
+            if (seat.connected && !seat.left && (seat.nodeId == null || !nodeAlive.test(seat.nodeId))) {
+                seat.connected = false;
+                seat.nodeId = null;
+                seat.graceUntil = now + settings.reconnectGraceMillis();
+                away.add(seat.player.userId());
+            }
+        }
+        for (UUID userId : away) {
+            events.add(toConnected(new ServerEvent.PlayerStatus(spec.matchId(), userId, "disconnected")));
+        }
+        return stepOf(events, null);
     }
 
     public Phase phase() {
@@ -411,6 +488,7 @@ public final class Match {
     }
 
     private Step stepOf(List<Outgoing> events, ServerEvent reply) {
+        version++;
         MatchResult finished = resultUnreported ? result : null;
         resultUnreported = false;
         return new Step(events, reply, null, null, finished);
