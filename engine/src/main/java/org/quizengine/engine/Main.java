@@ -52,7 +52,8 @@ public final class Main {
 
     private static void awaitStop(Node node) {
         try {
-            node.stop().toCompletionStage().toCompletableFuture().get(30, java.util.concurrent.TimeUnit.SECONDS);
+            // SIGTERM: a clustered node drains (its matches move, its players reconnect elsewhere).
+            node.drain().toCompletionStage().toCompletableFuture().get(60, java.util.concurrent.TimeUnit.SECONDS);
         } catch (Exception e) {
             LOG.warn("The node did not stop cleanly", e);
         }

@@ -2,6 +2,7 @@ package org.quizengine.engine;
 
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.internal.VertxInternal;
 import io.vertx.ext.web.Router;
@@ -18,11 +19,13 @@ import org.quizengine.api.storage.Stores;
 import java.util.function.Supplier;
 import org.quizengine.engine.bus.Codecs;
 import org.quizengine.engine.cluster.ClusterView;
+import org.quizengine.engine.cluster.Failover;
 import org.quizengine.engine.cluster.LeastLoadedPlacement;
 import org.quizengine.engine.config.NodeOptions;
 import org.quizengine.engine.gateway.WebSocketGateway;
 import org.quizengine.engine.match.ActivePlayers;
 import org.quizengine.engine.match.MatchHost;
+import org.quizengine.engine.match.Replication;
 import org.quizengine.engine.matchmaking.MatchmakingVerticle;
 import org.quizengine.engine.persistence.ResultOutbox;
 import org.quizengine.shared.protocol.PlayerInfo;
@@ -45,6 +48,9 @@ public final class Node {
     private WebSocketGateway gateway;
     private MatchHost matchHost;
     private ClusterView cluster;
+    private Replication replication;
+    private LeastLoadedPlacement placement;
+    private Future<Void> drained;
     private String matchmakerDeployment;
 
     private Node(Vertx vertx, NodeOptions options) {
@@ -81,9 +87,12 @@ public final class Node {
             gateway = new WebSocketGateway(vertx, options.nodeId(), options.gateway(),
                 token -> tokens.verify(token).map(user -> new PlayerInfo(user.userId(), user.username())),
                 new ActivePlayers(vertx), clock);
-            matchHost = new MatchHost(options.nodeId(), options.match(), outbox, clock);
             cluster = ClusterView.of(vertx, options.nodeId());
-            LeastLoadedPlacement placement = new LeastLoadedPlacement(vertx, options.nodeId(), cluster, matchHost::liveMatches);
+            replication = cluster.clustered() ? Replication.clustered(vertx) : Replication.none();
+            matchHost = new MatchHost(options.nodeId(), options.match(), outbox, replication,
+                node -> cluster.nodeIds().contains(node), clock);
+            placement = new LeastLoadedPlacement(vertx, options.nodeId(), cluster, matchHost::liveMatches);
+            Failover failover = new Failover(vertx, cluster, replication, placement, outbox);
             QuestionRepository questions = services.questions();
             Supplier<MatchmakingVerticle> matchmaker = () -> new MatchmakingVerticle(options.matchmaking(), options.match(),
                 questions::loadActive, placement, clock, new SecureRandom());
@@ -91,6 +100,7 @@ public final class Node {
                 .compose(v -> gateway.start())
                 .compose(v -> deploy(vertx.deployVerticle(matchHost)))
                 .compose(v -> placement.start())
+                .onSuccess(v -> failover.start())
                 .compose(v -> runMatchmakerWhileLeader(matchmaker))
                 .compose(v -> outbox.resumePending().mapEmpty())
                 .compose(v -> startHttp(services.router(gateway)));
@@ -164,15 +174,51 @@ public final class Node {
         return matchHost.liveMatches();
     }
 
+    /** Whether this node is leaving the cluster. */
+    public boolean draining() {
+        return drained != null;
+    }
+
+    /**
+     * Leaves gracefully: takes no new matches, hands its live matches to other nodes (they carry on
+     * from their replicated state, deadlines intact), tells its sockets to reconnect elsewhere,
+     * finishes the result writes under way, then stops. A node alone in no cluster just stops.
+     */
+    public Future<Void> drain() {
+        if (drained != null) {
+            return drained;
+        }
+        if (!cluster.clustered()) {
+            drained = stop();
+            return drained;
+        }
+        LOG.info("Node {} draining: {} live matches, {} players", options.nodeId(), liveMatches(), connectedPlayers());
+        Promise<Void> done = Promise.promise();
+        drained = done.future();
+        placement.stopTakingMatches()
+            .compose(v -> matchHost.handOver(placement::chooseNode))
+            .compose(v -> gateway.disconnectAll("This node is shutting down; connect again to carry on."))
+            .compose(v -> outbox.flush(10_000))
+            .onComplete(v -> {
+                LOG.info("Node {} drained; leaving the cluster", options.nodeId());
+                stop().onComplete(done);
+            });
+        return drained;
+    }
+
     /** Stops serving, then closes the stores. Results still pending stay in the outbox spool for the next start. */
     public Future<Void> stop() {
         List<Future<Void>> undeployed = new ArrayList<>();
         for (int i = deployments.size() - 1; i >= 0; i--) {
             undeployed.add(vertx.undeploy(deployments.get(i)).recover(e -> Future.succeededFuture()));
         }
-        return Future.join(undeployed)
+        // Completed from vertx.close() itself: a future of one of this Vert.x's contexts could never be
+        // told, since closing ends those contexts.
+        Promise<Void> stopped = Promise.promise();
+        Future.join(undeployed)
             .transform(v -> services == null ? Future.succeededFuture() : services.close())
             .transform(v -> stores == null ? Future.succeededFuture() : stores.close())
-            .transform(v -> vertx.close());
+            .onComplete(v -> vertx.close().onComplete(stopped));
+        return stopped.future();
     }
 }

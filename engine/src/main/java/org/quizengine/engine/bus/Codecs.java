@@ -1,6 +1,7 @@
 package org.quizengine.engine.bus;
 
 import io.vertx.core.eventbus.EventBus;
+import org.quizengine.shared.match.AdoptMatch;
 import org.quizengine.shared.match.Delivery;
 import org.quizengine.shared.match.MatchCommand;
 import org.quizengine.shared.match.MatchSpec;
@@ -18,6 +19,7 @@ public final class Codecs {
         registerSealed(bus, ServerEvent.class);
         register(bus, Delivery.class);
         register(bus, MatchSpec.class);
+        register(bus, AdoptMatch.class);
     }
 
     private static <T> void registerSealed(EventBus bus, Class<T> base) {

@@ -25,6 +25,8 @@ public final class LeastLoadedPlacement implements MatchPlacement {
     private final ClusterView cluster;
     private final IntSupplier ownLoad;
     private Map<String, Integer> loads = Map.of();
+    private long reportTimer = -1;
+    private volatile boolean draining;
 
     public LeastLoadedPlacement(Vertx vertx, String nodeId, ClusterView cluster, IntSupplier ownLoad) {
         this.vertx = vertx;
@@ -35,8 +37,15 @@ public final class LeastLoadedPlacement implements MatchPlacement {
 
     /** Starts reporting this node's load and reading everyone's. */
     public Future<Void> start() {
-        vertx.setPeriodic(REPORT_MILLIS, id -> report().onComplete(v -> refresh()));
+        reportTimer = vertx.setPeriodic(REPORT_MILLIS, id -> report().onComplete(v -> refresh()));
         return report().compose(v -> refresh());
+    }
+
+    /** This node is draining: it stops reporting (so it gets no new matches) and places nothing on itself. */
+    public Future<Void> stopTakingMatches() {
+        draining = true;
+        vertx.cancelTimer(reportTimer);
+        return map().compose(map -> map.remove(nodeId)).compose(v -> refresh());
     }
 
     @Override
@@ -45,7 +54,7 @@ public final class LeastLoadedPlacement implements MatchPlacement {
         int bestLoad = Integer.MAX_VALUE;
         for (String node : cluster.nodeIds()) {
             Integer load = loads.get(node);
-            if (load == null) {
+            if (load == null || (draining && node.equals(nodeId))) {
                 continue; // not reporting (yet): it may not serve matches
             }
             if (load < bestLoad || (load == bestLoad && ThreadLocalRandom.current().nextBoolean())) {

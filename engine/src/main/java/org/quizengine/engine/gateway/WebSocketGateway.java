@@ -40,6 +40,7 @@ public final class WebSocketGateway {
     public static final String PATH = "/ws";
     static final short CLOSE_REPLACED = 4000;
     static final short CLOSE_POLICY = 1008;
+    static final short CLOSE_RESTART = 1012;
     private static final Logger LOG = LoggerFactory.getLogger(WebSocketGateway.class);
     private static final long REQUEST_TIMEOUT_MILLIS = 5_000;
 
@@ -65,6 +66,15 @@ public final class WebSocketGateway {
     /** Starts taking events for this node's players. */
     public Future<Void> start() {
         return vertx.eventBus().<Delivery>consumer(Addresses.nodeDeliveries(nodeId), this::onDelivery).completion();
+    }
+
+    /** Tells every socket here to connect again elsewhere, then closes it (1012: service restart). */
+    public Future<Void> disconnectAll(String reason) {
+        for (PlayerConnection connection : connections.values()) {
+            connection.send(new ServerEvent.Reconnect(reason));
+            connection.socket.close(CLOSE_RESTART, reason);
+        }
+        return Future.succeededFuture();
     }
 
     public int connectedPlayers() {

@@ -9,6 +9,7 @@ import java.util.function.LongSupplier;
 import org.quizengine.engine.config.MatchOptions;
 import org.quizengine.shared.ErrorCode;
 import org.quizengine.shared.bus.Addresses;
+import org.quizengine.shared.match.AdoptMatch;
 import org.quizengine.shared.match.MatchSpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,14 +21,24 @@ public final class MatchHost extends VerticleBase {
     private final String nodeId;
     private final MatchOptions options;
     private final ResultSink results;
+    private final Replication replication;
+    private final java.util.function.Predicate<String> nodeAlive;
     private final LongSupplier clock;
     private final AtomicInteger liveMatches = new AtomicInteger();
-    private MessageConsumer<MatchSpec> consumer;
+    /** The matches running here: match id to its verticle and deployment id. */
+    private final java.util.Map<java.util.UUID, Running> running = new java.util.concurrent.ConcurrentHashMap<>();
 
-    public MatchHost(String nodeId, MatchOptions options, ResultSink results, LongSupplier clock) {
+    private record Running(String deploymentId, MatchVerticle verticle) {
+    }
+    private MessageConsumer<Object> consumer;
+
+    public MatchHost(String nodeId, MatchOptions options, ResultSink results, Replication replication,
+                     java.util.function.Predicate<String> nodeAlive, LongSupplier clock) {
         this.nodeId = nodeId;
         this.options = options;
         this.results = results;
+        this.replication = replication;
+        this.nodeAlive = nodeAlive;
         this.clock = clock;
     }
 
@@ -36,19 +47,49 @@ public final class MatchHost extends VerticleBase {
         return liveMatches.get();
     }
 
+    /**
+     * Hands every match running here to another node (a drain): each stops here first, then its
+     * replicated state goes to the node {@code target} names, which carries it on.
+     */
+    public Future<Void> handOver(java.util.function.Supplier<String> target) {
+        java.util.List<Future<Void>> handed = new java.util.ArrayList<>();
+        for (Running match : java.util.List.copyOf(running.values())) {
+            handed.add(match.verticle().release()
+                .compose(adopt -> vertx.undeploy(match.deploymentId()).map(adopt))
+                .compose(adopt -> {
+                    String node = target.get();
+                    LOG.info("Handing match {} to {}", adopt.matchId(), node);
+                    return vertx.eventBus().request(Addresses.nodeMatches(node), adopt);
+                })
+                .<Void>mapEmpty()
+                .onFailure(e -> LOG.warn("A match could not be handed over ({}); failover will pick it up", e.getMessage())));
+        }
+        return Future.join(handed).mapEmpty();
+    }
+
     @Override
     public Future<?> start() {
         consumer = vertx.eventBus().consumer(Addresses.nodeMatches(nodeId), this::onSpec);
         return consumer.completion();
     }
 
-    private void onSpec(Message<MatchSpec> message) {
-        MatchSpec spec = message.body();
-        MatchVerticle verticle = new MatchVerticle(spec, options, results, new ActivePlayers(vertx), clock,
-            liveMatches::decrementAndGet);
+    /** A new match ({@link MatchSpec}) or one to take over ({@link AdoptMatch}). */
+    private void onSpec(Message<Object> message) {
+        AdoptMatch adoption = message.body() instanceof AdoptMatch adopt ? adopt : null;
+        MatchSpec spec = adoption != null
+            ? Replication.decode(adoption.replicated()).snapshot().spec()
+            : (MatchSpec) message.body();
+        MatchVerticle verticle = new MatchVerticle(spec, adoption, nodeId, replication, nodeAlive, options, results,
+            new ActivePlayers(vertx), clock, () -> {
+                liveMatches.decrementAndGet();
+                running.remove(spec.matchId());
+            });
         liveMatches.incrementAndGet();
         vertx.deployVerticle(verticle)
-            .onSuccess(id -> message.reply(spec.matchId().toString()))
+            .onSuccess(id -> {
+                running.put(spec.matchId(), new Running(id, verticle));
+                message.reply(spec.matchId().toString());
+            })
             .onFailure(e -> {
                 liveMatches.decrementAndGet();
                 LOG.error("Match {} could not start", spec.matchId(), e);

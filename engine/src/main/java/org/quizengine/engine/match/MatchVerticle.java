@@ -13,6 +13,7 @@ import java.util.function.LongSupplier;
 import org.quizengine.engine.config.MatchOptions;
 import org.quizengine.shared.ErrorCode;
 import org.quizengine.shared.bus.Addresses;
+import org.quizengine.shared.match.AdoptMatch;
 import org.quizengine.shared.match.Delivery;
 import org.quizengine.shared.match.MatchCommand;
 import org.quizengine.shared.match.MatchResult;
@@ -31,6 +32,10 @@ public final class MatchVerticle extends VerticleBase {
     private static final Logger LOG = LoggerFactory.getLogger(MatchVerticle.class);
 
     private final MatchSpec spec;
+    private final AdoptMatch adoption;
+    private final String nodeId;
+    private final Replication replication;
+    private final java.util.function.Predicate<String> nodeAlive;
     private final MatchOptions options;
     private final ResultSink results;
     private final ActivePlayers activePlayers;
@@ -44,10 +49,21 @@ public final class MatchVerticle extends VerticleBase {
     private long inboxWindow;
     private int inboxCount;
     private boolean overloadLogged;
+    /** The record this node last replicated; the next write must find it unchanged. */
+    private String replicated;
+    /** Replication writes in step order; each step's effects wait for its own write. */
+    private Future<Void> replicationChain = Future.succeededFuture();
+    private boolean fenced;
 
-    public MatchVerticle(MatchSpec spec, MatchOptions options, ResultSink results, ActivePlayers activePlayers,
-                         LongSupplier clock, Runnable onStopped) {
+    /** A match the matchmaker just formed, or (with {@code adoption}) one taken over from another node. */
+    public MatchVerticle(MatchSpec spec, AdoptMatch adoption, String nodeId, Replication replication,
+                         java.util.function.Predicate<String> nodeAlive, MatchOptions options, ResultSink results,
+                         ActivePlayers activePlayers, LongSupplier clock, Runnable onStopped) {
         this.spec = spec;
+        this.adoption = adoption;
+        this.nodeId = nodeId;
+        this.replication = replication;
+        this.nodeAlive = nodeAlive;
         this.options = options;
         this.results = results;
         this.activePlayers = activePlayers;
@@ -57,16 +73,64 @@ public final class MatchVerticle extends VerticleBase {
 
     @Override
     public Future<?> start() {
-        match = Match.create(spec);
-        consumer = vertx.eventBus().consumer(Addresses.match(spec.matchId()), this::onCommand);
         List<UUID> players = spec.players().stream().map(PlayerInfo::userId).toList();
-        return consumer.completion()
+        if (adoption != null) {
+            return adopt();
+        }
+        match = Match.create(spec);
+        Step first = match.start(clock.getAsLong());
+        return replication.create(nodeId, match.snapshot())
+            .onSuccess(record -> replicated = record)
+            .compose(v -> listen())
             .compose(v -> activePlayers.claim(players, spec.matchId()))
             .onSuccess(v -> {
-                LOG.info("Match {} started: {} players, {} questions", spec.matchId(), players.size(),
+                LOG.info("Match {} started on {}: {} players, {} questions", spec.matchId(), nodeId, players.size(),
                     spec.settings().questionCount());
-                apply(match.start(clock.getAsLong()));
+                effects(first, null);
+                schedule();
             });
+    }
+
+    /** Carries on a match from its replicated record: absolute deadlines make it resume where it was. */
+    private Future<?> adopt() {
+        Replication.Replicated record = Replication.decode(adoption.replicated());
+        match = Match.restore(record.snapshot());
+        if (match.phase() == Phase.FINISHED) {
+            // It finished on the lost node; make sure its result is kept, then it is done.
+            LOG.info("Match {} had finished on {}; keeping its result", spec.matchId(), record.owner());
+            return results.submit(match.result())
+                .compose(v -> replication.remove(spec.matchId(), adoption.replicated()))
+                .onSuccess(v -> vertx.setTimer(1, id -> vertx.undeploy(deploymentID())));
+        }
+        Step step = match.adopt(nodeAlive, clock.getAsLong());
+        return replication.takeOver(adoption.replicated(), nodeId, match.snapshot())
+            .onSuccess(written -> replicated = written)
+            .compose(v -> listen())
+            .onSuccess(v -> {
+                LOG.warn("Match {} taken over by {} from {} at question {}", spec.matchId(), nodeId, record.owner(),
+                    match.questionIndex());
+                effects(step, null);
+                schedule();
+            });
+    }
+
+    /**
+     * Stops running the match here so another node can take it over (a drain): waits for the last
+     * step to be replicated, stops the timer and answers no more. Returns what the adopter needs.
+     */
+    public Future<AdoptMatch> release() {
+        io.vertx.core.Promise<AdoptMatch> released = io.vertx.core.Promise.promise();
+        context.runOnContext(v -> replicationChain.onComplete(done -> {
+            fenced = true;
+            cancelTimer();
+            released.complete(new AdoptMatch(spec.matchId(), replicated));
+        }));
+        return released.future();
+    }
+
+    private Future<Void> listen() {
+        consumer = vertx.eventBus().consumer(Addresses.match(spec.matchId()), this::onCommand);
+        return consumer.completion();
     }
 
     @Override
@@ -81,14 +145,16 @@ public final class MatchVerticle extends VerticleBase {
             message.fail(ErrorCode.MATCH_OVERLOADED.busCode(), "The match is receiving more than it can handle.");
             return;
         }
+        if (fenced) {
+            message.fail(ErrorCode.MATCH_NOT_FOUND.busCode(), "The match has moved to another node.");
+            return;
+        }
         Step step = handle(message.body(), clock.getAsLong());
         if (step.isRejected()) {
             message.fail(step.rejection().busCode(), step.rejectionReason());
             return;
         }
-        // Reply first: a player's acknowledgement must not wait behind the broadcasts it triggers.
-        message.reply(step.reply());
-        apply(step);
+        apply(step, message);
     }
 
     private Step handle(MatchCommand command, long now) {
@@ -123,12 +189,45 @@ public final class MatchVerticle extends VerticleBase {
         return false;
     }
 
-    private void apply(Step step) {
+    /**
+     * Replicates the step, then tells players about it: an acknowledged answer or a revealed question
+     * is never lost with this node. Steps are replicated in order; the timer is re-armed at once.
+     */
+    private void apply(Step step, Message<MatchCommand> request) {
+        schedule();
+        var snapshot = match.snapshot();
+        replicationChain = replicationChain
+            .compose(v -> replication.update(replicated, nodeId, snapshot))
+            .onSuccess(record -> {
+                replicated = record;
+                effects(step, request);
+            })
+            .onFailure(e -> fence(e, request))
+            .mapEmpty();
+    }
+
+    private void effects(Step step, Message<MatchCommand> request) {
+        if (request != null) {
+            // Reply first: a player's acknowledgement must not wait behind the broadcasts it triggers.
+            request.reply(step.reply());
+        }
         publish(step.events());
         if (step.finished() != null) {
             onFinished(step.finished());
         }
-        schedule();
+    }
+
+    /** Another node runs this match now (this one was taken for dead): stop without a word to players. */
+    private void fence(Throwable cause, Message<MatchCommand> request) {
+        if (request != null) {
+            request.fail(ErrorCode.MATCH_NOT_FOUND.busCode(), "The match has moved to another node.");
+        }
+        if (!fenced) {
+            fenced = true;
+            LOG.error("Match {}: stopping here, {}", spec.matchId(), cause.getMessage());
+            cancelTimer();
+            vertx.undeploy(deploymentID());
+        }
     }
 
     private void publish(List<Outgoing> events) {
@@ -158,7 +257,7 @@ public final class MatchVerticle extends VerticleBase {
         timerId = vertx.setTimer(Math.max(1, wake - clock.getAsLong()), id -> {
             timerId = -1;
             timerAt = Long.MAX_VALUE;
-            apply(match.onTimer(clock.getAsLong()));
+            apply(match.onTimer(clock.getAsLong()), null);
         });
     }
 
@@ -174,6 +273,7 @@ public final class MatchVerticle extends VerticleBase {
         LOG.info("Match {} finished after {} questions", result.matchId(), result.questions().size());
         List<UUID> players = spec.players().stream().map(PlayerInfo::userId).toList();
         results.submit(result)
+            .compose(v -> replicationChain.compose(w -> replication.remove(spec.matchId(), replicated)))
             .onFailure(e -> LOG.error("Match {}: result could not be handed over for storage", result.matchId(), e));
         activePlayers.release(players, spec.matchId())
             .onFailure(e -> LOG.warn("Match {}: could not clear its players' live-match entries", spec.matchId(), e));

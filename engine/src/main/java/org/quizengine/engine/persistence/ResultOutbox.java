@@ -76,6 +76,19 @@ public final class ResultOutbox implements ResultSink {
             .onSuccess(v -> write(key, result, FIRST_RETRY_MILLIS));
     }
 
+    /** Waits (at most {@code maxMillis}) for the writes this node has under way to finish. */
+    public Future<Void> flush(long maxMillis) {
+        io.vertx.core.Promise<Void> flushed = io.vertx.core.Promise.promise();
+        long until = System.currentTimeMillis() + maxMillis;
+        vertx.setPeriodic(50, id -> {
+            if (inFlight.isEmpty() || System.currentTimeMillis() > until) {
+                vertx.cancelTimer(id);
+                flushed.tryComplete();
+            }
+        });
+        return flushed.future();
+    }
+
     /** Results written to every store since this node started. */
     public long written() {
         return written.get();

@@ -9,6 +9,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.quizengine.engine.support.SharedStores;
 import org.quizengine.engine.support.TestNode;
 import org.quizengine.engine.support.TestPlayer;
 
@@ -20,13 +21,14 @@ import org.quizengine.engine.support.TestPlayer;
 class ClusterPlayTest {
     private static final String CLUSTER = "quiz-test-" + UUID.randomUUID();
     private static final List<TestNode> nodes = new ArrayList<>();
+    private static SharedStores stores;
 
     @BeforeAll
     static void startCluster() {
-        TestNode first = TestNode.start(TestNode.clustered(CLUSTER, null));
-        nodes.add(first);
-        nodes.add(TestNode.start(TestNode.clustered(CLUSTER, first)));
-        nodes.add(TestNode.start(TestNode.clustered(CLUSTER, first)));
+        stores = SharedStores.start();
+        for (int i = 0; i < 3; i++) {
+            nodes.add(TestNode.start(TestNode.clustered(CLUSTER, stores)));
+        }
     }
 
     @AfterAll
@@ -34,6 +36,7 @@ class ClusterPlayTest {
         for (int i = nodes.size() - 1; i >= 0; i--) {
             nodes.get(i).close();
         }
+        stores.close();
     }
 
     private static TestPlayer playerOn(int node, String name) {

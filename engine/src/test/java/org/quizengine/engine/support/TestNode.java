@@ -17,6 +17,7 @@ import org.quizengine.engine.config.NodeOptions;
  * operator would set, so the test goes through the same configuration path as production.
  */
 public final class TestNode implements AutoCloseable {
+    private static final String CLUSTER_SECRET = java.util.UUID.randomUUID() + "-" + java.util.UUID.randomUUID();
     public final Vertx vertx;
     public final Node node;
     public final Path dataDir;
@@ -61,17 +62,15 @@ public final class TestNode implements AutoCloseable {
         return new TestNode(vertx, node, dataDir);
     }
 
-    /** Settings for a clustered node on loopback, in the cluster {@code name}, sharing {@code stores}' databases. */
-    public static Map<String, String> clustered(String name, TestNode stores) {
+    /** Settings for a clustered node on loopback, in the cluster {@code name}, using shared stores. */
+    public static Map<String, String> clustered(String name, SharedStores stores) {
         Map<String, String> env = fastMatches();
         env.put("QUIZ_CLUSTER_ENABLED", "true");
         env.put("QUIZ_CLUSTER_NAME", name);
         env.put("QUIZ_CLUSTER_MEMBERS", "127.0.0.1");
         env.put("QUIZ_CLUSTER_INTERFACE", "127.0.0.1");
-        if (stores != null) {
-            env.put("QUIZ_STORAGE_POSTGRES_URI", stores.node.stores().postgresUri());
-            env.put("QUIZ_STORAGE_REDIS_URI", stores.node.stores().redisUri());
-        }
+        env.put("QUIZ_AUTH_JWT_SECRET", CLUSTER_SECRET); // one secret, so any node accepts any node's tokens
+        env.putAll(stores.env());
         return env;
     }
 
@@ -85,6 +84,8 @@ public final class TestNode implements AutoCloseable {
 
     @Override
     public void close() {
-        TestPlayer.await(node.stop());
+        if (!node.draining()) { // a drained node has already stopped, Vert.x and all
+            TestPlayer.await(node.stop());
+        }
     }
 }

@@ -116,6 +116,10 @@ public final class TestPlayer implements AutoCloseable {
         }
     }
 
+    public int port() {
+        return port;
+    }
+
     public Short closeStatus() {
         return closeStatus;
     }

@@ -26,6 +26,7 @@ import java.util.UUID;
     @JsonSubTypes.Type(value = ServerEvent.MatchFinished.class, name = "match_finished"),
     @JsonSubTypes.Type(value = ServerEvent.MatchState.class, name = "match_state"),
     @JsonSubTypes.Type(value = ServerEvent.NoMatch.class, name = "no_match"),
+    @JsonSubTypes.Type(value = ServerEvent.Reconnect.class, name = "reconnect"),
 })
 public sealed interface ServerEvent {
 
@@ -114,5 +115,9 @@ public sealed interface ServerEvent {
 
     /** Sent on connect (and for {@code resume}) when the player has no live match. */
     record NoMatch() implements ServerEvent {
+    }
+
+    /** This node is leaving: connect again (to any node) and carry on; the socket closes next with 1012. */
+    record Reconnect(String reason) implements ServerEvent {
     }
 }

@@ -1,0 +1,92 @@
+package org.quizengine.engine.cluster;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import org.quizengine.engine.match.Replication;
+import org.quizengine.engine.matchmaking.MatchPlacement;
+import org.quizengine.engine.persistence.ResultOutbox;
+import org.quizengine.shared.bus.Addresses;
+import org.quizengine.shared.match.AdoptMatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps live matches running when their node dies. The leader sweeps the replicated matches
+ * whenever a member leaves (and every few seconds, in case a sweep was cut short): each match whose
+ * owner is no longer a member is handed to the least-loaded live node, which carries it on from its
+ * replicated state. Every node also picks up results that a departed node had not stored yet.
+ */
+public final class Failover {
+    private static final Logger LOG = LoggerFactory.getLogger(Failover.class);
+    static final long SWEEP_MILLIS = 3_000;
+    private static final String OWNER_PREFIX = "{\"owner\":\"";
+
+    private final Vertx vertx;
+    private final ClusterView cluster;
+    private final Replication replication;
+    private final MatchPlacement placement;
+    private final ResultOutbox outbox;
+    private final Set<String> handingOver = ConcurrentHashMap.newKeySet();
+
+    public Failover(Vertx vertx, ClusterView cluster, Replication replication, MatchPlacement placement,
+                    ResultOutbox outbox) {
+        this.vertx = vertx;
+        this.cluster = cluster;
+        this.replication = replication;
+        this.placement = placement;
+        this.outbox = outbox;
+    }
+
+    public void start() {
+        if (!cluster.clustered()) {
+            return;
+        }
+        cluster.onMembershipChange(vertx.getOrCreateContext(), () -> {
+            sweep();
+            outbox.resumePending();
+        });
+        vertx.setPeriodic(SWEEP_MILLIS, id -> sweep());
+    }
+
+    private void sweep() {
+        if (!cluster.isLeader()) {
+            return;
+        }
+        Set<String> members = Set.copyOf(cluster.nodeIds());
+        replication.all().onSuccess(matches -> {
+            for (Map.Entry<String, String> entry : matches.entrySet()) {
+                String owner = ownerOf(entry.getValue());
+                if (owner != null && !members.contains(owner) && handingOver.add(entry.getKey())) {
+                    handOver(entry.getKey(), owner, entry.getValue());
+                }
+            }
+        }).onFailure(e -> LOG.warn("Could not read the live matches to fail over: {}", e.getMessage()));
+    }
+
+    private void handOver(String matchId, String lostOwner, String record) {
+        String target = placement.chooseNode();
+        LOG.warn("Match {} lost its node {}; handing it to {}", matchId, lostOwner, target);
+        vertx.eventBus().request(Addresses.nodeMatches(target), new AdoptMatch(UUID.fromString(matchId), record),
+                new DeliveryOptions().setSendTimeout(10_000))
+            .onComplete(done -> {
+                handingOver.remove(matchId);
+                if (done.failed()) {
+                    LOG.warn("Match {} could not be handed to {} ({}); the next sweep tries again", matchId, target,
+                        done.cause().getMessage());
+                }
+            });
+    }
+
+    /** The owner field, read without decoding the whole snapshot (the record's first field). */
+    static String ownerOf(String record) {
+        if (!record.startsWith(OWNER_PREFIX)) {
+            return Replication.decode(record).owner();
+        }
+        int end = record.indexOf('"', OWNER_PREFIX.length());
+        return end < 0 ? null : record.substring(OWNER_PREFIX.length(), end);
+    }
+}

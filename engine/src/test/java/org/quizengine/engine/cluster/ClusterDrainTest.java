@@ -1,0 +1,113 @@
+package org.quizengine.engine.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.quizengine.engine.support.SharedStores;
+import org.quizengine.engine.support.TestNode;
+import org.quizengine.engine.support.TestPlayer;
+
+/**
+ * A node asked to leave drains: the live match it owns moves to another node mid-question and
+ * finishes there with every acknowledged answer and score; its players reconnect through another
+ * node; the result is stored exactly once.
+ */
+class ClusterDrainTest {
+    private static final String CLUSTER = "quiz-drain-" + UUID.randomUUID();
+    private static final List<TestNode> nodes = new ArrayList<>();
+    private static SharedStores stores;
+
+    @BeforeAll
+    static void startCluster() {
+        stores = SharedStores.start();
+        for (int i = 0; i < 3; i++) {
+            nodes.add(TestNode.start(TestNode.clustered(CLUSTER, stores)));
+        }
+    }
+
+    @AfterAll
+    static void stopCluster() {
+        for (int i = nodes.size() - 1; i >= 0; i--) {
+            nodes.get(i).close();
+        }
+        stores.close();
+    }
+
+    @Test
+    void drainingTheNodeThatOwnsALiveMatchMovesItAndNothingIsLost() throws Exception {
+        String run = Long.toString(System.nanoTime() % 100_000);
+        // Players on the two nodes that will stay; the match may be placed on any of the three.
+        TestPlayer ada = nodes.get(1).register("da" + run).connect();
+        TestPlayer bob = nodes.get(2).register("db" + run).connect();
+        for (TestPlayer p : List.of(ada, bob)) {
+            p.next("no_match");
+            p.send(new JsonObject().put("type", "quick_match").put("size", 2));
+        }
+        String matchId = ada.next("match_starting").getString("matchId");
+        bob.next("match_starting");
+        JsonObject q0 = ada.next("question", f -> f.getInteger("index") == 0);
+        bob.next("question", f -> f.getInteger("index") == 0);
+        ada.send(new JsonObject().put("type", "answer").put("index", 0).put("option", 2));
+        ada.next("answer_accepted");
+
+        TestNode owner = nodes.stream().filter(n -> n.node.liveMatches() == 1).findFirst().orElseThrow();
+        int ownerIndex = nodes.indexOf(owner);
+        owner.node.drain().toCompletionStage().toCompletableFuture().get(60, java.util.concurrent.TimeUnit.SECONDS);
+
+        // Players whose socket was on the drained node are told to reconnect, and do, elsewhere.
+        List<TestPlayer> playing = new ArrayList<>();
+        for (TestPlayer p : List.of(ada, bob)) {
+            if (nodes.indexOf(nodeOf(p)) == ownerIndex) {
+                p.next("reconnect");
+                p.awaitClosed();
+                TestPlayer back = p.on(nodes.get(0)).connect();
+                back.next("match_state", f -> f.getString("matchId").equals(matchId));
+                playing.add(back);
+            } else {
+                playing.add(p);
+            }
+        }
+        assertThat(nodes.stream().filter(n -> n != owner).mapToInt(n -> n.node.liveMatches()).sum())
+            .as("the match runs on exactly one of the other nodes").isEqualTo(1);
+
+        // bob answers question 0 after the move; the deadline is the one set before it.
+        TestPlayer bobNow = playing.get(1);
+        bobNow.send(new JsonObject().put("type", "answer").put("index", 0).put("option", 1));
+        JsonObject reveal0 = bobNow.next("reveal", f -> f.getInteger("index") == 0);
+        assertThat(optionOf(reveal0, ada.userId)).as("ada's acknowledged answer survived the move").isEqualTo(2);
+        assertThat(optionOf(reveal0, bob.userId)).isEqualTo(1);
+        assertThat(q0.getLong("deadline")).isGreaterThan(0);
+
+        for (int i = 1; i < 3; i++) {
+            int index = i;
+            for (TestPlayer p : playing) {
+                p.next("question", f -> f.getInteger("index") == index);
+                p.send(new JsonObject().put("type", "answer").put("index", index).put("option", 0));
+            }
+        }
+        JsonObject finished = playing.get(0).next("match_finished");
+        assertThat(finished.getString("matchId")).isEqualTo(matchId);
+        TestPlayer reader = playing.get(0);
+        long deadline = System.currentTimeMillis() + 15_000;
+        while (reader.getJson("/api/v1/me/matches").getJsonArray("items").isEmpty() && System.currentTimeMillis() < deadline) {
+            Thread.sleep(100);
+        }
+        assertThat(reader.getJson("/api/v1/me/matches").getJsonArray("items")).as("stored exactly once").hasSize(1);
+        playing.forEach(TestPlayer::close);
+    }
+
+    private static TestNode nodeOf(TestPlayer player) {
+        return nodes.stream().filter(n -> n.port() == player.port()).findFirst().orElseThrow();
+    }
+
+    private static Integer optionOf(JsonObject reveal, UUID userId) {
+        return reveal.getJsonArray("results").stream().map(JsonObject.class::cast)
+            .filter(r -> r.getString("userId").equals(userId.toString())).findFirst().orElseThrow().getInteger("option");
+    }
+}
