@@ -1,0 +1,429 @@
+package org.quizengine.engine.match;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+import static org.quizengine.engine.support.BusReplies.outcome;
+import static org.quizengine.engine.support.BusReplies.refusal;
+
+import io.vertx.core.CompositeFuture;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.Message;
+import io.vertx.junit5.Checkpoint;
+import io.vertx.junit5.Timeout;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.quizengine.engine.bus.Codecs;
+import org.quizengine.engine.config.MatchOptions;
+import org.quizengine.engine.support.BusRecorder;
+import org.quizengine.shared.ErrorCode;
+import org.quizengine.shared.bus.Addresses;
+import org.quizengine.shared.match.Delivery;
+import org.quizengine.shared.match.MatchCommand;
+import org.quizengine.shared.match.MatchCommand.Attach;
+import org.quizengine.shared.match.MatchCommand.SubmitAnswer;
+import org.quizengine.shared.match.MatchKind;
+import org.quizengine.shared.match.MatchResult;
+import org.quizengine.shared.match.MatchSettings;
+import org.quizengine.shared.match.MatchSpec;
+import org.quizengine.shared.match.QuestionSpec;
+import org.quizengine.shared.protocol.AnswerResult;
+import org.quizengine.shared.protocol.PlayerInfo;
+import org.quizengine.shared.protocol.ServerEvent;
+import org.quizengine.shared.protocol.ServerEvent.AnswerAccepted;
+import org.quizengine.shared.protocol.ServerEvent.MatchFinished;
+import org.quizengine.shared.protocol.ServerEvent.MatchStarting;
+import org.quizengine.shared.protocol.ServerEvent.MatchState;
+import org.quizengine.shared.protocol.ServerEvent.Question;
+import org.quizengine.shared.protocol.ServerEvent.Reveal;
+
+/**
+ * A live match as the nodes around it see it: real event bus, real timers (kept short), this test
+ * playing the nodes the players' sockets are on and the store that takes the result.
+ */
+@ExtendWith(VertxExtension.class)
+class MatchVerticleTest {
+    private static final PlayerInfo ANN = new PlayerInfo(UUID.randomUUID(), "ann");
+    private static final PlayerInfo BOB = new PlayerInfo(UUID.randomUUID(), "bob");
+    private static final String NODE_A = "node-a";
+    private static final String NODE_B = "node-b";
+    private static final long COUNTDOWN_MILLIS = 50;
+    private static final long REVEAL_MILLIS = 50;
+    private static final long LINGER_MILLIS = 200;
+    private static final Runnable NOTHING = () -> { };
+
+    private Vertx vertx;
+    private BusRecorder<Delivery> nodeA;
+    private BusRecorder<Delivery> nodeB;
+    private RecordingSink sink;
+
+    @BeforeEach
+    void playTheNodes(Vertx vertx, VertxTestContext ctx) {
+        this.vertx = vertx;
+        Codecs.registerAll(vertx.eventBus());
+        sink = new RecordingSink();
+        Future.all(
+                BusRecorder.<Delivery>listen(vertx, Addresses.nodeDeliveries(NODE_A)).onSuccess(r -> nodeA = r),
+                BusRecorder.<Delivery>listen(vertx, Addresses.nodeDeliveries(NODE_B)).onSuccess(r -> nodeB = r))
+            .onComplete(ctx.succeedingThenComplete());
+    }
+
+    @Test
+    @Timeout(value = 10, timeUnit = TimeUnit.SECONDS)
+    void aMatchNobodyAnswersRunsToTheEndOnItsOwnTimersAndEachNodeHearsEveryStepOnce(VertxTestContext ctx) {
+        MatchSpec spec = spec(3, 500, Map.of(ANN.userId(), NODE_A, BOB.userId(), NODE_B));
+        ActivePlayers activePlayers = new ActivePlayers(vertx);
+        Checkpoint stoppedByItself = ctx.checkpoint();
+        Checkpoint checked = ctx.checkpoint();
+        Promise<Void> stopped = Promise.promise();
+
+        deploy(spec, options(500), () -> {
+            stopped.tryComplete();
+            stoppedByItself.flag();
+        })
+            .compose(id -> nodeA.first(question(0)))
+            .compose(q -> matchesOf(activePlayers))
+            .map(matches -> {
+                assertThat(matches).as("while it runs, both players are in the match")
+                    .containsExactly(spec.matchId(), spec.matchId());
+                return null;
+            })
+            .compose(v -> Future.all(nodeA.first(finished()), nodeB.first(finished())))
+            // The match answers on its own context, so once it has answered it has done everything finishing does.
+            .compose(v -> refusal(command(spec, new SubmitAnswer(ANN.userId(), 2, 0))))
+            .compose(code -> {
+                assertThat(code).as("a late answer").isEqualTo(ErrorCode.MATCH_FINISHED);
+                return matchesOf(activePlayers);
+            })
+            .map(matches -> {
+                assertThat(matches).as("once it finished, neither player is in a match").containsExactly(null, null);
+                return null;
+            })
+            .compose(v -> stopped.future())
+            .map(v -> {
+                List<String> everyStep = List.of("match_starting", "question 0", "reveal 0", "question 1", "reveal 1",
+                    "question 2", "reveal 2", "match_finished");
+                assertEachNodeHeard(nodeA, ANN, everyStep);
+                assertEachNodeHeard(nodeB, BOB, everyStep);
+                MatchStarting starting = (MatchStarting) nodeA.received().get(0).event();
+                assertThat(starting.players()).containsExactly(ANN, BOB);
+                assertThat(starting.questionCount()).isEqualTo(3);
+                assertThat(starting.questionMillis()).isEqualTo(500);
+                assertThat(nodeA.received()).extracting(d -> d.event().matchId()).containsOnly(spec.matchId());
+
+                assertThat(sink.results()).singleElement().satisfies(result -> {
+                    assertThat(result.matchId()).isEqualTo(spec.matchId());
+                    assertThat(result.questions()).hasSize(3).allSatisfy(q -> assertThat(q.answers()).isEmpty());
+                    assertThat(result.players()).extracting(MatchResult.PlayerResult::userId).containsExactlyInAnyOrder(
+                        ANN.userId(), BOB.userId());
+                    assertThat(result.players()).allSatisfy(p -> {
+                        assertThat(p.score()).isZero();
+                        assertThat(p.rank()).as("a tie at zero").isEqualTo(1);
+                    });
+                });
+                return null;
+            })
+            .onComplete(ctx.succeeding(v -> checked.flag()));
+    }
+
+    @Test
+    @Timeout(value = 10, timeUnit = TimeUnit.SECONDS)
+    void answersAreAcknowledgedOnceAndTheQuestionIsRevealedAsSoonAsEveryoneHasAnswered(VertxTestContext ctx) {
+        MatchSpec spec = spec(1, 3_000, Map.of(ANN.userId(), NODE_A, BOB.userId(), NODE_A));
+        int correct = spec.questions().get(0).correctOption();
+        int wrong = (correct + 1) % 4;
+        AtomicReference<Question> open = new AtomicReference<>();
+
+        deploy(spec, options(500), NOTHING)
+            .compose(id -> nodeA.first(question(0)))
+            .compose(delivery -> {
+                open.set((Question) delivery.event());
+                return command(spec, new SubmitAnswer(ANN.userId(), 0, wrong));
+            })
+            .compose(reply -> {
+                assertThat(reply).isInstanceOfSatisfying(AnswerAccepted.class, accepted -> {
+                    assertThat(accepted.matchId()).isEqualTo(spec.matchId());
+                    assertThat(accepted.index()).isZero();
+                    assertThat(accepted.option()).isEqualTo(wrong);
+                    assertThat(accepted.elapsedMs()).isBetween(0L, 3_000L);
+                });
+                return refusal(command(spec, new SubmitAnswer(ANN.userId(), 0, correct)));
+            })
+            .compose(code -> {
+                assertThat(code).as("changing an answer").isEqualTo(ErrorCode.ALREADY_ANSWERED);
+                return command(spec, new SubmitAnswer(BOB.userId(), 0, correct));
+            })
+            .compose(reply -> {
+                assertThat(reply).isInstanceOf(AnswerAccepted.class);
+                return nodeA.first(reveal(0));
+            })
+            .map(delivery -> {
+                assertThat(System.currentTimeMillis()).as("revealed before the deadline: everyone had answered")
+                    .isLessThan(open.get().deadline());
+                Reveal reveal = (Reveal) delivery.event();
+                assertThat(reveal.correctOption()).isEqualTo(correct);
+                assertThat(reveal.results()).filteredOn(r -> r.userId().equals(ANN.userId())).singleElement()
+                    .satisfies(ann -> {
+                        assertThat(ann.option()).as("the first answer stands").isEqualTo(wrong);
+                        assertThat(ann.correct()).isFalse();
+                        assertThat(ann.points()).isZero();
+                    });
+                assertThat(reveal.results()).filteredOn(r -> r.userId().equals(BOB.userId())).singleElement()
+                    .satisfies(bob -> {
+                        assertThat(bob.correct()).isTrue();
+                        assertThat(bob.points()).isPositive();
+                    });
+                assertThat(reveal.standings().get(0).userId()).isEqualTo(BOB.userId());
+                return null;
+            })
+            .compose(v -> sink.first())
+            .map(result -> {
+                MatchResult.QuestionResult asked = result.questions().get(0);
+                assertThat(asked.closedAt()).isLessThan(open.get().deadline());
+                assertThat(asked.answers()).extracting(MatchResult.AnswerRecord::userId, MatchResult.AnswerRecord::option)
+                    .containsExactlyInAnyOrder(
+                        tuple(ANN.userId(), wrong),
+                        tuple(BOB.userId(), correct));
+                return null;
+            })
+            .onComplete(ctx.succeedingThenComplete());
+    }
+
+    @Test
+    @Timeout(value = 10, timeUnit = TimeUnit.SECONDS)
+    void aFinishedMatchAnswersMatchFinishedWhileItLingersThenGoesAwayAndItsHostForgetsIt(VertxTestContext ctx) {
+        MatchHost host = new MatchHost(NODE_A, options(500), sink, System::currentTimeMillis);
+        MatchSpec spec = spec(1, 3_000, Map.of(ANN.userId(), NODE_A, BOB.userId(), NODE_A));
+        AtomicReference<MatchFinished> finished = new AtomicReference<>();
+
+        vertx.deployVerticle(host)
+            .compose(id -> vertx.eventBus().<String>request(Addresses.nodeMatches(NODE_A), spec))
+            .compose(started -> {
+                assertThat(started.body()).isEqualTo(spec.matchId().toString());
+                assertThat(host.liveMatches()).isEqualTo(1);
+                return nodeA.first(question(0));
+            })
+            .compose(q -> Future.all(
+                command(spec, new SubmitAnswer(ANN.userId(), 0, 0)),
+                command(spec, new SubmitAnswer(BOB.userId(), 0, 1))))
+            .compose(v -> nodeA.first(finished()))
+            .compose(delivery -> {
+                finished.set((MatchFinished) delivery.event());
+                return attachUntilNobodyListens(spec, Collections.synchronizedList(new ArrayList<>()));
+            })
+            .map(attempts -> {
+                Attempt gone = attempts.get(attempts.size() - 1);
+                assertThat(gone.outcome()).as("in the end the match's address has no handler").isEqualTo("NO_HANDLERS");
+                assertThat(attempts.subList(0, attempts.size() - 1)).as("every attempt before that, during the linger")
+                    .isNotEmpty()
+                    .extracting(Attempt::outcome).containsOnly(ErrorCode.MATCH_FINISHED.name());
+                assertThat(gone.at()).as("not gone before its linger was over")
+                    .isGreaterThanOrEqualTo(finished.get().finishedAt() + LINGER_MILLIS);
+                assertThat(host.liveMatches()).as("the host counted the match as stopped").isZero();
+                assertThat(sink.results()).hasSize(1);
+                return null;
+            })
+            .onComplete(ctx.succeedingThenComplete());
+    }
+
+    @Test
+    @Timeout(value = 10, timeUnit = TimeUnit.SECONDS)
+    void commandsBeyondTheInboxBoundAreRefusedWithMatchOverloadedAndTheMatchCarriesOn(VertxTestContext ctx) {
+        MatchSpec spec = spec(1, 5_000, Map.of(ANN.userId(), NODE_A, BOB.userId(), NODE_A));
+        int budget = 10;
+        int burst = 30;
+
+        deploy(spec, options(budget), NOTHING)
+            .compose(id -> nodeA.first(question(0)))
+            // Start just after a second begins, so that the whole burst falls within one of the inbox's one-second windows.
+            .compose(q -> vertx.timer(untilNextSecond()))
+            .compose(v -> {
+                long firstSecond = System.currentTimeMillis() / 1_000;
+                List<Future<String>> outcomes = IntStream.range(0, burst)
+                    .mapToObj(i -> outcome(command(spec, new SubmitAnswer(ANN.userId(), 0, 1))))
+                    .toList();
+                return Future.join(new ArrayList<>(outcomes)).map(all -> {
+                    long windows = System.currentTimeMillis() / 1_000 - firstSecond + 1;
+                    List<String> got = outcomes.stream().map(Future::result).toList();
+                    long overloaded = got.stream().filter(ErrorCode.MATCH_OVERLOADED.name()::equals).count();
+                    assertThat(overloaded).as("refused for overload, of %s sent over %s second(s): %s", burst, windows, got)
+                        .isGreaterThanOrEqualTo(burst - budget * windows);
+                    assertThat(burst - overloaded).as("handled").isLessThanOrEqualTo(budget * windows);
+                    if (windows == 1) {
+                        List<String> expected = new ArrayList<>();
+                        expected.add("AnswerAccepted");
+                        expected.addAll(Collections.nCopies(budget - 1, ErrorCode.ALREADY_ANSWERED.name()));
+                        expected.addAll(Collections.nCopies(burst - budget, ErrorCode.MATCH_OVERLOADED.name()));
+                        assertThat(got).as("the first %s are handled in order, the rest refused, not queued", budget)
+                            .containsExactlyElementsOf(expected);
+                    }
+                    return null;
+                });
+            })
+            // The bound is per second: in the next one the match takes commands again.
+            .compose(v -> vertx.timer(untilNextSecond()))
+            .compose(v -> command(spec, new SubmitAnswer(BOB.userId(), 0, 0)))
+            .compose(reply -> {
+                assertThat(reply).isInstanceOf(AnswerAccepted.class);
+                return nodeA.first(reveal(0));
+            })
+            .map(delivery -> {
+                Reveal reveal = (Reveal) delivery.event();
+                assertThat(reveal.results()).as("ann's one accepted answer stands")
+                    .extracting(AnswerResult::userId, AnswerResult::option)
+                    .containsExactlyInAnyOrder(tuple(ANN.userId(), 1), tuple(BOB.userId(), 0));
+                return null;
+            })
+            .onComplete(ctx.succeedingThenComplete());
+    }
+
+    @Test
+    @Timeout(value = 10, timeUnit = TimeUnit.SECONDS)
+    void attachingFromAnotherNodeMovesThatPlayersDeliveriesThere(VertxTestContext ctx) {
+        MatchSpec spec = spec(2, 800, Map.of(ANN.userId(), NODE_A, BOB.userId(), NODE_A));
+
+        deploy(spec, options(500), NOTHING)
+            .compose(id -> nodeA.first(question(0)))
+            .compose(delivery -> {
+                assertThat(delivery.recipients()).as("one delivery for both players on the node")
+                    .containsExactlyInAnyOrder(ANN.userId(), BOB.userId());
+                return command(spec, new Attach(BOB.userId(), NODE_B, "bob-second-socket"));
+            })
+            .compose(reply -> {
+                assertThat(reply).isInstanceOfSatisfying(MatchState.class, state -> {
+                    assertThat(state.matchId()).isEqualTo(spec.matchId());
+                    assertThat(state.phase()).isEqualTo("question");
+                    assertThat(state.question().index()).isZero();
+                    assertThat(state.yourAnswer()).isNull();
+                });
+                return Future.all(nodeA.first(finished()), nodeB.first(finished()));
+            })
+            .map(v -> {
+                assertThat(nodeA.received()).extracting(d -> label(d.event())).containsExactly(
+                    "match_starting", "question 0", "reveal 0", "question 1", "reveal 1", "match_finished");
+                assertThat(nodeA.received().subList(0, 2)).allSatisfy(d ->
+                    assertThat(d.recipients()).containsExactlyInAnyOrder(ANN.userId(), BOB.userId()));
+                assertThat(nodeA.received().subList(2, 6)).as("after bob moved, node-a only carries ann's")
+                    .allSatisfy(d -> assertThat(d.recipients()).containsExactly(ANN.userId()));
+                assertEachNodeHeard(nodeB, BOB, List.of("reveal 0", "question 1", "reveal 1", "match_finished"));
+                return null;
+            })
+            .onComplete(ctx.succeedingThenComplete());
+    }
+
+    /** What a player polling a match got, and when. */
+    private record Attempt(String outcome, long at) {
+    }
+
+    /** A player keeps trying to attach, every 20 ms, until nothing listens on the match's address any more. */
+    private Future<List<Attempt>> attachUntilNobodyListens(MatchSpec spec, List<Attempt> attempts) {
+        return outcome(command(spec, new Attach(ANN.userId(), NODE_A, "late-socket"))).compose(outcome -> {
+            attempts.add(new Attempt(outcome, System.currentTimeMillis()));
+            if (outcome.equals("NO_HANDLERS") || attempts.size() >= 250) {
+                return Future.succeededFuture(attempts);
+            }
+            return vertx.timer(20).compose(v -> attachUntilNobodyListens(spec, attempts));
+        });
+    }
+
+    private static void assertEachNodeHeard(BusRecorder<Delivery> node, PlayerInfo player, List<String> steps) {
+        assertThat(node.received()).extracting(d -> label(d.event())).containsExactlyElementsOf(steps);
+        assertThat(node.received()).allSatisfy(d -> assertThat(d.recipients()).containsExactly(player.userId()));
+    }
+
+    private static long untilNextSecond() {
+        return 1_000 - System.currentTimeMillis() % 1_000 + 5;
+    }
+
+    private Future<String> deploy(MatchSpec spec, MatchOptions options, Runnable onStopped) {
+        return vertx.deployVerticle(new MatchVerticle(spec, options, sink, new ActivePlayers(vertx),
+            System::currentTimeMillis, onStopped));
+    }
+
+    private Future<ServerEvent> command(MatchSpec spec, MatchCommand command) {
+        return vertx.eventBus().<ServerEvent>request(Addresses.match(spec.matchId()), command).map(Message::body);
+    }
+
+    /** The live match ActivePlayers has for ann and for bob (null for none). */
+    private static Future<List<UUID>> matchesOf(ActivePlayers activePlayers) {
+        return Future.all(activePlayers.matchOf(ANN.userId()), activePlayers.matchOf(BOB.userId()))
+            .map(CompositeFuture::<UUID>list);
+    }
+
+    private static MatchSpec spec(int questionCount, long questionMillis, Map<UUID, String> playerNodes) {
+        List<QuestionSpec> questions = IntStream.range(0, questionCount)
+            .mapToObj(i -> new QuestionSpec(i + 1, "science", "easy", "Question " + i, List.of("a", "b", "c", "d"), i % 4))
+            .toList();
+        MatchSettings settings = new MatchSettings(questionCount, questionMillis, COUNTDOWN_MILLIS, REVEAL_MILLIS, 5_000);
+        return new MatchSpec(UUID.randomUUID(), MatchKind.QUICK, "science", List.of(ANN, BOB), questions, settings,
+            playerNodes);
+    }
+
+    private static MatchOptions options(int maxCommandsPerSecond) {
+        return new MatchOptions(new MatchSettings(1, 500, COUNTDOWN_MILLIS, REVEAL_MILLIS, 5_000), maxCommandsPerSecond,
+            LINGER_MILLIS);
+    }
+
+    private static Predicate<Delivery> question(int index) {
+        return d -> d.event() instanceof Question q && q.index() == index;
+    }
+
+    private static Predicate<Delivery> reveal(int index) {
+        return d -> d.event() instanceof Reveal r && r.index() == index;
+    }
+
+    private static Predicate<Delivery> finished() {
+        return d -> d.event() instanceof MatchFinished;
+    }
+
+    /** A short name for an event, with the question's index where there is one. */
+    private static String label(ServerEvent event) {
+        if (event instanceof Question q) {
+            return "question " + q.index();
+        }
+        if (event instanceof Reveal r) {
+            return "reveal " + r.index();
+        }
+        if (event instanceof MatchStarting) {
+            return "match_starting";
+        }
+        if (event instanceof MatchFinished) {
+            return "match_finished";
+        }
+        return event.getClass().getSimpleName();
+    }
+
+    /** Keeps every result it is given, as a store would. */
+    private static final class RecordingSink implements ResultSink {
+        private final List<MatchResult> results = Collections.synchronizedList(new ArrayList<>());
+        private final Promise<MatchResult> first = Promise.promise();
+
+        @Override
+        public Future<Void> submit(MatchResult result) {
+            results.add(result);
+            first.tryComplete(result);
+            return Future.succeededFuture();
+        }
+
+        List<MatchResult> results() {
+            return List.copyOf(results);
+        }
+
+        Future<MatchResult> first() {
+            return first.future();
+        }
+    }
+}
