@@ -39,6 +39,11 @@ public record NodeOptions(String nodeId, HttpOptions http, MatchOptions match, M
             cluster(new Section(config, "cluster")));
     }
 
+    /** Only the storage settings, for a process that runs the stores and nothing else. */
+    public static StorageOptions storageFrom(JsonObject config) {
+        return storage(new Section(config, "storage"));
+    }
+
     private static ClusterOptions cluster(Section cluster) {
         return ClusterOptions.from(cluster, cluster.bool("enabled"));
     }

@@ -1,0 +1,160 @@
+package org.quizengine.engine.support;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A JVM started from this test's class path, its stdout and stderr in one log file. Whatever a test
+ * leaves running is stopped when the test JVM exits (nodes first, then the stores they use), so no
+ * run leaves processes behind.
+ */
+final class ChildJvm {
+    /** The parent pom's {@code jvm.opens}: Hazelcast reflects into JDK internals. */
+    static final List<String> JVM_OPENS = List.of(
+        "--add-opens", "java.base/java.lang=ALL-UNNAMED",
+        "--add-opens", "java.base/java.util=ALL-UNNAMED",
+        "--add-opens", "java.base/java.nio=ALL-UNNAMED",
+        "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
+        "--add-opens", "java.management/sun.management=ALL-UNNAMED",
+        "--add-opens", "jdk.management/com.sun.management.internal=ALL-UNNAMED",
+        "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED");
+    static final Duration GRACEFUL_STOP = Duration.ofSeconds(30);
+    private static final Duration FORCED_STOP = Duration.ofSeconds(10);
+    private static final int TAIL_LINES = 60;
+    private static final List<ChildJvm> RUNNING = new CopyOnWriteArrayList<>();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(ChildJvm::stopAllLeft, "child-jvm-reaper"));
+    }
+
+    private final String name;
+    private final Process process;
+    private final Path log;
+    /** Stores: stopped only after every node, which still need them to drain. */
+    private final boolean stopLast;
+    /** What else to stop when the JVM had to be killed: servers it started that outlive it. */
+    private final Runnable afterKill;
+
+    private ChildJvm(String name, Process process, Path log, boolean stopLast, Runnable afterKill) {
+        this.name = name;
+        this.process = process;
+        this.log = log;
+        this.stopLast = stopLast;
+        this.afterKill = afterKill;
+    }
+
+    /**
+     * Starts {@code mainClass} with exactly the {@code QUIZ_*} variables in {@code env} (any the test
+     * JVM itself was given are dropped, so a run does not depend on the shell it came from).
+     */
+    static ChildJvm start(String name, String mainClass, String maxHeap, Map<String, String> env, Path log,
+                          boolean stopLast, Runnable afterKill) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(JVM_OPENS);
+        command.add("-Xmx" + maxHeap);
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(mainClass);
+        ProcessBuilder builder = new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile());
+        builder.environment().keySet().removeIf(key -> key.startsWith("QUIZ_"));
+        builder.environment().putAll(env);
+        try {
+            ChildJvm jvm = new ChildJvm(name, builder.start(), log, stopLast, afterKill);
+            RUNNING.add(jvm);
+            return jvm;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start " + name, e);
+        }
+    }
+
+    boolean alive() {
+        return process.isAlive();
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    Path log() {
+        return log;
+    }
+
+    /** SIGKILL: no shutdown hook runs, as when the machine or the OOM killer takes the process. */
+    void kill9() {
+        process.destroyForcibly();
+        awaitExit(FORCED_STOP);
+        afterKill.run();
+        RUNNING.remove(this);
+    }
+
+    /** SIGTERM, then up to {@code grace} for the shutdown hooks; SIGKILL after that. True if it stopped cleanly. */
+    boolean terminate(Duration grace) {
+        process.destroy();
+        boolean clean = awaitExit(grace);
+        if (!clean) {
+            process.destroyForcibly();
+            awaitExit(FORCED_STOP);
+            afterKill.run();
+        }
+        RUNNING.remove(this);
+        return clean;
+    }
+
+    /** The last lines of the log, headed by where the whole of it is. */
+    String logTail() {
+        try {
+            List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+            List<String> tail = lines.subList(Math.max(0, lines.size() - TAIL_LINES), lines.size());
+            return "--- " + describe() + ", last " + tail.size() + " lines of " + log + " ---\n" + String.join("\n", tail);
+        } catch (IOException e) {
+            return "--- " + describe() + ": cannot read " + log + ": " + e.getMessage();
+        }
+    }
+
+    String describe() {
+        return name + " (pid " + process.pid() + (process.isAlive() ? ", running" : ", exit " + process.exitValue()) + ")";
+    }
+
+    private boolean awaitExit(Duration wait) {
+        try {
+            return process.waitFor(wait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** A port free on loopback right now; the child binds it a moment later. */
+    static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void stopAllLeft() {
+        stopAll(false);
+        stopAll(true);
+    }
+
+    private static void stopAll(boolean last) {
+        List<ChildJvm> group = RUNNING.stream().filter(jvm -> jvm.stopLast == last).toList();
+        group.forEach(jvm -> jvm.process.destroy());
+        group.forEach(jvm -> jvm.terminate(GRACEFUL_STOP));
+    }
+}
