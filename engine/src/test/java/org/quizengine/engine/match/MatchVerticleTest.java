@@ -205,7 +205,8 @@ class MatchVerticleTest {
     @Test
     @Timeout(value = 10, timeUnit = TimeUnit.SECONDS)
     void aFinishedMatchAnswersMatchFinishedWhileItLingersThenGoesAwayAndItsHostForgetsIt(VertxTestContext ctx) {
-        MatchHost host = new MatchHost(NODE_A, options(500), sink, System::currentTimeMillis);
+        MatchHost host = new MatchHost(NODE_A, options(500), sink, Replication.none(), node -> true,
+            System::currentTimeMillis);
         MatchSpec spec = spec(1, 3_000, Map.of(ANN.userId(), NODE_A, BOB.userId(), NODE_A));
         AtomicReference<MatchFinished> finished = new AtomicReference<>();
 
@@ -349,8 +350,8 @@ class MatchVerticleTest {
     }
 
     private Future<String> deploy(MatchSpec spec, MatchOptions options, Runnable onStopped) {
-        return vertx.deployVerticle(new MatchVerticle(spec, options, sink, new ActivePlayers(vertx),
-            System::currentTimeMillis, onStopped));
+        return vertx.deployVerticle(new MatchVerticle(spec, null, NODE_A, Replication.none(), node -> true, options, sink,
+            new ActivePlayers(vertx), System::currentTimeMillis, onStopped));
     }
 
     private Future<ServerEvent> command(MatchSpec spec, MatchCommand command) {
