@@ -33,6 +33,7 @@ public final class Main {
                     "0.0.0.0".equals(configured.http().host()) ? "localhost" : configured.http().host(), node.port(),
                     configured.cluster().enabled() ? ", cluster '" + configured.cluster().name() + "'" : "");
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> awaitStop(node), "quiz-shutdown"));
+                node.onOperatorDrain(() -> new Thread(() -> System.exit(0), "quiz-exit").start());
             })
             .onFailure(e -> {
                 LOG.error("The node could not start: {}", e.getMessage(), e);

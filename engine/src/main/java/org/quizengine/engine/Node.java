@@ -20,6 +20,9 @@ import java.util.function.Supplier;
 import org.quizengine.engine.bus.Codecs;
 import org.quizengine.engine.cluster.ClusterView;
 import org.quizengine.engine.cluster.Failover;
+import org.quizengine.engine.cluster.OperatorRoutes;
+import org.quizengine.shared.ErrorCode;
+import org.quizengine.shared.bus.Addresses;
 import org.quizengine.engine.cluster.LeastLoadedPlacement;
 import org.quizengine.engine.config.NodeOptions;
 import org.quizengine.engine.gateway.WebSocketGateway;
@@ -51,6 +54,7 @@ public final class Node {
     private Replication replication;
     private LeastLoadedPlacement placement;
     private Future<Void> drained;
+    private Runnable onOperatorDrain = () -> { };
     private String matchmakerDeployment;
 
     private Node(Vertx vertx, NodeOptions options) {
@@ -91,7 +95,8 @@ public final class Node {
             replication = cluster.clustered() ? Replication.clustered(vertx) : Replication.none();
             matchHost = new MatchHost(options.nodeId(), options.match(), outbox, replication,
                 node -> cluster.nodeIds().contains(node), clock);
-            placement = new LeastLoadedPlacement(vertx, options.nodeId(), cluster, matchHost::liveMatches);
+            placement = new LeastLoadedPlacement(vertx, options.nodeId(), cluster, matchHost::liveMatches,
+                () -> gateway.connectedPlayers());
             Failover failover = new Failover(vertx, cluster, replication, placement, outbox);
             QuestionRepository questions = services.questions();
             Supplier<MatchmakingVerticle> matchmaker = () -> new MatchmakingVerticle(options.matchmaking(), options.match(),
@@ -103,7 +108,9 @@ public final class Node {
                 .onSuccess(v -> failover.start())
                 .compose(v -> runMatchmakerWhileLeader(matchmaker))
                 .compose(v -> outbox.resumePending().mapEmpty())
-                .compose(v -> startHttp(services.router(gateway)));
+                .compose(v -> listenForOperators())
+                .compose(v -> startHttp(services.router(gateway, this::readiness,
+                    router -> new OperatorRoutes(vertx, options.nodeId(), cluster, placement).mount(router))));
         });
     }
 
@@ -172,6 +179,33 @@ public final class Node {
 
     public int liveMatches() {
         return matchHost.liveMatches();
+    }
+
+    /** Ready for traffic only while in its cluster and not draining (the stores are checked beside this). */
+    private Future<Void> readiness() {
+        if (drained != null) {
+            return Future.failedFuture("draining");
+        }
+        return cluster.active() ? Future.succeededFuture() : Future.failedFuture("not in its cluster");
+    }
+
+    /** An operator (through any node's admin endpoint) may ask this node to drain. */
+    private Future<Void> listenForOperators() {
+        return vertx.eventBus().<String>consumer(Addresses.nodeAdmin(options.nodeId()), message -> {
+            if ("drain".equals(message.body())) {
+                message.reply("draining");
+                LOG.warn("Node {}: an operator asked it to drain", options.nodeId());
+                drain().onComplete(v -> onOperatorDrain.run());
+            } else {
+                message.fail(ErrorCode.INVALID_MESSAGE.busCode(), "Unknown operator request.");
+            }
+        }).completion();
+    }
+
+    /** What to do once an operator's drain is done (the process exits, for a node started by Main). */
+    public Node onOperatorDrain(Runnable action) {
+        this.onOperatorDrain = action;
+        return this;
     }
 
     /** Whether this node is leaving the cluster. */

@@ -4,6 +4,8 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import java.time.Clock;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.quizengine.api.auth.AdminBootstrap;
 import org.quizengine.api.auth.PasswordHasher;
 import org.quizengine.api.auth.TokenService;
@@ -43,10 +45,15 @@ record NodeServices(Vertx vertx, Stores stores, NodeOptions options, PasswordHas
             .compose(seeded -> new AdminBootstrap(users, hasher).ensureAdmin(options.auth()));
     }
 
-    /** REST under /api/v1, health under /health, and the players' WebSocket at /ws. */
-    Router router(WebSocketGateway gateway) {
-        ApiRouter api = new ApiRouter(vertx, tokens, hasher, users, new HealthRoutes(vertx, stores));
+    /**
+     * REST under /api/v1, health under /health, and the players' WebSocket at /ws. The node adds a
+     * readiness check of its own ({@code nodeReady}: in its cluster, not draining) and its operator routes.
+     */
+    Router router(WebSocketGateway gateway, Supplier<Future<Void>> nodeReady, Consumer<Router> operatorRoutes) {
+        HealthRoutes health = new HealthRoutes(vertx, stores).withCheck("node", nodeReady);
+        ApiRouter api = new ApiRouter(vertx, tokens, hasher, users, health);
         Router signedIn = api.protectedRouter();
+        operatorRoutes.accept(signedIn);
         new ProfileRoutes(new ProfileRepository(stores.pool())).mount(signedIn);
         new HistoryRoutes(new HistoryRepository(stores.pool())).mount(signedIn);
         new LeaderboardRoutes(leaderboards, new PlayerNames(stores.pool()), Clock.systemUTC()).mount(signedIn);

@@ -41,6 +41,12 @@ public final class HealthRoutes {
         router.route().failureHandler(Problems::handleFailure);
     }
 
+    /** Adds a readiness check: the node is ready only while {@code check} succeeds too. */
+    public HealthRoutes withCheck(String name, Supplier<Future<Void>> check) {
+        readiness.register(name, CHECK_TIMEOUT_MS, ping(name, check));
+        return this;
+    }
+
     /** The routes, for mounting at {@link #MOUNT_PATH}. */
     public Router router() {
         return router;

@@ -54,6 +54,20 @@ public final class ClusterView {
         return members.hasNext() && members.next().localMember();
     }
 
+    /** The leader's node id (the oldest member), or this node's when not clustered. */
+    public String leaderId() {
+        if (hazelcast == null) {
+            return nodeId;
+        }
+        Iterator<Member> members = hazelcast.getCluster().getMembers().iterator();
+        return members.hasNext() ? members.next().getUuid().toString() : null;
+    }
+
+    /** Whether this node is (still) in a running cluster; always true when not clustered. */
+    public boolean active() {
+        return hazelcast == null || hazelcast.getLifecycleService().isRunning();
+    }
+
     /**
      * Runs {@code action} on {@code context} whenever a member joins or leaves. Hazelcast calls back on
      * its own threads; the action runs on the caller's event loop like the rest of its owner.

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.IntSupplier;
 import org.quizengine.engine.matchmaking.MatchPlacement;
+import org.quizengine.shared.Wire;
 
 /**
  * Places new matches on the member with the fewest live matches ("load" is live matches: each
@@ -24,15 +25,24 @@ public final class LeastLoadedPlacement implements MatchPlacement {
     private final String nodeId;
     private final ClusterView cluster;
     private final IntSupplier ownLoad;
+    private final IntSupplier ownPlayers;
     private Map<String, Integer> loads = Map.of();
+    private Map<String, NodeStatus> statuses = Map.of();
     private long reportTimer = -1;
     private volatile boolean draining;
 
-    public LeastLoadedPlacement(Vertx vertx, String nodeId, ClusterView cluster, IntSupplier ownLoad) {
+    public LeastLoadedPlacement(Vertx vertx, String nodeId, ClusterView cluster, IntSupplier ownLoad,
+                                IntSupplier ownPlayers) {
         this.vertx = vertx;
         this.nodeId = nodeId;
         this.cluster = cluster;
         this.ownLoad = ownLoad;
+        this.ownPlayers = ownPlayers;
+    }
+
+    /** The latest status of every node that reports (a draining node no longer does). */
+    public Map<String, NodeStatus> statuses() {
+        return statuses;
     }
 
     /** Starts reporting this node's load and reading everyone's. */
@@ -73,14 +83,25 @@ public final class LeastLoadedPlacement implements MatchPlacement {
     }
 
     private Future<Void> report() {
-        return map().compose(map -> map.put(nodeId, ownLoad.getAsInt(), LOAD_TTL_MILLIS));
+        NodeStatus status = new NodeStatus(nodeId, ownLoad.getAsInt(), ownPlayers.getAsInt(), System.currentTimeMillis());
+        return map().compose(map -> map.put(nodeId, Wire.encode(status), LOAD_TTL_MILLIS));
     }
 
     private Future<Void> refresh() {
-        return map().compose(AsyncMap::entries).onSuccess(entries -> loads = Map.copyOf(entries)).mapEmpty();
+        return map().compose(AsyncMap::entries).onSuccess(entries -> {
+            Map<String, NodeStatus> read = new HashMap<>();
+            Map<String, Integer> load = new HashMap<>();
+            entries.forEach((node, json) -> {
+                NodeStatus status = Wire.decode(json, NodeStatus.class);
+                read.put(node, status);
+                load.put(node, status.liveMatches());
+            });
+            statuses = Map.copyOf(read);
+            loads = Map.copyOf(load);
+        }).mapEmpty();
     }
 
-    private Future<AsyncMap<String, Integer>> map() {
+    private Future<AsyncMap<String, String>> map() {
         return vertx.sharedData().getAsyncMap(MAP_NAME);
     }
 }

@@ -27,8 +27,16 @@ class ClusterPlayTest {
     static void startCluster() {
         stores = SharedStores.start();
         for (int i = 0; i < 3; i++) {
-            nodes.add(TestNode.start(TestNode.clustered(CLUSTER, stores)));
+            nodes.add(TestNode.start(withAdmin()));
         }
+    }
+
+    private static java.util.Map<String, String> withAdmin() {
+        java.util.Map<String, String> env = TestNode.clustered(CLUSTER, stores);
+        env.put("QUIZ_AUTH_ADMIN_USERNAME", "operator");
+        env.put("QUIZ_AUTH_ADMIN_EMAIL", "operator@example.test");
+        env.put("QUIZ_AUTH_ADMIN_PASSWORD", "the operator's own password");
+        return env;
     }
 
     @AfterAll
@@ -97,6 +105,63 @@ class ClusterPlayTest {
             }
             host.next("match_finished");
             guest.next("match_finished");
+        }
+    }
+
+    @Test
+    void aNodeThatJoinsDuringPlayTakesTheNextMatchAndOperatorsSeeIt() throws InterruptedException {
+        List<TestPlayer> players = new ArrayList<>();
+        try {
+            // Long matches until each of the three nodes runs at least one (fewest live matches first;
+            // a burst may put two on one node before the next load report).
+            for (int m = 0; m < 9 && nodes.stream().anyMatch(n -> n.node.liveMatches() == 0); m++) {
+                startMatch(players, m % 3);
+                Thread.sleep(300);
+            }
+            assertThat(nodes).allMatch(n -> n.node.liveMatches() >= 1);
+            int before = nodes.stream().mapToInt(n -> n.node.liveMatches()).sum();
+
+            TestNode fourth = TestNode.start(withAdmin());
+            nodes.add(fourth);
+            // Through the oldest node: it runs the matchmaker, so its view is the one that places matches.
+            TestPlayer operator = TestPlayer.login(nodes.get(0).vertx, nodes.get(0).port(), "operator",
+                "the operator's own password");
+            waitUntil(() -> operator.getJson("/api/v1/admin/nodes").getJsonArray("nodes").stream()
+                .map(JsonObject.class::cast).filter(n -> n.getBoolean("reporting")).count() == 4, "four nodes reporting");
+
+            startMatch(players, 0);
+            waitUntil(() -> fourth.node.liveMatches() == 1, "the new node runs the next match");
+
+            waitUntil(() -> operator.getJson("/api/v1/admin/nodes").getJsonArray("nodes").stream().map(JsonObject.class::cast)
+                .mapToInt(n -> n.getInteger("liveMatches")).sum() == before + 1, "operators see every live match");
+            assertThat(operator.getJson("/api/v1/admin/nodes").getJsonArray("nodes")).hasSize(4);
+            assertThat(players.get(0).get("/api/v1/admin/nodes").statusCode()).as("players are not operators").isEqualTo(403);
+            assertThat(fourth.node.runsMatchmaker()).as("the matchmaker stays with the oldest member").isFalse();
+            operator.close();
+        } finally {
+            players.forEach(TestPlayer::close);
+        }
+    }
+
+    private static void startMatch(List<TestPlayer> players, int node) {
+        TestPlayer a = playerOn(node, "ja");
+        TestPlayer b = playerOn((node + 1) % 3, "jb");
+        players.add(a);
+        players.add(b);
+        for (TestPlayer p : List.of(a, b)) {
+            p.send(new JsonObject().put("type", "quick_match").put("size", 2).put("category", "nature"));
+        }
+        a.next("match_starting");
+        b.next("match_starting");
+    }
+
+    private static void waitUntil(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (!condition.getAsBoolean()) {
+            if (System.currentTimeMillis() > deadline) {
+                throw new AssertionError("not within 10 s: " + what);
+            }
+            Thread.sleep(50);
         }
     }
 

@@ -72,6 +72,18 @@ public final class TestPlayer implements AutoCloseable {
         return new TestPlayer(other.vertx, other.port(), username, userId, token);
     }
 
+    /** Signs in to an existing account over REST. */
+    public static TestPlayer login(Vertx vertx, int port, String username, String password) {
+        WebClient client = WebClient.create(vertx);
+        HttpResponse<Buffer> response = await(client.post(port, "localhost", "/api/v1/auth/login")
+            .sendJsonObject(new JsonObject().put("login", username).put("password", password)));
+        assertThat(response.statusCode()).as("login %s: %s", username, response.bodyAsString()).isEqualTo(200);
+        JsonObject json = response.bodyAsJsonObject();
+        client.close();
+        return new TestPlayer(vertx, port, username, UUID.fromString(json.getJsonObject("user").getString("id")),
+            json.getString("accessToken"));
+    }
+
     /** Opens the WebSocket with this player's token and waits for {@code welcome}. */
     public TestPlayer connect() {
         WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("localhost").setPort(port)

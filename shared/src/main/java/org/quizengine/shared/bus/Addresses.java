@@ -23,6 +23,11 @@ public final class Addresses {
         return NODE_PREFIX + nodeId + ".deliver";
     }
 
+    /** Operator requests to one node (the text {@code drain}). */
+    public static String nodeAdmin(String nodeId) {
+        return NODE_PREFIX + nodeId + ".admin";
+    }
+
     /** Requests to start a match on one node ({@code MatchSpec}). */
     public static String nodeMatches(String nodeId) {
         return NODE_PREFIX + nodeId + ".matches";
