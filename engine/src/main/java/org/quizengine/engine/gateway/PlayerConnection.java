@@ -16,7 +16,9 @@ final class PlayerConnection {
     volatile UUID currentMatch;
     /** When a RATE_LIMITED error was last sent, so a flood does not get a flood of errors back. */
     long lastRateErrorAt;
-    int refusedInARow;
+    /** Frames refused in the current flood window, and when that window began. */
+    int refusedInWindow;
+    long floodWindowStart;
     volatile boolean replaced;
 
     PlayerConnection(PlayerInfo player, ServerWebSocket socket, TokenBucket rate) {

@@ -41,6 +41,7 @@ public final class WebSocketGateway {
     static final short CLOSE_REPLACED = 4000;
     static final short CLOSE_POLICY = 1008;
     static final short CLOSE_RESTART = 1012;
+    static final long FLOOD_WINDOW_MILLIS = 10_000;
     private static final Logger LOG = LoggerFactory.getLogger(WebSocketGateway.class);
     private static final long REQUEST_TIMEOUT_MILLIS = 5_000;
 
@@ -148,7 +149,6 @@ public final class WebSocketGateway {
             refuseFlood(connection, now);
             return false;
         }
-        connection.refusedInARow = 0;
         return true;
     }
 
@@ -185,8 +185,12 @@ public final class WebSocketGateway {
     }
 
     private void refuseFlood(PlayerConnection connection, long now) {
-        connection.refusedInARow++;
-        if (connection.refusedInARow > 10 * options.burst()) {
+        if (now - connection.floodWindowStart >= FLOOD_WINDOW_MILLIS) {
+            connection.floodWindowStart = now;
+            connection.refusedInWindow = 0;
+        }
+        // Limited frames are dropped; a socket that keeps flooding through the limit is closed.
+        if (++connection.refusedInWindow > 10 * options.burst()) {
             LOG.warn("Closing the socket of {}: it kept flooding", connection.userId());
             connection.socket.close(CLOSE_POLICY, "flood");
             return;

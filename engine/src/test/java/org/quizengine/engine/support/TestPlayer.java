@@ -117,6 +117,11 @@ public final class TestPlayer implements AutoCloseable {
         await(socket.writeTextMessage(text));
     }
 
+    /** Sends without waiting for the write, as a flooding client would. */
+    public void sendTextNoWait(String text) {
+        socket.writeTextMessage(text);
+    }
+
     public void sendBinary(byte[] bytes) {
         await(socket.writeBinaryMessage(Buffer.buffer(bytes)));
     }
