@@ -47,7 +47,7 @@ public final class Main {
             return io.vertx.core.Future.succeededFuture(Vertx.vertx(new VertxOptions()));
         }
         return Vertx.builder().with(new VertxOptions())
-            .withClusterManager(HazelcastSetup.clusterManager(options.cluster()))
+            .withClusterManager(HazelcastSetup.clusterManager(options.cluster(), options.nodeId()))
             .buildClustered();
     }
 

@@ -11,6 +11,7 @@ import io.vertx.core.spi.cluster.ClusterManager;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,6 +22,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class ClusterView {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterView.class);
+    /**
+     * Where vertx-hazelcast keeps each member's Vert.x node id ({@code ClusterManager.getNodeId()}),
+     * which is not the Hazelcast member UUID; its {@code getNodes()} reads the same attribute.
+     */
+    private static final String VERTX_NODE_ID_ATTRIBUTE = "__vertx.nodeId";
 
     private final String nodeId;
     private final ClusterManager clusterManager;
@@ -41,9 +47,31 @@ public final class ClusterView {
         return clusterManager != null;
     }
 
-    /** The ids of the nodes in the cluster now (just this one when not clustered). */
+    /**
+     * The ids of the nodes in the cluster now (just this one when not clustered), as each node calls
+     * itself: its configured id if it has one, else its Vert.x node id. These are the ids that name a
+     * node's addresses, its load report and the owner of its matches, so they are what "is this node
+     * still a member" must compare with.
+     */
     public List<String> nodeIds() {
-        return clusterManager == null ? List.of(nodeId) : clusterManager.getNodes();
+        if (hazelcast == null) {
+            return clusterManager == null ? List.of(nodeId) : clusterManager.getNodes();
+        }
+        return hazelcast.getCluster().getMembers().stream().map(ClusterView::nodeIdOf).filter(Objects::nonNull).toList();
+    }
+
+    /**
+     * A member's configured node id, else its Vert.x node id (what the node calls itself when not
+     * given one); {@code null} for a member that is no Vert.x node.
+     */
+    private static String nodeIdOf(Member member) {
+        String configured = member.getAttribute(HazelcastSetup.NODE_ID_ATTRIBUTE);
+        return configured != null ? configured : member.getAttribute(VERTX_NODE_ID_ATTRIBUTE);
+    }
+
+    private static String describe(Member member) {
+        String nodeId = nodeIdOf(member);
+        return nodeId != null ? nodeId : member.getUuid().toString();
     }
 
     public boolean isLeader() {
@@ -79,13 +107,13 @@ public final class ClusterView {
         hazelcast.getCluster().addMembershipListener(new MembershipListener() {
             @Override
             public void memberAdded(MembershipEvent event) {
-                LOG.info("Node {} joined the cluster ({} members)", event.getMember().getUuid(), event.getMembers().size());
+                LOG.info("Node {} joined the cluster ({} members)", describe(event.getMember()), event.getMembers().size());
                 context.runOnContext(v -> action.run());
             }
 
             @Override
             public void memberRemoved(MembershipEvent event) {
-                LOG.warn("Node {} left the cluster ({} members)", event.getMember().getUuid(), event.getMembers().size());
+                LOG.warn("Node {} left the cluster ({} members)", describe(event.getMember()), event.getMembers().size());
                 context.runOnContext(v -> action.run());
             }
         });

@@ -10,16 +10,26 @@ import org.quizengine.engine.config.ClusterOptions;
 
 /** Builds the Hazelcast configuration a clustered node joins with, from {@link ClusterOptions}. */
 public final class HazelcastSetup {
+    /**
+     * The member attribute carrying a configured node id ({@code QUIZ_NODE_ID}), so that every member
+     * can list the others by the ids they use for themselves (see {@link ClusterView#nodeIds()}).
+     */
+    public static final String NODE_ID_ATTRIBUTE = "quiz.node-id";
+
     private HazelcastSetup() {
     }
 
-    public static HazelcastClusterManager clusterManager(ClusterOptions options) {
-        return new HazelcastClusterManager(config(options));
+    /** @param nodeId the configured node id, or {@code null} to go by the member's own id */
+    public static HazelcastClusterManager clusterManager(ClusterOptions options, String nodeId) {
+        return new HazelcastClusterManager(config(options, nodeId));
     }
 
-    static Config config(ClusterOptions options) {
+    static Config config(ClusterOptions options, String nodeId) {
         Config config = new Config();
         config.setClusterName(options.name());
+        if (nodeId != null) {
+            config.getMemberAttributeConfig().setAttribute(NODE_ID_ATTRIBUTE, nodeId);
+        }
         config.setProperty("hazelcast.heartbeat.interval.seconds", Integer.toString(options.heartbeatSeconds()));
         config.setProperty("hazelcast.max.no.heartbeat.seconds", Integer.toString(options.maxNoHeartbeatSeconds()));
         config.setProperty("hazelcast.logging.type", "slf4j");

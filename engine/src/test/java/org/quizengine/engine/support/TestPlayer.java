@@ -15,6 +15,7 @@ import io.vertx.core.buffer.Buffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -36,6 +37,8 @@ public final class TestPlayer implements AutoCloseable {
     private final List<JsonObject> frames = new ArrayList<>();
     /** Which frames a {@link #next} call has already taken; frames are taken in any order, none skipped. */
     private final List<Boolean> taken = new ArrayList<>();
+    /** When each frame arrived ({@link System#nanoTime()}), by arrival position. */
+    private final List<Long> arrivedAt = new ArrayList<>();
     private WebSocket socket;
     private volatile Short closeStatus;
 
@@ -84,6 +87,11 @@ public final class TestPlayer implements AutoCloseable {
             json.getString("accessToken"));
     }
 
+    /** The same account and token, against the node listening on {@code otherPort} (another process, say). */
+    public TestPlayer onPort(int otherPort) {
+        return new TestPlayer(vertx, otherPort, username, userId, token);
+    }
+
     /** Opens the WebSocket with this player's token and waits for {@code welcome}. */
     public TestPlayer connect() {
         WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("localhost").setPort(port)
@@ -95,6 +103,7 @@ public final class TestPlayer implements AutoCloseable {
                 synchronized (frames) {
                     frames.add(new JsonObject(text));
                     taken.add(false);
+                    arrivedAt.add(System.nanoTime());
                     frames.notifyAll();
                 }
             });
@@ -185,6 +194,52 @@ public final class TestPlayer implements AutoCloseable {
             }
         }
         return rest;
+    }
+
+    /** How many frames have arrived so far: a mark for {@link #firstSince}. */
+    public int frameCount() {
+        synchronized (frames) {
+            return frames.size();
+        }
+    }
+
+    /**
+     * Waits up to {@code wait} for the earliest frame at arrival position {@code mark} or later that
+     * matches {@code condition}, without taking it (a later {@link #next} still finds it).
+     */
+    public Optional<JsonObject> firstSince(int mark, Predicate<JsonObject> condition, Duration wait) {
+        long deadline = System.nanoTime() + wait.toNanos();
+        synchronized (frames) {
+            while (true) {
+                for (int i = mark; i < frames.size(); i++) {
+                    if (condition.test(frames.get(i))) {
+                        return Optional.of(frames.get(i));
+                    }
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return Optional.empty();
+                }
+                try {
+                    frames.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new AssertionError(e);
+                }
+            }
+        }
+    }
+
+    /** When {@code frame} (one this player received: the same object) arrived, as {@link System#nanoTime()}. */
+    public long arrivedAt(JsonObject frame) {
+        synchronized (frames) {
+            for (int i = 0; i < frames.size(); i++) {
+                if (frames.get(i) == frame) {
+                    return arrivedAt.get(i);
+                }
+            }
+        }
+        throw new IllegalArgumentException("not a frame " + username + " received: " + frame);
     }
 
     /** Waits for an error frame with this code. */
