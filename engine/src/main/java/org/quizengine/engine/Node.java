@@ -105,7 +105,10 @@ public final class Node {
                 .compose(v -> gateway.start())
                 .compose(v -> deploy(vertx.deployVerticle(matchHost)))
                 .compose(v -> placement.start())
-                .onSuccess(v -> failover.start())
+                .onSuccess(v -> {
+                    failover.start();
+                    cluster.onMembershipChange(vertx.getOrCreateContext(), matchHost::membershipChanged);
+                })
                 .compose(v -> runMatchmakerWhileLeader(matchmaker))
                 .compose(v -> outbox.resumePending().mapEmpty())
                 .compose(v -> listenForOperators())

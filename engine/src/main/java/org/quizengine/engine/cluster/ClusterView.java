@@ -88,7 +88,7 @@ public final class ClusterView {
             return nodeId;
         }
         Iterator<Member> members = hazelcast.getCluster().getMembers().iterator();
-        return members.hasNext() ? members.next().getUuid().toString() : null;
+        return members.hasNext() ? nodeIdOf(members.next()) : null;
     }
 
     /** Whether this node is (still) in a running cluster; always true when not clustered. */

@@ -20,6 +20,8 @@ final class PlayerConnection {
     int refusedInWindow;
     long floodWindowStart;
     volatile boolean replaced;
+    /** Closed because this node is draining: the player is moving to another node, not leaving. */
+    volatile boolean movingOff;
 
     PlayerConnection(PlayerInfo player, ServerWebSocket socket, TokenBucket rate) {
         this.player = player;

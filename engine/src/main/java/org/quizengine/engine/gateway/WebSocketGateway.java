@@ -72,6 +72,7 @@ public final class WebSocketGateway {
     /** Tells every socket here to connect again elsewhere, then closes it (1012: service restart). */
     public Future<Void> disconnectAll(String reason) {
         for (PlayerConnection connection : connections.values()) {
+            connection.movingOff = true;
             connection.send(new ServerEvent.Reconnect(reason));
             connection.socket.close(CLOSE_RESTART, reason);
         }
@@ -339,6 +340,11 @@ public final class WebSocketGateway {
         connections.remove(connection.userId(), connection);
         if (connection.replaced) {
             return; // the newer connection has taken over the player's match, queue and lobby
+        }
+        if (connection.movingOff) {
+            // Not a departure: the player reconnects elsewhere. If they do not, the match marks
+            // them away (with grace) when this node leaves the cluster.
+            return;
         }
         UUID matchId = connection.currentMatch;
         if (matchId != null) {

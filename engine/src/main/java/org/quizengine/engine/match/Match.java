@@ -126,10 +126,10 @@ public final class Match {
     }
 
     /**
-     * This match now runs on a new node after its old one was lost: players whose sockets were on a
-     * node that is gone are away, with the usual reconnect grace from now.
+     * Nodes have left the cluster (or this match was taken over from one): players whose sockets
+     * were on a node that is gone are away, with the usual reconnect grace from now.
      */
-    public Step adopt(java.util.function.Predicate<String> nodeAlive, long now) {
+    public Step markLostNodesAway(java.util.function.Predicate<String> nodeAlive, long now) {
         List<Outgoing> events = new ArrayList<>();
         List<UUID> away = new ArrayList<>();
         for (Seat seat : seats.values()) {

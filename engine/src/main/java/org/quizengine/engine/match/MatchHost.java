@@ -67,6 +67,11 @@ public final class MatchHost extends VerticleBase {
         return Future.join(handed).mapEmpty();
     }
 
+    /** Tells every match here that a node may have left, so its players' seats wait for them with grace. */
+    public void membershipChanged() {
+        running.values().forEach(match -> match.verticle().membershipChanged());
+    }
+
     @Override
     public Future<?> start() {
         consumer = vertx.eventBus().consumer(Addresses.nodeMatches(nodeId), this::onSpec);

@@ -102,7 +102,7 @@ public final class MatchVerticle extends VerticleBase {
                 .compose(v -> replication.remove(spec.matchId(), adoption.replicated()))
                 .onSuccess(v -> vertx.setTimer(1, id -> vertx.undeploy(deploymentID())));
         }
-        Step step = match.adopt(nodeAlive, clock.getAsLong());
+        Step step = match.markLostNodesAway(nodeAlive, clock.getAsLong());
         return replication.takeOver(adoption.replicated(), nodeId, match.snapshot())
             .onSuccess(written -> replicated = written)
             .compose(v -> listen())
@@ -126,6 +126,15 @@ public final class MatchVerticle extends VerticleBase {
             released.complete(new AdoptMatch(spec.matchId(), replicated));
         }));
         return released.future();
+    }
+
+    /** Cluster membership changed: players whose node is gone are away (their sockets went with it). */
+    public void membershipChanged() {
+        context.runOnContext(v -> {
+            if (match != null && !fenced && match.phase() != Phase.FINISHED) {
+                apply(match.markLostNodesAway(nodeAlive, clock.getAsLong()), null);
+            }
+        });
     }
 
     private Future<Void> listen() {

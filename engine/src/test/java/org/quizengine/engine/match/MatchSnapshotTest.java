@@ -73,7 +73,7 @@ class MatchSnapshotTest {
         original.onTimer(T0 + 1_000);
         Match adopted = viaJson(original);
 
-        Step step = adopted.adopt(Set.of("node-a")::contains, T0 + 2_000);
+        Step step = adopted.markLostNodesAway(Set.of("node-a")::contains, T0 + 2_000);
 
         assertThat(step.events()).extracting(Outgoing::event)
             .containsExactly(new ServerEvent.PlayerStatus(original.matchId(), bob, "disconnected"));
