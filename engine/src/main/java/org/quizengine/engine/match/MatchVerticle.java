@@ -204,6 +204,10 @@ public final class MatchVerticle extends VerticleBase {
      */
     private void apply(Step step, Message<MatchCommand> request) {
         schedule();
+        if (!replication.enabled()) {
+            effects(step, request); // a single node keeps no copy: no snapshot on the answer path
+            return;
+        }
         var snapshot = match.snapshot();
         replicationChain = replicationChain
             .compose(v -> replication.update(replicated, nodeId, snapshot))

@@ -22,6 +22,11 @@ public interface Replication {
     record Replicated(String owner, MatchSnapshot snapshot) {
     }
 
+    /** Whether steps are replicated at all; a single node keeps no copy and skips the snapshot. */
+    default boolean enabled() {
+        return true;
+    }
+
     /** Records a new match owned by {@code owner}; returns the stored form for the next write. */
     Future<String> create(String owner, MatchSnapshot snapshot);
 
@@ -41,6 +46,11 @@ public interface Replication {
 
     static Replication none() {
         return new Replication() {
+            @Override
+            public boolean enabled() {
+                return false;
+            }
+
             @Override
             public Future<String> create(String owner, MatchSnapshot snapshot) {
                 return Future.succeededFuture("");
