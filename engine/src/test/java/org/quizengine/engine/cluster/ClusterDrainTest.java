@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -27,7 +28,11 @@ class ClusterDrainTest {
     static void startCluster() {
         stores = SharedStores.start();
         for (int i = 0; i < 3; i++) {
-            nodes.add(TestNode.start(TestNode.clustered(CLUSTER, stores)));
+            Map<String, String> env = TestNode.clustered(CLUSTER, stores);
+            // A question outlasts the drain and the reconnect even on a slow, busy machine; it still
+            // closes at once when both players have answered, so the test is no slower for it.
+            env.put("QUIZ_MATCH_QUESTION_MILLIS", "20000");
+            nodes.add(TestNode.start(env));
         }
     }
 
@@ -79,6 +84,7 @@ class ClusterDrainTest {
         // bob answers question 0 after the move; the deadline is the one set before it.
         TestPlayer bobNow = playing.get(1);
         bobNow.send(new JsonObject().put("type", "answer").put("index", 0).put("option", 1));
+        bobNow.next("answer_accepted", f -> f.getInteger("index") == 0);
         JsonObject reveal0 = bobNow.next("reveal", f -> f.getInteger("index") == 0);
         assertThat(optionOf(reveal0, ada.userId)).as("ada's acknowledged answer survived the move").isEqualTo(2);
         assertThat(optionOf(reveal0, bob.userId)).isEqualTo(1);
