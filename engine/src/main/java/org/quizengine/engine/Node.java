@@ -26,6 +26,7 @@ import org.quizengine.shared.bus.Addresses;
 import org.quizengine.engine.cluster.LeastLoadedPlacement;
 import org.quizengine.engine.config.NodeOptions;
 import org.quizengine.engine.gateway.WebSocketGateway;
+import org.quizengine.engine.metrics.NodeMetrics;
 import org.quizengine.engine.match.ActivePlayers;
 import org.quizengine.engine.match.MatchHost;
 import org.quizengine.engine.match.Replication;
@@ -112,8 +113,8 @@ public final class Node {
                 .compose(v -> runMatchmakerWhileLeader(matchmaker))
                 .compose(v -> outbox.resumePending().mapEmpty())
                 .compose(v -> listenForOperators())
-                .compose(v -> startHttp(services.router(gateway, this::readiness,
-                    router -> new OperatorRoutes(vertx, options.nodeId(), cluster, placement).mount(router))));
+                .compose(v -> startHttp(withMetrics(services.router(gateway, this::readiness,
+                    router -> new OperatorRoutes(vertx, options.nodeId(), cluster, placement).mount(router)))));
         });
     }
 
@@ -141,6 +142,11 @@ public final class Node {
             })
             .onFailure(e -> matchmakerDeployment = null)
             .mapEmpty();
+    }
+
+    private Router withMetrics(Router root) {
+        new NodeMetrics(vertx, options.nodeId(), this::connectedPlayers, this::liveMatches).mount(root);
+        return root;
     }
 
     private Future<Void> startHttp(Router router) {

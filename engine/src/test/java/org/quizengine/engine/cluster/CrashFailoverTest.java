@@ -1,5 +1,7 @@
 package org.quizengine.engine.cluster;
 
+import org.quizengine.engine.local.NodeProcess;
+import org.quizengine.engine.local.StoresProcess;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.hazelcast.client.HazelcastClient;
@@ -40,8 +42,6 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.extension.TestWatcher;
 import org.quizengine.engine.match.Replication;
-import org.quizengine.engine.support.NodeProcess;
-import org.quizengine.engine.support.StoresProcess;
 import org.quizengine.engine.support.TestPlayer;
 
 /**

@@ -1,5 +1,7 @@
 package org.quizengine.engine.cluster;
 
+import org.quizengine.engine.local.NodeProcess;
+import org.quizengine.engine.local.StoresProcess;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.Vertx;
@@ -14,8 +16,6 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.quizengine.engine.support.NodeProcess;
-import org.quizengine.engine.support.StoresProcess;
 import org.quizengine.engine.support.TestPlayer;
 
 /**

@@ -1,5 +1,7 @@
 package org.quizengine.engine.cluster;
 
+import org.quizengine.engine.local.NodeProcess;
+import org.quizengine.engine.local.StoresProcess;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.Vertx;
@@ -17,8 +19,6 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.extension.TestWatcher;
-import org.quizengine.engine.support.NodeProcess;
-import org.quizengine.engine.support.StoresProcess;
 import org.quizengine.engine.support.TestPlayer;
 
 /**

@@ -35,6 +35,7 @@ class NodeRestartAndRestTest {
             assertAdminFromEnvironmentCanSignIn(node, "root" + run);
             ada = node.register("ra" + run).connect();
             bob = node.register("rb" + run).connect();
+            assertMetricsCountThem(ada);
             for (TestPlayer p : List.of(ada, bob)) {
                 p.send(new JsonObject().put("type", "quick_match").put("size", 2));
             }
@@ -108,5 +109,17 @@ class NodeRestartAndRestTest {
             Thread.sleep(100);
         }
         throw new AssertionError("match " + matchId + " never reached the history");
+    }
+
+    /** An operator's scraper reads the node's Prometheus metrics without a token. */
+    private static void assertMetricsCountThem(TestPlayer player) {
+        HttpResponse<Buffer> metrics = player.anonymous("/metrics");
+        assertThat(metrics.statusCode()).isEqualTo(200);
+        assertThat(metrics.getHeader("Content-Type")).startsWith("text/plain");
+        List<String> lines = List.of(metrics.bodyAsString().split("\n"));
+        assertThat(lines).anyMatch(line -> line.matches("quiz_connected_players\\{node=\"[^\"]+\"} 2\\.0"));
+        assertThat(lines).anyMatch(line -> line.matches("quiz_live_matches\\{node=\"[^\"]+\"} 0\\.0"));
+        assertThat(lines).anyMatch(line -> line.startsWith("quiz_process_cpu_seconds_total{"));
+        assertThat(lines).anyMatch(line -> line.startsWith("jvm_memory_used_bytes{area=\"heap\""));
     }
 }

@@ -1,4 +1,4 @@
-package org.quizengine.engine.support;
+package org.quizengine.engine.local;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -15,9 +15,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A JVM started from this test's class path, its stdout and stderr in one log file. Whatever a test
- * leaves running is stopped when the test JVM exits (nodes first, then the stores they use), so no
- * run leaves processes behind.
+ * A JVM started from this JVM's own class path, its stdout and stderr in one log file. Whatever a
+ * test or a benchmark run leaves running is stopped when this JVM exits (nodes first, then the
+ * stores they use), so no run leaves processes behind.
  */
 final class ChildJvm {
     /** The parent pom's {@code jvm.opens}: Hazelcast reflects into JDK internals. */
@@ -55,15 +55,16 @@ final class ChildJvm {
     }
 
     /**
-     * Starts {@code mainClass} with exactly the {@code QUIZ_*} variables in {@code env} (any the test
-     * JVM itself was given are dropped, so a run does not depend on the shell it came from).
+     * Starts {@code mainClass} with exactly the {@code QUIZ_*} variables in {@code env} (any this
+     * JVM itself was given are dropped, so a run does not depend on the shell it came from), and
+     * {@code jvmOptions} (heap size, GC flags) after the module flags.
      */
-    static ChildJvm start(String name, String mainClass, String maxHeap, Map<String, String> env, Path log,
+    static ChildJvm start(String name, String mainClass, List<String> jvmOptions, Map<String, String> env, Path log,
                           boolean stopLast, Runnable afterKill) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(JVM_OPENS);
-        command.add("-Xmx" + maxHeap);
+        command.addAll(jvmOptions);
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(mainClass);

@@ -1,4 +1,4 @@
-package org.quizengine.engine.support;
+package org.quizengine.engine.local;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -15,9 +15,10 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * A real node ({@code org.quizengine.engine.Main}) in its own JVM, for tests that must kill a node
- * the way an operator or the kernel would: {@link #kill9()} runs no shutdown hook at all, which an
- * in-process node cannot imitate. Configured only by {@code QUIZ_*} variables, like production.
+ * A real node ({@code org.quizengine.engine.Main}) in its own JVM, for tests and benchmark runs that
+ * must kill a node the way an operator or the kernel would: {@link #kill9()} runs no shutdown hook at
+ * all, which an in-process node cannot imitate. Configured only by {@code QUIZ_*} variables, like
+ * production.
  *
  * <p>Give it the URIs of a {@link StoresProcess} (or other shared stores): a node with none starts
  * embedded ones, and killing it would then take its database down with it.
@@ -40,9 +41,14 @@ public final class NodeProcess implements AutoCloseable {
      * 127.0.0.1 and a fresh {@code QUIZ_STORAGE_DATA_DIR} (its result spool) unless {@code env} sets
      * them, and waits until {@code /health/ready} answers 200.
      *
-     * @throws AssertionError with the log's tail if it exits or is not ready within {@link #READY_TIMEOUT}
+     * @throws IllegalStateException with the log's tail if it exits or is not ready within {@link #READY_TIMEOUT}
      */
     public static NodeProcess start(Map<String, String> env) {
+        return start(env, List.of("-Xmx512m"));
+    }
+
+    /** As {@link #start(Map)}, with these JVM options (heap size, GC flags) instead of a 512 MB heap. */
+    public static NodeProcess start(Map<String, String> env, List<String> jvmOptions) {
         Path dir = tempDir("quiz-node-process");
         Map<String, String> all = new HashMap<>(env);
         all.putIfAbsent("QUIZ_HTTP_HOST", "127.0.0.1");
@@ -51,7 +57,7 @@ public final class NodeProcess implements AutoCloseable {
         int port = configuredPort == null || configuredPort.equals("0") ? ChildJvm.freePort() : Integer.parseInt(configuredPort);
         all.put("QUIZ_HTTP_PORT", Integer.toString(port));
         String name = "node " + all.getOrDefault("QUIZ_NODE_ID", "on port " + port);
-        ChildJvm jvm = ChildJvm.start(name, "org.quizengine.engine.Main", "512m", all, dir.resolve("node.log"), false, () -> {
+        ChildJvm jvm = ChildJvm.start(name, "org.quizengine.engine.Main", jvmOptions, all, dir.resolve("node.log"), false, () -> {
         });
         NodeProcess node = new NodeProcess(jvm, port);
         node.awaitReady();
@@ -61,7 +67,7 @@ public final class NodeProcess implements AutoCloseable {
     /**
      * Settings for one member of a loopback cluster whose members' Hazelcast ports are all listed,
      * this one's being {@code hazelcastPort}: a member never scans into another cluster on the same
-     * machine (5701.. may be taken by other test runs).
+     * machine (5701.. may be taken by other runs).
      */
     public static Map<String, String> clusterMember(String clusterName, int hazelcastPort, List<Integer> memberPorts) {
         return Map.of(
@@ -81,7 +87,7 @@ public final class NodeProcess implements AutoCloseable {
         long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
             if (!jvm.alive()) {
-                throw new AssertionError(jvm.describe() + " exited before it was ready\n" + logTail());
+                throw new IllegalStateException(jvm.describe() + " exited before it was ready\n" + logTail());
             }
             if (ready()) {
                 return;
@@ -90,7 +96,7 @@ public final class NodeProcess implements AutoCloseable {
         }
         String tail = logTail();
         jvm.terminate(ChildJvm.GRACEFUL_STOP);
-        throw new AssertionError(jvm.describe() + " was not ready in " + READY_TIMEOUT + "\n" + tail);
+        throw new IllegalStateException(jvm.describe() + " was not ready in " + READY_TIMEOUT + "\n" + tail);
     }
 
     /** Whether {@code GET /health/ready} answers 200 now. */
@@ -128,7 +134,7 @@ public final class NodeProcess implements AutoCloseable {
     /** SIGTERM (the node drains and stops), waiting up to 30 s; SIGKILL if it has not stopped by then. */
     public void terminate() {
         if (!jvm.terminate(ChildJvm.GRACEFUL_STOP)) {
-            throw new AssertionError(jvm.describe() + " did not stop within " + ChildJvm.GRACEFUL_STOP
+            throw new IllegalStateException(jvm.describe() + " did not stop within " + ChildJvm.GRACEFUL_STOP
                 + " of SIGTERM and was killed\n" + logTail());
         }
     }
@@ -163,7 +169,7 @@ public final class NodeProcess implements AutoCloseable {
             Thread.sleep(duration.toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted", e);
+            throw new IllegalStateException("interrupted", e);
         }
     }
 }

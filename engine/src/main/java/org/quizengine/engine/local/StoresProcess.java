@@ -1,4 +1,4 @@
-package org.quizengine.engine.support;
+package org.quizengine.engine.local;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -39,7 +39,7 @@ public final class StoresProcess implements AutoCloseable {
     public static StoresProcess start() {
         Path dir = NodeProcess.tempDir("quiz-stores-process");
         Path dataDir = dir.resolve("data");
-        ChildJvm jvm = ChildJvm.start("stores", StoresMain.class.getName(), "256m",
+        ChildJvm jvm = ChildJvm.start("stores", StoresMain.class.getName(), List.of("-Xmx256m"),
             Map.of("QUIZ_STORAGE_DATA_DIR", dataDir.toString()), dir.resolve("stores.log"), true,
             () -> stopServersLeftBy(dataDir));
         long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
@@ -50,13 +50,13 @@ public final class StoresProcess implements AutoCloseable {
                 return new StoresProcess(jvm, dataDir, postgres.get(), redis.get());
             }
             if (!jvm.alive()) {
-                throw new AssertionError(jvm.describe() + " exited before printing its URIs\n" + jvm.logTail());
+                throw new IllegalStateException(jvm.describe() + " exited before printing its URIs\n" + jvm.logTail());
             }
             NodeProcess.sleep(POLL);
         }
         String tail = jvm.logTail();
         jvm.terminate(ChildJvm.GRACEFUL_STOP);
-        throw new AssertionError(jvm.describe() + " printed no URIs in " + READY_TIMEOUT + "\n" + tail);
+        throw new IllegalStateException(jvm.describe() + " printed no URIs in " + READY_TIMEOUT + "\n" + tail);
     }
 
     private static Optional<String> printed(ChildJvm jvm, String variable) {
@@ -96,7 +96,7 @@ public final class StoresProcess implements AutoCloseable {
     public void terminate() {
         boolean clean = jvm.terminate(ChildJvm.GRACEFUL_STOP);
         if (!clean) {
-            throw new AssertionError(jvm.describe() + " did not stop within " + ChildJvm.GRACEFUL_STOP
+            throw new IllegalStateException(jvm.describe() + " did not stop within " + ChildJvm.GRACEFUL_STOP
                 + " of SIGTERM and was killed\n" + jvm.logTail());
         }
         deleteRecursively(dataDir);
