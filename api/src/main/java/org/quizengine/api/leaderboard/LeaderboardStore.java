@@ -91,7 +91,7 @@ public final class LeaderboardStore {
         }
         List<String> keysAndArgs = new ArrayList<>(8 + 2 * result.players().size());
         keysAndArgs.add("4");
-        keysAndArgs.add(APPLIED_PREFIX + result.matchId());
+        keysAndArgs.add(appliedMarker(result.matchId()));
         keysAndArgs.add(Period.ALL.key(finishedAt));
         keysAndArgs.add(Period.WEEK.key(finishedAt));
         keysAndArgs.add(Period.DAY.key(finishedAt));
@@ -103,6 +103,14 @@ public final class LeaderboardStore {
             keysAndArgs.add(Integer.toString(player.score()));
         }
         return runApplyScript(keysAndArgs).map(reply -> reply != null && reply.toInteger() == 1);
+    }
+
+    /**
+     * The key that exists while {@code matchId} counts as applied to the boards (for
+     * {@link #APPLIED_MARKER_TTL}); lets an audit tell a result still on its way from one never applied.
+     */
+    public static String appliedMarker(UUID matchId) {
+        return APPLIED_PREFIX + matchId;
     }
 
     /** EVALSHA saves sending the script each time; Redis forgets scripts on restart, hence EVAL. */
