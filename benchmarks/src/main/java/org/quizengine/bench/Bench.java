@@ -1,0 +1,97 @@
+package org.quizengine.bench;
+
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import org.quizengine.bench.report.ReportPage;
+import org.quizengine.bench.target.LocalEcho;
+import org.quizengine.bench.target.LocalNodes;
+import org.quizengine.bench.target.RemoteNodes;
+import org.quizengine.bench.target.Target;
+
+/**
+ * The benchmark harness: {@code ./bench <scenario> [--option value ...]} from {@code benchmarks/}.
+ * It starts what it plays against (one node, a local cluster or the echo server) unless given
+ * {@code --url}, plays real matches with simulated players, and writes {@code report.json} and
+ * {@code report.html} to the run's folder. Exit status 0 when the run completed and the audit found
+ * nothing lost or duplicated, 1 when it did, 2 for bad options.
+ */
+public final class Bench {
+    private Bench() {
+    }
+
+    public static void main(String[] args) {
+        BenchOptions options;
+        try {
+            options = BenchOptions.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("bench: " + e.getMessage());
+            System.err.println("usage: ./bench {" + Scenario.names() + "} [--fast] [--option value ...]; see benchmarks/README.md");
+            System.exit(2);
+            return;
+        }
+        JsonObject report = run(options);
+        System.exit(clean(report) ? 0 : 1);
+    }
+
+    /** Runs one scenario to the end and writes its report; the report is also returned. */
+    public static JsonObject run(BenchOptions options) {
+        System.out.println("bench " + options.scenario().id() + ": starting the target");
+        try (Target target = startTarget(options)) {
+            System.out.println("target: " + target.describe());
+            JsonObject report = new Run(options, target).execute()
+                .put("scenario", options.scenario().id())
+                .put("command", "./bench " + String.join(" ", options.command()))
+                .put("target", new JsonObject().put("description", target.describe())
+                    .put("urls", target.urls()).put("nodes", target.urls().size()))
+                .put("workload", new JsonObject(options.workload()));
+            write(report, options.outDir());
+            ConsoleSummary.print(report, options.outDir());
+            return report;
+        }
+    }
+
+    private static Target startTarget(BenchOptions options) {
+        createDirectories(options.outDir());
+        if (options.scenario() == Scenario.ECHO) {
+            return LocalEcho.start(options.nodeJvmOptions(), options.outDir().resolve("echo.log"));
+        }
+        if (!options.urls().isEmpty()) {
+            Optional<Target.StoreUris> stores = options.postgresUri().isBlank() || options.redisUri().isBlank()
+                ? Optional.empty() : Optional.of(new Target.StoreUris(options.postgresUri(), options.redisUri()));
+            return new RemoteNodes(options.urls(), stores);
+        }
+        return LocalNodes.start(options.nodes(), options.nodeSettings(), options.nodeJvmOptions());
+    }
+
+    /** Whether the audit (when it ran) found every result stored once and the boards right. */
+    static boolean clean(JsonObject report) {
+        JsonObject audit = report.getJsonObject("audit", new JsonObject());
+        if (audit.containsKey("skipped")) {
+            return true;
+        }
+        return !audit.containsKey("failed") && java.util.stream.Stream.of("lost", "duplicated", "answersMissing",
+                "answersUnexpected", "matchesNotOnLeaderboards", "leaderboardMismatches", "statsMismatches")
+            .allMatch(problem -> audit.getInteger(problem, 1) == 0);
+    }
+
+    private static void write(JsonObject report, Path dir) {
+        try {
+            Files.writeString(dir.resolve("report.json"), report.encodePrettily());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the report to " + dir, e);
+        }
+        ReportPage.write(report, dir.resolve("report.html"));
+    }
+
+    private static void createDirectories(Path dir) {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + dir, e);
+        }
+    }
+}

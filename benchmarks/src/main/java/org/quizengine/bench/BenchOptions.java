@@ -1,0 +1,167 @@
+package org.quizengine.bench;
+
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Everything a run is told, from the scenario's defaults and then the command line
+ * ({@code --name value}). Unknown or malformed options stop the harness with a message naming them.
+ */
+public record BenchOptions(
+    Scenario scenario, List<String> command,
+    int nodes, List<String> urls, String postgresUri, String redisUri,
+    int players, int durationSeconds, int warmupSeconds,
+    int startPlayers, int stepPlayers, int stepSeconds, int maxPlayers, double limitMillis,
+    int killAfterSeconds,
+    int matchSize, int questions, int questionMillis, int thinkMinMillis, int thinkMaxMillis,
+    double accuracy, double dropShare, double lobbyShare,
+    int playersPerWorker, int connectPerSecond, String nodeHeap, String workerHeap, Path outDir) {
+
+    /** Players a single generator process may hold: the fd limit (20,000) leaves room for a few processes' worth. */
+    public static final int MAX_PLAYERS_PER_WORKER = 9_000;
+
+    static BenchOptions parse(String[] args) {
+        if (args.length == 0 || args[0].startsWith("-")) {
+            throw new IllegalArgumentException("name a scenario first: " + Scenario.names());
+        }
+        Scenario scenario = Scenario.named(args[0]);
+        Map<String, String> given = new HashMap<>(scenario.defaults());
+        for (int i = 1; i < args.length; i++) {
+            String arg = args[i];
+            if (!arg.startsWith("--")) {
+                throw new IllegalArgumentException("expected an option like --players, got '" + arg + "'");
+            }
+            String name = arg.substring(2);
+            if (name.equals("fast")) {
+                given.putAll(Scenario.FAST_VARIANT);
+                continue;
+            }
+            if (!Scenario.KNOWN_OPTIONS.contains(name)) {
+                throw new IllegalArgumentException("unknown option --" + name + "; known: --fast, --" + String.join(", --", Scenario.KNOWN_OPTIONS));
+            }
+            if (i + 1 >= args.length) {
+                throw new IllegalArgumentException("--" + name + " needs a value");
+            }
+            given.put(name, args[++i]);
+        }
+        return from(scenario, List.of(args), given);
+    }
+
+    private static BenchOptions from(Scenario scenario, List<String> command, Map<String, String> given) {
+        Values v = new Values(given);
+        String think = v.text("think");
+        String[] thinkRange = think.split("-");
+        if (thinkRange.length != 2) {
+            throw new IllegalArgumentException("--think takes MIN-MAX in milliseconds, like 200-2500; got '" + think + "'");
+        }
+        List<String> urls = v.text("url").isBlank() ? List.of() : Arrays.stream(v.text("url").split(",")).map(String::trim).toList();
+        String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT));
+        Path out = v.text("out").isBlank() ? Path.of("results", scenario.id() + "-" + stamp) : Path.of(v.text("out"));
+        BenchOptions options = new BenchOptions(scenario, command,
+            v.integer("nodes", 1, 5), urls, v.text("postgres"), v.text("redis"),
+            v.integer("players", 2, 200_000), v.integer("duration", 5, 86_400), v.integer("warmup", 5, 3_600),
+            v.integer("start", 2, 200_000), v.integer("step", 1, 100_000), v.integer("step-seconds", 10, 3_600),
+            v.integer("max", 2, 200_000), v.decimal("limit-ms", 1, 60_000),
+            v.integer("kill-after", 1, 3_600),
+            v.integer("match-size", 2, 10), v.integer("questions", 1, 30), v.integer("question-millis", 500, 60_000),
+            parseInt("--think", thinkRange[0]), parseInt("--think", thinkRange[1]),
+            v.decimal("accuracy", 0, 1), v.decimal("drop", 0, 1), v.decimal("lobby", 0, 1),
+            v.integer("per-worker", 10, MAX_PLAYERS_PER_WORKER), v.integer("connect-rate", 1, 10_000),
+            v.text("node-heap"), v.text("worker-heap"), out);
+        if (options.thinkMinMillis < 0 || options.thinkMaxMillis <= options.thinkMinMillis) {
+            throw new IllegalArgumentException("--think MIN-MAX needs 0 <= MIN < MAX; got '" + think + "'");
+        }
+        return options;
+    }
+
+    private static int parseInt(String option, String text) {
+        try {
+            return Integer.parseInt(text.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(option + " takes whole numbers; got '" + text + "'");
+        }
+    }
+
+    /** The most players this run will ask for. */
+    int peakPlayers() {
+        return scenario.ramps() ? maxPlayers : players;
+    }
+
+    /** The {@code QUIZ_*} settings for nodes the harness starts: the workload's match shape. */
+    Map<String, String> nodeSettings() {
+        Map<String, String> env = new HashMap<>();
+        env.put("QUIZ_MATCH_QUESTION_COUNT", Integer.toString(questions));
+        env.put("QUIZ_MATCH_QUESTION_MILLIS", Integer.toString(questionMillis));
+        env.put("QUIZ_MATCH_COUNTDOWN_MILLIS", "0");
+        env.put("QUIZ_MATCH_REVEAL_MILLIS", "0");
+        // Sign-up is not the workload under test; thousands of Argon2 hashes at production cost would
+        // take minutes before the first match. Logins during the run use the same cheap hashes.
+        env.put("QUIZ_AUTH_ARGON2_MEMORY_KIB", "1024");
+        env.put("QUIZ_AUTH_ARGON2_ITERATIONS", "1");
+        env.put("QUIZ_AUTH_ACCESS_TOKEN_SECONDS", "86400");
+        return env;
+    }
+
+    List<String> nodeJvmOptions() {
+        return List.of("-Xms" + nodeHeap, "-Xmx" + nodeHeap, "-XX:+UseG1GC");
+    }
+
+    /** What the report shows as the workload. */
+    Map<String, Object> workload() {
+        Map<String, Object> w = new java.util.LinkedHashMap<>();
+        w.put("matchSize", matchSize);
+        w.put("questions", questions);
+        w.put("questionMillis", questionMillis);
+        w.put("thinkMillis", thinkMinMillis + "-" + thinkMaxMillis);
+        w.put("countdownMillis", 0);
+        w.put("revealMillis", 0);
+        w.put("accuracy", accuracy);
+        w.put("dropShare", dropShare);
+        w.put("lobbyShare", lobbyShare);
+        w.put("playersPerWorker", playersPerWorker);
+        w.put("connectPerSecond", connectPerSecond);
+        w.put("nodeHeap", nodeHeap);
+        return w;
+    }
+
+    /** The mean time between one player's answers, for the echo baseline to send at the same rate. */
+    int echoIntervalMillis() {
+        // A question closes when the slowest of matchSize players has answered: the expected maximum
+        // of matchSize uniform think times.
+        double slowest = thinkMinMillis + (thinkMaxMillis - thinkMinMillis) * matchSize / (matchSize + 1.0);
+        return (int) Math.round(Math.min(slowest, questionMillis));
+    }
+
+    private record Values(Map<String, String> given) {
+        String text(String name) {
+            return given.getOrDefault(name, "");
+        }
+
+        int integer(String name, int min, int max) {
+            int value = parseInt("--" + name, text(name));
+            if (value < min || value > max) {
+                throw new IllegalArgumentException("--" + name + " must be " + min + ".." + max + "; got " + value);
+            }
+            return value;
+        }
+
+        double decimal(String name, double min, double max) {
+            double value;
+            try {
+                value = Double.parseDouble(text(name));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("--" + name + " takes a number; got '" + text(name) + "'");
+            }
+            if (value < min || value > max) {
+                throw new IllegalArgumentException("--" + name + " must be " + min + ".." + max + "; got " + value);
+            }
+            return value;
+        }
+    }
+}

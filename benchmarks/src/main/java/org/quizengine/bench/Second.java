@@ -1,0 +1,75 @@
+package org.quizengine.bench;
+
+import io.vertx.core.json.JsonObject;
+import java.util.HashMap;
+import java.util.Map;
+import org.HdrHistogram.Histogram;
+
+/** One second of a run: what the players felt (summed over workers) and what the servers used. */
+final class Second {
+    static final long HIGHEST_MICROS = 60_000_000L;
+
+    final double t;
+    final Histogram ack = new Histogram(HIGHEST_MICROS, 3);
+    final Histogram lateness = new Histogram(HIGHEST_MICROS, 3);
+    final Map<String, Integer> errors = new HashMap<>();
+    int connected;
+    int inMatch;
+    int wanted;
+    int answersSent;
+    int answersAcked;
+    int questions;
+    int reconnects;
+    int drops;
+    int connectFailures;
+    int signInFailures;
+    double generatorCpuSeconds;
+    double serverCpuSeconds;
+    Double serverHeapBytes;
+    Integer liveMatches;
+    Integer serverConnected;
+
+    Second(double t) {
+        this.t = t;
+    }
+
+    /** Adds one worker's tick (its histograms arrive encoded). */
+    void add(JsonObject tick, Histogram tickAck, Histogram tickLateness) {
+        connected += tick.getInteger("connected");
+        inMatch += tick.getInteger("inMatch");
+        wanted += tick.getInteger("wanted");
+        answersSent += tick.getInteger("answersSent");
+        answersAcked += tick.getInteger("answersAcked");
+        questions += tick.getInteger("questions");
+        reconnects += tick.getInteger("reconnects");
+        drops += tick.getInteger("drops");
+        connectFailures += tick.getInteger("connectFailures");
+        signInFailures += tick.getInteger("signInFailures");
+        tick.getJsonObject("errors").forEach(e -> errors.merge(e.getKey(), ((Number) e.getValue()).intValue(), Integer::sum));
+        ack.add(tickAck);
+        lateness.add(tickLateness);
+    }
+
+    int errorCount() {
+        return errors.values().stream().mapToInt(Integer::intValue).sum();
+    }
+
+    /** The row of the report's timeline. */
+    JsonObject toJson() {
+        return new JsonObject()
+            .put("t", Math.round(t * 10) / 10.0)
+            .put("players", connected).put("inMatch", inMatch).put("wanted", wanted)
+            .put("liveMatches", liveMatches)
+            .put("answersPerSec", answersAcked)
+            .put("ackP50Ms", millis(ack, 50)).put("ackP99Ms", millis(ack, 99))
+            .put("lateP99Ms", millis(lateness, 99))
+            .put("serverCpuPct", Math.round(serverCpuSeconds * 1000) / 10.0)
+            .put("generatorCpuPct", Math.round(generatorCpuSeconds * 1000) / 10.0)
+            .put("serverHeapMb", serverHeapBytes == null ? null : Math.round(serverHeapBytes / 1024 / 1024 * 10) / 10.0)
+            .put("errors", errorCount()).put("reconnects", reconnects).put("drops", drops);
+    }
+
+    static Double millis(Histogram histogram, double percentile) {
+        return histogram.getTotalCount() == 0 ? null : Math.round(histogram.getValueAtPercentile(percentile) / 10.0) / 100.0;
+    }
+}

@@ -1,0 +1,196 @@
+package org.quizengine.bench.load;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.json.JsonObject;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One load-generator process: up to {@link WorkerConfig#capacity()} simulated players on one event
+ * loop. Several run side by side because one process may hold only so many sockets (20,000 open
+ * files here). The coordinator talks to it over stdin and stdout, one JSON object per line:
+ * <ul>
+ *   <li>in: the {@link WorkerConfig}, then commands {@code {"cmd":"players","count":n}} (how many
+ *   of its players should be playing), {@code {"cmd":"mark","at":epochMillis}} (a disruption:
+ *   time how long each player in a match takes to hear from it again), {@code {"cmd":"stop"}};</li>
+ *   <li>out: a {@code tick} every second and a {@code final} after {@code stop} (see {@link WorkerStats}).</li>
+ * </ul>
+ * Its own logging goes to stderr.
+ */
+public final class LoadWorker {
+    private static final int TICKS_PER_SECOND = 10;
+
+    private final Vertx vertx;
+    private final WorkerConfig config;
+    private final PrintStream out;
+    private final WorkerStats stats = new WorkerStats();
+    private final AnswerKey answerKey = AnswerKey.bundled();
+    private final Random random;
+    private final HttpClient http;
+    private final WebSocketClient webSockets;
+    private final List<SimPlayer> players = new ArrayList<>();
+    private final Deque<SimPlayer> toStart = new ArrayDeque<>();
+    private int wanted;
+
+    private LoadWorker(Vertx vertx, WorkerConfig config, PrintStream out) {
+        this.vertx = vertx;
+        this.config = config;
+        this.out = out;
+        this.random = new Random(config.worker() * 7919L + 17);
+        this.http = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(10_000).setIdleTimeout(60),
+            new PoolOptions().setHttp1MaxSize(16));
+        this.webSockets = vertx.createWebSocketClient(new WebSocketClientOptions()
+            .setMaxConnections(Math.max(1, config.capacity()) * 2).setConnectTimeout(10_000));
+        createPlayers();
+    }
+
+    public static void main(String[] args) throws Exception {
+        PrintStream protocol = System.out;
+        System.setOut(System.err); // anything that prints must not corrupt the line protocol
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        WorkerConfig config = WorkerConfig.fromJson(new JsonObject(in.readLine()));
+        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
+        CountDownLatch stopped = new CountDownLatch(1);
+        LoadWorker worker = new LoadWorker(vertx, config, protocol);
+        vertx.runOnContext(v -> worker.begin());
+        String line;
+        while ((line = in.readLine()) != null) {
+            JsonObject command = new JsonObject(line);
+            vertx.runOnContext(v -> worker.handle(command, stopped));
+            if ("stop".equals(command.getString("cmd"))) {
+                break;
+            }
+        }
+        if (line == null) { // the coordinator is gone: stop all the same
+            vertx.runOnContext(v -> worker.handle(new JsonObject().put("cmd", "stop"), stopped));
+        }
+        stopped.await(30, TimeUnit.SECONDS);
+        vertx.close().await(10, TimeUnit.SECONDS);
+        System.exit(0);
+    }
+
+    private void createPlayers() {
+        int lobbyGroups = (int) Math.round(config.capacity() / (double) config.matchSize() * config.lobbyShare());
+        LobbyGroup group = null;
+        for (int i = 0; i < config.capacity(); i++) {
+            boolean inLobbyGroup = i / config.matchSize() < lobbyGroups;
+            if (inLobbyGroup && i % config.matchSize() == 0) {
+                group = new LobbyGroup(config.matchSize());
+            }
+            SimPlayer player = new SimPlayer(this, config.firstPlayer() + i, inLobbyGroup ? group : null);
+            if (inLobbyGroup) {
+                group.add(player);
+            }
+            players.add(player);
+        }
+    }
+
+    private void begin() {
+        vertx.setPeriodic(1_000, id -> out.println(stats.tick(connected(), inMatch(), wanted).encode()));
+        vertx.setPeriodic(1_000 / TICKS_PER_SECOND, id -> startSome());
+    }
+
+    private void handle(JsonObject command, CountDownLatch stopped) {
+        switch (command.getString("cmd")) {
+            case "players" -> want(command.getInteger("count"));
+            case "mark" -> mark(command.getLong("at"));
+            case "stop" -> stop(stopped);
+            default -> log("unknown command " + command.encode());
+        }
+    }
+
+    /** Sets how many players play: the first {@code count}, in whole matches' worth where lobbies need it. */
+    private void want(int count) {
+        int target = Math.min(count, players.size());
+        for (int i = 0; i < players.size(); i++) {
+            SimPlayer player = players.get(i);
+            if (i < target && !player.wanted()) {
+                toStart.add(player);
+            } else if (i >= target && player.wanted()) {
+                toStart.remove(player);
+                player.stopWhenIdle();
+            }
+        }
+        wanted = target;
+    }
+
+    private void mark(long at) {
+        stats.marked(inMatch());
+        players.forEach(p -> p.markDisruption(at));
+    }
+
+    private void startSome() {
+        int batch = Math.max(1, config.connectPerSecond() / TICKS_PER_SECOND);
+        for (int i = 0; i < batch && !toStart.isEmpty(); i++) {
+            toStart.poll().start();
+        }
+    }
+
+    private void stop(CountDownLatch stopped) {
+        toStart.clear();
+        players.forEach(SimPlayer::close);
+        wanted = 0;
+        // Let the closes go out, then report what the audit needs.
+        vertx.setTimer(500, id -> {
+            out.println(stats.tick(connected(), inMatch(), 0).encode());
+            out.println(stats.finish().encode());
+            out.flush();
+            stopped.countDown();
+        });
+    }
+
+    private int connected() {
+        return (int) players.stream().filter(SimPlayer::connected).count();
+    }
+
+    private int inMatch() {
+        return (int) players.stream().filter(SimPlayer::inMatch).count();
+    }
+
+    void log(String message) {
+        System.err.println("[worker " + config.worker() + "] " + message);
+    }
+
+    Vertx vertx() {
+        return vertx;
+    }
+
+    WorkerConfig config() {
+        return config;
+    }
+
+    WorkerStats stats() {
+        return stats;
+    }
+
+    AnswerKey answerKey() {
+        return answerKey;
+    }
+
+    Random random() {
+        return random;
+    }
+
+    HttpClient http() {
+        return http;
+    }
+
+    WebSocketClient webSockets() {
+        return webSockets;
+    }
+}

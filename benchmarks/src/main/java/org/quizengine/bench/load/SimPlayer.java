@@ -1,0 +1,401 @@
+package org.quizengine.bench.load;
+
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * One simulated player, driven by the frames it receives, as a real game client would be: it signs
+ * in over REST, opens its WebSocket, queues for quick matches (or plays its group's lobby), answers
+ * each question after a think time, drops and reconnects when told to, and queues again when a match
+ * ends. Everything runs on its worker's single event loop.
+ */
+final class SimPlayer {
+    private static final long RETRY_MILLIS = 1_000;
+
+    private final LoadWorker worker;
+    private final int number;
+    private final String username;
+    private final LobbyGroup lobby;
+    private int urlIndex;
+    private String token;
+    private WebSocket socket;
+    private boolean wanted;
+    private boolean leavingOnPurpose;
+    private boolean everConnected;
+    private long reconnectDelay = 100;
+    // The current match, as this player knows it.
+    private UUID matchId;
+    private int questionCount;
+    private int openIndex = -1;
+    private int dropAtIndex = -1;
+    private int pendingIndex = -1;
+    private long pendingSentNanos;
+    private long recoveringSince = -1;
+    private long echoTimer = -1;
+
+    SimPlayer(LoadWorker worker, int number, LobbyGroup lobby) {
+        this.worker = worker;
+        this.number = number;
+        this.username = worker.config().userPrefix() + "_" + number;
+        this.lobby = lobby;
+        this.urlIndex = number % worker.config().urls().size();
+    }
+
+    boolean connected() {
+        return socket != null;
+    }
+
+    boolean inMatch() {
+        return matchId != null;
+    }
+
+    boolean wanted() {
+        return wanted;
+    }
+
+    /** Starts playing (signing in first if needed); a player already playing carries on. */
+    void start() {
+        wanted = true;
+        if (socket == null) {
+            (token == null && !worker.config().echo() ? signIn() : Future.succeededFuture()).onComplete(done -> connect());
+        }
+    }
+
+    /** Stops after the current match; at once if not in one. */
+    void stopWhenIdle() {
+        wanted = false;
+        if (matchId == null) {
+            close();
+        }
+    }
+
+    void close() {
+        wanted = false;
+        leavingOnPurpose = true;
+        worker.vertx().cancelTimer(echoTimer);
+        if (socket != null) {
+            socket.close();
+        }
+    }
+
+    /** From now on, the time until this player next hears from its match counts as a recovery (failover). */
+    void markDisruption(long atMillis) {
+        if (matchId != null) {
+            recoveringSince = atMillis;
+        }
+    }
+
+    // --- signing in and connecting ---
+
+    private Future<Void> signIn() {
+        JsonObject register = new JsonObject().put("username", username)
+            .put("email", username + "@bench.example.test").put("password", worker.config().password());
+        return post("/api/v1/auth/register", register)
+            .compose(response -> response.getInteger("status") == 409
+                ? post("/api/v1/auth/login", new JsonObject().put("login", username).put("password", worker.config().password()))
+                : Future.succeededFuture(response))
+            .compose(response -> {
+                JsonObject body = response.getJsonObject("body");
+                int status = response.getInteger("status");
+                if ((status != 200 && status != 201) || body == null || body.getString("accessToken") == null) {
+                    return Future.failedFuture("sign-in answered " + status + ": " + body);
+                }
+                token = body.getString("accessToken");
+                worker.stats().signedIn(UUID.fromString(body.getJsonObject("user").getString("id")));
+                return Future.<Void>succeededFuture();
+            })
+            .onFailure(e -> {
+                worker.stats().signInFailed();
+                worker.log("player " + username + " could not sign in: " + e.getMessage());
+            });
+    }
+
+    private Future<JsonObject> post(String path, JsonObject body) {
+        RequestOptions request = new RequestOptions().setMethod(HttpMethod.POST)
+            .setAbsoluteURI(url() + path).putHeader("Content-Type", "application/json");
+        return worker.http().request(request)
+            .compose(req -> req.send(body.toBuffer()))
+            .compose(resp -> resp.body().map(buffer -> new JsonObject()
+                .put("status", resp.statusCode()).put("body", asJson(buffer))));
+    }
+
+    private static JsonObject asJson(Buffer buffer) {
+        try {
+            return buffer.length() == 0 ? null : buffer.toJsonObject();
+        } catch (RuntimeException e) {
+            return new JsonObject().put("unparsed", buffer.toString());
+        }
+    }
+
+    private void connect() {
+        if (!wanted) {
+            return;
+        }
+        if (token == null && !worker.config().echo()) {
+            retryConnect();
+            return;
+        }
+        String target = url().replaceFirst("^http", "ws") + (worker.config().echo()
+            ? "/echo" : "/ws?access_token=" + URLEncoder.encode(token, StandardCharsets.UTF_8));
+        leavingOnPurpose = false;
+        worker.webSockets().connect(new WebSocketConnectOptions().setAbsoluteURI(target))
+            .onSuccess(this::opened)
+            .onFailure(e -> {
+                worker.stats().connectFailed();
+                if (e.getMessage() != null && e.getMessage().contains("401")) {
+                    token = null; // expired: sign in again
+                }
+                retryConnect();
+            });
+    }
+
+    private void retryConnect() {
+        urlIndex++;
+        reconnectDelay = Math.min(2_000, reconnectDelay * 2);
+        worker.vertx().setTimer(reconnectDelay + worker.random().nextInt(200), id -> {
+            if (token == null && !worker.config().echo()) {
+                signIn().onComplete(done -> connect());
+            } else {
+                connect();
+            }
+        });
+    }
+
+    private void opened(WebSocket ws) {
+        socket = ws;
+        reconnectDelay = 100;
+        if (everConnected) {
+            worker.stats().reconnected();
+        }
+        everConnected = true;
+        ws.textMessageHandler(this::received);
+        ws.closeHandler(v -> closed());
+        ws.exceptionHandler(e -> { });
+        if (worker.config().echo()) {
+            scheduleEcho();
+        }
+    }
+
+    private void closed() {
+        socket = null;
+        pendingIndex = -1;
+        worker.vertx().cancelTimer(echoTimer);
+        if (lobby != null) {
+            lobby.left(this);
+        }
+        if (leavingOnPurpose || !wanted) {
+            return;
+        }
+        // The server went away (drain, crash): reconnect through the next node, as a client would.
+        urlIndex++;
+        worker.vertx().setTimer(100 + worker.random().nextInt(500), id -> connect());
+    }
+
+    private String url() {
+        List<String> urls = worker.config().urls();
+        return urls.get(Math.floorMod(urlIndex, urls.size()));
+    }
+
+    // --- the echo baseline ---
+
+    private void scheduleEcho() {
+        int mean = worker.config().echoIntervalMillis();
+        echoTimer = worker.vertx().setTimer(mean / 2 + worker.random().nextInt(mean), id -> {
+            if (socket != null) {
+                pendingSentNanos = System.nanoTime();
+                send(new JsonObject().put("type", "answer").put("index", 0).put("option", 1));
+                scheduleEcho();
+            }
+        });
+    }
+
+    // --- the game ---
+
+    private void received(String text) {
+        if (worker.config().echo()) {
+            worker.stats().echoed(System.nanoTime() - pendingSentNanos);
+            return;
+        }
+        JsonObject frame = new JsonObject(text);
+        switch (frame.getString("type", "")) {
+            case "no_match" -> noMatch();
+            case "match_starting" -> matchStarting(frame);
+            case "question" -> question(frame, true);
+            case "answer_accepted" -> answerAccepted(frame);
+            case "reveal" -> recovered();
+            case "match_state" -> matchState(frame);
+            case "match_finished" -> matchFinished(frame);
+            case "lobby" -> lobbyUpdate(frame);
+            case "lobby_closed" -> lobbyClosed();
+            case "error" -> error(frame);
+            default -> { } // welcome, queued, pong, player_status, reconnect: nothing to do
+        }
+    }
+
+    private void noMatch() {
+        matchId = null;
+        if (!wanted) {
+            close();
+        } else {
+            lookForMatch();
+        }
+    }
+
+    private void lookForMatch() {
+        if (lobby == null) {
+            send(new JsonObject().put("type", "quick_match").put("size", worker.config().matchSize()));
+        } else {
+            lobby.ready(this);
+        }
+    }
+
+    private void matchStarting(JsonObject frame) {
+        matchId = UUID.fromString(frame.getString("matchId"));
+        questionCount = frame.getInteger("questionCount");
+        openIndex = -1;
+        dropAtIndex = worker.random().nextDouble() < worker.config().dropShare() ? worker.random().nextInt(questionCount) : -1;
+        if (lobby != null) {
+            lobby.started(this);
+        }
+    }
+
+    private void question(JsonObject question, boolean fresh) {
+        recovered();
+        int index = question.getInteger("index");
+        openIndex = index;
+        if (fresh) {
+            worker.stats().questionReceived(System.currentTimeMillis() - question.getLong("openedAt"));
+        }
+        if (fresh && index == dropAtIndex) {
+            drop();
+            return;
+        }
+        List<String> options = question.getJsonArray("options").stream().map(String.class::cast).toList();
+        int option = choose(question.getString("text"), options);
+        long think = worker.config().thinkMinMillis()
+            + worker.random().nextInt(Math.max(1, worker.config().thinkMaxMillis() - worker.config().thinkMinMillis()));
+        if (!fresh) {
+            long remaining = question.getLong("deadline") - System.currentTimeMillis();
+            think = Math.max(1, Math.min(think, remaining - 100));
+        }
+        UUID match = matchId;
+        worker.vertx().setTimer(think, id -> answer(match, index, option));
+    }
+
+    private int choose(String text, List<String> options) {
+        int correct = worker.answerKey().correctOption(text, options).orElse(-1);
+        boolean right = worker.random().nextDouble() < worker.config().accuracy();
+        if (correct < 0 || right) {
+            return correct < 0 ? worker.random().nextInt(options.size()) : correct;
+        }
+        int wrong = worker.random().nextInt(options.size() - 1);
+        return wrong >= correct ? wrong + 1 : wrong;
+    }
+
+    private void answer(UUID match, int index, int option) {
+        if (socket == null || !match.equals(matchId) || index != openIndex) {
+            return;
+        }
+        pendingIndex = index;
+        pendingSentNanos = System.nanoTime();
+        worker.stats().answerSent();
+        send(new JsonObject().put("type", "answer").put("index", index).put("option", option));
+    }
+
+    private void answerAccepted(JsonObject frame) {
+        if (frame.getInteger("index") == pendingIndex) {
+            worker.stats().answerAcknowledged(UUID.fromString(frame.getString("matchId")), System.nanoTime() - pendingSentNanos);
+            pendingIndex = -1;
+        }
+    }
+
+    private void matchState(JsonObject frame) {
+        matchId = UUID.fromString(frame.getString("matchId"));
+        questionCount = frame.getInteger("questionCount");
+        recovered();
+        JsonObject question = frame.getJsonObject("question");
+        if (question != null && frame.getValue("yourAnswer") == null) {
+            question(question, false);
+        }
+    }
+
+    private void matchFinished(JsonObject frame) {
+        recovered();
+        worker.stats().matchFinished(UUID.fromString(frame.getString("matchId")));
+        matchId = null;
+        openIndex = -1;
+        if (!wanted) {
+            close();
+        } else {
+            lookForMatch();
+        }
+    }
+
+    private void recovered() {
+        if (recoveringSince >= 0) {
+            worker.stats().recoveredAfter(System.currentTimeMillis() - recoveringSince);
+            recoveringSince = -1;
+        }
+    }
+
+    /** Leaves mid-match the way a phone losing its signal does, and comes back a moment later. */
+    private void drop() {
+        worker.stats().dropped();
+        dropAtIndex = -1;
+        leavingOnPurpose = true;
+        socket.close();
+        worker.vertx().setTimer(500 + worker.random().nextInt(1_500), id -> connect());
+    }
+
+    private void lobbyUpdate(JsonObject frame) {
+        if (lobby != null) {
+            JsonArray players = frame.getJsonArray("players");
+            lobby.update(this, frame.getString("code"), players.size(), frame.getInteger("maxPlayers"));
+        }
+    }
+
+    private void lobbyClosed() {
+        if (lobby != null && wanted && matchId == null) {
+            worker.vertx().setTimer(RETRY_MILLIS, id -> lobby.ready(this));
+        }
+    }
+
+    private void error(JsonObject frame) {
+        String code = frame.getString("code");
+        String ref = frame.getString("ref");
+        worker.stats().error(code);
+        if (("quick_match".equals(ref) || "start_lobby".equals(ref)) && !code.startsWith("ALREADY_")) {
+            worker.vertx().setTimer(RETRY_MILLIS, id -> lookForMatchIfIdle());
+        } else if ("join_lobby".equals(ref) || "create_lobby".equals(ref)) {
+            worker.vertx().setTimer(RETRY_MILLIS, id -> lookForMatchIfIdle());
+        } else if (ref == null && code.equals("SERVICE_UNAVAILABLE") || "resume".equals(ref) || code.equals("MATCH_NOT_FOUND")) {
+            worker.vertx().setTimer(RETRY_MILLIS / 2, id -> send(new JsonObject().put("type", "resume")));
+        }
+    }
+
+    private void lookForMatchIfIdle() {
+        if (wanted && matchId == null && socket != null) {
+            lookForMatch();
+        }
+    }
+
+    void send(JsonObject frame) {
+        if (socket != null) {
+            socket.writeTextMessage(frame.encode());
+        }
+    }
+
+    int number() {
+        return number;
+    }
+}

@@ -1,0 +1,129 @@
+package org.quizengine.bench.load;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.HdrHistogram.Recorder;
+
+/**
+ * What one worker's players felt, counted on the worker's event loop and sent to the coordinator
+ * once a second as a {@code tick} (interval figures) and once at the end as a {@code final} (what the
+ * store audit needs).
+ */
+final class WorkerStats {
+    /** Latencies are recorded in microseconds, up to a minute, to three significant digits. */
+    static final long HIGHEST_MICROS = TimeUnit.MINUTES.toMicros(1);
+
+    private final Recorder ackMicros = new Recorder(HIGHEST_MICROS, 3);
+    private final Recorder latenessMicros = new Recorder(HIGHEST_MICROS, 3);
+    private final Map<String, Integer> errors = new HashMap<>();
+    private final Map<UUID, Integer> acknowledgedByMatch = new HashMap<>();
+    private final Set<UUID> finishedMatches = new HashSet<>();
+    private final Set<UUID> users = new HashSet<>();
+    private final List<Long> recoveryMillis = new ArrayList<>();
+    private int answersSent;
+    private int answersAcked;
+    private int questions;
+    private int matchesFinished;
+    private int reconnects;
+    private int drops;
+    private int connectFailures;
+    private int signInFailures;
+    private int markedPlayers;
+
+    void signedIn(UUID userId) {
+        users.add(userId);
+    }
+
+    void answerSent() {
+        answersSent++;
+    }
+
+    void answerAcknowledged(UUID matchId, long latencyNanos) {
+        answersAcked++;
+        ackMicros.recordValue(Math.min(HIGHEST_MICROS, TimeUnit.NANOSECONDS.toMicros(latencyNanos)));
+        if (matchId != null) {
+            acknowledgedByMatch.merge(matchId, 1, Integer::sum);
+        }
+    }
+
+    /** An echo round trip counts as an acknowledged answer: it is the same client-side measurement. */
+    void echoed(long latencyNanos) {
+        answerAcknowledged(null, latencyNanos);
+    }
+
+    void questionReceived(long latenessMillis) {
+        questions++;
+        latenessMicros.recordValue(Math.max(0, Math.min(HIGHEST_MICROS, TimeUnit.MILLISECONDS.toMicros(latenessMillis))));
+    }
+
+    void matchFinished(UUID matchId) {
+        // Every player of the match sees match_finished; count the match once per worker.
+        if (finishedMatches.add(matchId)) {
+            matchesFinished++;
+        }
+    }
+
+    void error(String code) {
+        errors.merge(code, 1, Integer::sum);
+    }
+
+    void reconnected() {
+        reconnects++;
+    }
+
+    void dropped() {
+        drops++;
+    }
+
+    void connectFailed() {
+        connectFailures++;
+    }
+
+    void signInFailed() {
+        signInFailures++;
+    }
+
+    /** {@code players} were in a match when a disruption was marked; each should report a recovery. */
+    void marked(int players) {
+        markedPlayers += players;
+    }
+
+    void recoveredAfter(long millis) {
+        recoveryMillis.add(millis);
+    }
+
+    /** The figures since the last tick, then zeroes them. */
+    JsonObject tick(int connected, int inMatch, int wanted) {
+        JsonObject tick = new JsonObject().put("type", "tick")
+            .put("connected", connected).put("inMatch", inMatch).put("wanted", wanted)
+            .put("answersSent", answersSent).put("answersAcked", answersAcked).put("questions", questions)
+            .put("matchesFinished", matchesFinished).put("reconnects", reconnects).put("drops", drops)
+            .put("connectFailures", connectFailures).put("signInFailures", signInFailures)
+            .put("errors", new JsonObject(new HashMap<>(errors)))
+            .put("ack", Histograms.encode(ackMicros.getIntervalHistogram()))
+            .put("lateness", Histograms.encode(latenessMicros.getIntervalHistogram()))
+            .put("cpuNanos", ProcessCpu.nanos());
+        answersSent = answersAcked = questions = matchesFinished = reconnects = drops = connectFailures = signInFailures = 0;
+        errors.clear();
+        return tick;
+    }
+
+    /** Every match this worker saw finish, with the answers acknowledged in it, and every user. */
+    JsonObject finish() {
+        JsonObject matches = new JsonObject();
+        finishedMatches.forEach(id -> matches.put(id.toString(), acknowledgedByMatch.getOrDefault(id, 0)));
+        return new JsonObject().put("type", "final")
+            .put("finishedMatches", matches)
+            .put("users", new JsonArray(users.stream().map(UUID::toString).toList()))
+            .put("markedPlayers", markedPlayers)
+            .put("recoveryMillis", new JsonArray(new ArrayList<>(recoveryMillis)));
+    }
+}
