@@ -7,10 +7,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import org.quizengine.bench.report.ReportPage;
-import org.quizengine.bench.target.LocalEcho;
-import org.quizengine.bench.target.LocalNodes;
-import org.quizengine.bench.target.RemoteNodes;
-import org.quizengine.bench.target.Target;
+import org.quizengine.bench.servers.LocalEcho;
+import org.quizengine.bench.servers.LocalNodes;
+import org.quizengine.bench.servers.RemoteNodes;
+import org.quizengine.bench.servers.Target;
 
 /**
  * The benchmark harness: {@code ./bench <scenario> [--option value ...]} from {@code benchmarks/}.

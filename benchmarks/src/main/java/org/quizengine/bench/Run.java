@@ -23,9 +23,9 @@ import org.quizengine.bench.load.Histograms;
 import org.quizengine.bench.load.ProcessCpu;
 import org.quizengine.bench.load.WorkerConfig;
 import org.quizengine.bench.load.WorkerProcess;
-import org.quizengine.bench.target.LocalNodes;
-import org.quizengine.bench.target.ServerSampler;
-import org.quizengine.bench.target.Target;
+import org.quizengine.bench.servers.LocalNodes;
+import org.quizengine.bench.servers.ServerSampler;
+import org.quizengine.bench.servers.Target;
 
 /**
  * One benchmark run, coordinated from here: it starts the load workers, steers how many players
