@@ -45,6 +45,7 @@ final class Run {
     private final List<Second> seconds = new ArrayList<>();
     private final JsonArray events = new JsonArray();
     private final Map<Integer, Long> workerCpuNanos = new HashMap<>();
+    private final Map<Integer, JsonObject> latestTicks = new HashMap<>();
     private final long startNanos = System.nanoTime();
     private final Instant startedAt = Instant.now();
     private ServerSampler.Reading lastReading;
@@ -145,6 +146,9 @@ final class Run {
             reasons.add("players did not all connect");
         }
         reasons.add("p99 ack " + step.getValue("ackP99Ms") + " ms");
+        if (step.getInteger("playersMin") < CONNECTED_ENOUGH * step.getInteger("players")) {
+            reasons.add("connected players fell to " + step.getInteger("playersMin"));
+        }
         if (step.getInteger("errors") > 0) {
             reasons.add(step.getInteger("errors") + " errors");
         }
@@ -201,8 +205,10 @@ final class Run {
                 long cpu = tick.getLong("cpuNanos");
                 Long before = workerCpuNanos.put(worker.config().worker(), cpu);
                 second.generatorCpuSeconds += before == null ? 0 : (cpu - before) / 1e9;
+                latestTicks.put(worker.config().worker(), tick);
             }
         }
+        latestTicks.values().forEach(second::addGauges);
         Long ownBefore = workerCpuNanos.put(-1, ownCpu);
         second.generatorCpuSeconds += ownBefore == null ? 0 : (ownCpu - ownBefore) / 1e9;
         lastReading = sampler.read();

@@ -33,11 +33,12 @@ final class Second {
         this.t = t;
     }
 
-    /** Adds one worker's tick (its histograms arrive encoded). */
+    /**
+     * Adds one worker's tick (its histograms arrive encoded): its counts of what happened since its
+     * previous tick. Workers tick on their own clocks, so a second may hold two ticks of one worker
+     * or none; the gauges are set apart, from each worker's latest tick ({@link #addGauges}).
+     */
     void add(JsonObject tick, Histogram tickAck, Histogram tickLateness) {
-        connected += tick.getInteger("connected");
-        inMatch += tick.getInteger("inMatch");
-        wanted += tick.getInteger("wanted");
         answersSent += tick.getInteger("answersSent");
         answersAcked += tick.getInteger("answersAcked");
         questions += tick.getInteger("questions");
@@ -48,6 +49,13 @@ final class Second {
         tick.getJsonObject("errors").forEach(e -> errors.merge(e.getKey(), ((Number) e.getValue()).intValue(), Integer::sum));
         ack.add(tickAck);
         lateness.add(tickLateness);
+    }
+
+    /** Adds one worker's gauges (players connected, in a match, wanted) as of its latest tick. */
+    void addGauges(JsonObject latestTick) {
+        connected += latestTick.getInteger("connected");
+        inMatch += latestTick.getInteger("inMatch");
+        wanted += latestTick.getInteger("wanted");
     }
 
     int errorCount() {
