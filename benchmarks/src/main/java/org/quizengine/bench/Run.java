@@ -36,6 +36,7 @@ final class Run {
     private static final double CONNECTED_ENOUGH = 0.98;
     private static final int SETTLE_SECONDS = 5;
     private static final Duration AUDIT_SETTLE = Duration.ofSeconds(60);
+    private static final Duration NO_LIVE_MATCHES_WAIT = Duration.ofSeconds(120);
     private static final String PASSWORD = "bench-player-password";
 
     private final BenchOptions options;
@@ -311,8 +312,14 @@ final class Run {
         Set<UUID> users = new HashSet<>();
         List<Long> recovery = new ArrayList<>();
         int marked = 0;
+        // Players finish the match they are in (a whole match at most, plus time to reconnect), so the
+        // audit accounts for every match they were in; then the stores are left to settle.
+        long graceMillis = options.scenario() == Scenario.ECHO ? 0 : (long) options.questions() * options.questionMillis() + 10_000;
+        System.out.printf("stopping: players finish their matches (up to %d s)%n", graceMillis / 1000);
+        long stopping = System.nanoTime();
+        workers.forEach(worker -> worker.requestStop(graceMillis));
         for (WorkerProcess worker : workers) {
-            JsonObject last = worker.stop(30).orElse(null);
+            JsonObject last = worker.awaitFinal(graceMillis + 30_000).orElse(null);
             if (last == null) {
                 report.put("incomplete", "worker " + worker.config().worker() + " sent no final report");
                 continue;
@@ -324,6 +331,10 @@ final class Run {
             marked += last.getInteger("markedPlayers");
         }
         workers.forEach(WorkerProcess::close);
+        report.put("stopSeconds", Window.round((System.nanoTime() - stopping) / 1e9));
+        if (options.scenario() != Scenario.ECHO) {
+            report.put("liveMatchesLeftSeconds", awaitNoLiveMatches(NO_LIVE_MATCHES_WAIT));
+        }
         report.put("matchesFinished", acknowledged.size());
         if (report.containsKey("failoverKill")) {
             report.put("failover", failover(report.getJsonObject("failoverKill"), recovery, marked));
@@ -332,6 +343,22 @@ final class Run {
         report.put("events", events);
         report.put("timeline", new JsonArray(seconds.stream().map(Second::toJson).toList()));
         report.put("startedAt", startedAt.toString()).put("durationSeconds", Window.round(elapsedSeconds()));
+    }
+
+    /**
+     * Waits until no node reports a live match (a finished one lingers 10 s), so that no result is
+     * still on its way to the stores while the audit reads them. Returns how long that took.
+     */
+    private double awaitNoLiveMatches(Duration max) {
+        long start = System.nanoTime();
+        while (System.nanoTime() - start < max.toNanos()) {
+            int live = sampler.read().liveMatches().values().stream().mapToInt(Integer::intValue).sum();
+            if (live == 0) {
+                break;
+            }
+            sleepNanos(TimeUnit.SECONDS.toNanos(1));
+        }
+        return Window.round((System.nanoTime() - start) / 1e9);
     }
 
     private static JsonObject failover(JsonObject kill, List<Long> recovery, int marked) {

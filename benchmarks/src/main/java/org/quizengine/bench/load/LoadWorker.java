@@ -27,7 +27,7 @@ import java.util.concurrent.TimeUnit;
  * <ul>
  *   <li>in: the {@link WorkerConfig}, then commands {@code {"cmd":"players","count":n}} (how many
  *   of its players should be playing), {@code {"cmd":"mark","at":epochMillis}} (a disruption:
- *   time how long each player in a match takes to hear from it again), {@code {"cmd":"stop"}};</li>
+ *   time how long each player in a match takes to hear from it again), {@code {"cmd":"stop","graceMillis":n}} (players finish the match they are in, for up to n ms, then all close);</li>
  *   <li>out: a {@code tick} every second and a {@code final} after {@code stop} (see {@link WorkerStats}).</li>
  * </ul>
  * Its own logging goes to stderr.
@@ -69,17 +69,19 @@ public final class LoadWorker {
         LoadWorker worker = new LoadWorker(vertx, config, protocol);
         vertx.runOnContext(v -> worker.begin());
         String line;
+        long graceMillis = 0;
         while ((line = in.readLine()) != null) {
             JsonObject command = new JsonObject(line);
             vertx.runOnContext(v -> worker.handle(command, stopped));
             if ("stop".equals(command.getString("cmd"))) {
+                graceMillis = command.getLong("graceMillis", 0L);
                 break;
             }
         }
-        if (line == null) { // the coordinator is gone: stop all the same
+        if (line == null) { // the coordinator is gone: stop all the same, at once
             vertx.runOnContext(v -> worker.handle(new JsonObject().put("cmd", "stop"), stopped));
         }
-        stopped.await(30, TimeUnit.SECONDS);
+        stopped.await(graceMillis + 30_000, TimeUnit.MILLISECONDS);
         vertx.close().await(10, TimeUnit.SECONDS);
         System.exit(0);
     }
@@ -109,7 +111,7 @@ public final class LoadWorker {
         switch (command.getString("cmd")) {
             case "players" -> want(command.getInteger("count"));
             case "mark" -> mark(command.getLong("at"));
-            case "stop" -> stop(stopped);
+            case "stop" -> stop(command.getLong("graceMillis", 0L), stopped);
             default -> log("unknown command " + command.encode());
         }
     }
@@ -141,16 +143,29 @@ public final class LoadWorker {
         }
     }
 
-    private void stop(CountDownLatch stopped) {
+    /**
+     * Players in a match play it to the end (for up to {@code graceMillis}), so that every match a
+     * player was in is one its players saw finish and the audit can account for all of it; the
+     * others leave at once. Then every socket closes and the final report goes out.
+     */
+    private void stop(long graceMillis, CountDownLatch stopped) {
         toStart.clear();
-        players.forEach(SimPlayer::close);
         wanted = 0;
-        // Let the closes go out, then report what the audit needs.
-        vertx.setTimer(500, id -> {
-            out.println(stats.tick(connected(), inMatch(), 0).encode());
-            out.println(stats.finish().encode());
-            out.flush();
-            stopped.countDown();
+        players.forEach(SimPlayer::stopWhenIdle);
+        long deadline = System.currentTimeMillis() + graceMillis;
+        vertx.setPeriodic(100, id -> {
+            if (inMatch() > 0 && System.currentTimeMillis() < deadline) {
+                return;
+            }
+            vertx.cancelTimer(id);
+            players.forEach(SimPlayer::close);
+            // Let the closes go out, then report what the audit needs.
+            vertx.setTimer(500, done -> {
+                out.println(stats.tick(connected(), inMatch(), 0).encode());
+                out.println(stats.finish().encode());
+                out.flush();
+                stopped.countDown();
+            });
         });
     }
 

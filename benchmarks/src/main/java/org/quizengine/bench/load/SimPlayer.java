@@ -138,8 +138,8 @@ final class SimPlayer {
     }
 
     private void connect() {
-        if (!wanted) {
-            return;
+        if (!wanted && matchId == null) {
+            return; // a player told to stop still comes back to finish the match it is in
         }
         if (token == null && !worker.config().echo()) {
             retryConnect();
@@ -193,7 +193,7 @@ final class SimPlayer {
         if (lobby != null) {
             lobby.left(this);
         }
-        if (leavingOnPurpose || !wanted) {
+        if (leavingOnPurpose || (!wanted && matchId == null)) {
             return;
         }
         // The server went away (drain, crash): reconnect through the next node, as a client would.

@@ -79,13 +79,17 @@ public final class WorkerProcess implements AutoCloseable {
         return drained;
     }
 
-    /** Asks the worker to stop and waits for its final report. */
-    public Optional<JsonObject> stop(long timeoutSeconds) {
+    /** Asks the worker to stop: players in a match finish it, for up to {@code graceMillis}. */
+    public void requestStop(long graceMillis) {
         if (process.isAlive()) {
-            send(new JsonObject().put("cmd", "stop"));
+            send(new JsonObject().put("cmd", "stop").put("graceMillis", graceMillis));
         }
+    }
+
+    /** Waits for the final report a stopping worker sends. */
+    public Optional<JsonObject> awaitFinal(long timeoutMillis) {
         try {
-            return Optional.ofNullable(finals.poll(timeoutSeconds, TimeUnit.SECONDS));
+            return Optional.ofNullable(finals.poll(timeoutMillis, TimeUnit.MILLISECONDS));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return Optional.empty();
