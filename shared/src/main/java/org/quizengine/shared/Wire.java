@@ -22,6 +22,10 @@ public final class Wire {
         .disable(com.fasterxml.jackson.databind.MapperFeature.ALLOW_COERCION_OF_SCALARS)
         .build();
 
+    /** The same mapping, with every non-ASCII character escaped: text Java stores one byte per character. */
+    private static final com.fasterxml.jackson.databind.ObjectWriter ASCII_WRITER =
+        MAPPER.writer().with(com.fasterxml.jackson.core.json.JsonWriteFeature.ESCAPE_NON_ASCII);
+
     private Wire() {
     }
 
@@ -34,6 +38,19 @@ public final class Wire {
     public static String encode(Object value) {
         try {
             return MAPPER.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot encode " + value.getClass().getName(), e);
+        }
+    }
+
+    /**
+     * Encodes a value to JSON text that is pure ASCII ({@code \u00e9} for é). Decodes to the same
+     * value; for large texts written often (a replicated match), it keeps the string compact in
+     * memory and cheap to turn into bytes, where a single curly quote would double both.
+     */
+    public static String encodeAscii(Object value) {
+        try {
+            return ASCII_WRITER.writeValueAsString(value);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot encode " + value.getClass().getName(), e);
         }

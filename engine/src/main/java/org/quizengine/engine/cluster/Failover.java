@@ -16,13 +16,19 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Keeps live matches running when their node dies. The leader sweeps the replicated matches
- * whenever a member leaves (and every few seconds, in case a sweep was cut short): each match whose
- * owner is no longer a member is handed to the least-loaded live node, which carries it on from its
- * replicated state. Every node also picks up results that a departed node had not stored yet.
+ * whenever a member leaves: each match whose owner is no longer a member is handed to the
+ * least-loaded live node, which carries it on from its replicated state. While a sweep finds such
+ * matches (or cannot read them), the leader sweeps again every few seconds until none is left; a
+ * slow safety sweep catches anything else. A sweep reads every live match's record, so it does not
+ * run every few seconds when nothing is wrong. Every node also picks up results that a departed
+ * node had not stored yet.
  */
 public final class Failover {
     private static final Logger LOG = LoggerFactory.getLogger(Failover.class);
+    /** How soon the leader sweeps again while matches are still being handed over. */
     static final long SWEEP_MILLIS = 3_000;
+    /** How often the leader sweeps when nothing is known to be wrong. */
+    static final long SAFETY_SWEEP_MILLIS = 30_000;
     private static final String OWNER_PREFIX = "{\"owner\":\"";
 
     private final Vertx vertx;
@@ -49,7 +55,7 @@ public final class Failover {
             sweep();
             outbox.resumePending();
         });
-        vertx.setPeriodic(SWEEP_MILLIS, id -> sweep());
+        vertx.setPeriodic(SAFETY_SWEEP_MILLIS, id -> sweep());
     }
 
     private void sweep() {
@@ -58,13 +64,23 @@ public final class Failover {
         }
         Set<String> members = Set.copyOf(cluster.nodeIds());
         replication.all().onSuccess(matches -> {
+            boolean orphans = false;
             for (Map.Entry<String, String> entry : matches.entrySet()) {
                 String owner = ownerOf(entry.getValue());
-                if (owner != null && !members.contains(owner) && handingOver.add(entry.getKey())) {
-                    handOver(entry.getKey(), owner, entry.getValue());
+                if (owner != null && !members.contains(owner)) {
+                    orphans = true;
+                    if (handingOver.add(entry.getKey())) {
+                        handOver(entry.getKey(), owner, entry.getValue());
+                    }
                 }
             }
-        }).onFailure(e -> LOG.warn("Could not read the live matches to fail over: {}", e.getMessage()));
+            if (orphans) {
+                vertx.setTimer(SWEEP_MILLIS, id -> sweep());
+            }
+        }).onFailure(e -> {
+            LOG.warn("Could not read the live matches to fail over: {}", e.getMessage());
+            vertx.setTimer(SWEEP_MILLIS, id -> sweep());
+        });
     }
 
     private void handOver(String matchId, String lostOwner, String record) {

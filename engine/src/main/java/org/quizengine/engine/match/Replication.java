@@ -77,7 +77,7 @@ public interface Replication {
         return new Replication() {
             @Override
             public Future<String> create(String owner, MatchSnapshot snapshot) {
-                String record = Wire.encode(new Replicated(owner, snapshot));
+                String record = Wire.encodeAscii(new Replicated(owner, snapshot));
                 return map().compose(map -> map.putIfAbsent(key(snapshot), record)).compose(existing -> existing == null
                     ? Future.succeededFuture(record)
                     : Future.failedFuture(new IllegalStateException("match " + key(snapshot) + " already exists")));
@@ -85,7 +85,7 @@ public interface Replication {
 
             @Override
             public Future<String> update(String previous, String owner, MatchSnapshot snapshot) {
-                String record = Wire.encode(new Replicated(owner, snapshot));
+                String record = Wire.encodeAscii(new Replicated(owner, snapshot));
                 return map().compose(map -> map.replaceIfPresent(key(snapshot), previous, record)).compose(replaced -> replaced
                     ? Future.succeededFuture(record)
                     : Future.failedFuture(new IllegalStateException("match " + key(snapshot) + " is run by another node")));

@@ -39,6 +39,24 @@ class MatchSnapshotTest {
     }
 
     @Test
+    void theReplicatedFormIsPlainAsciiAndRestoresAccentsAndQuotes() {
+        List<QuestionSpec> questions = List.of(
+            new QuestionSpec(1, "food", "easy", "Which café dish is \u201cnaïve\u201d \u2014 or not?", List.of("Crêpe", "Smørrebrød", "Pho", "Tea"), 1));
+        MatchSpec spec = new MatchSpec(UUID.randomUUID(), MatchKind.QUICK, "food",
+            List.of(new PlayerInfo(ada, "ada"), new PlayerInfo(bob, "bøb")), questions,
+            new MatchSettings(1, 10_000, 1_000, 2_000, 30_000), Map.of(ada, "node-a", bob, "node-b"));
+        Match match = Match.create(spec);
+        match.start(T0);
+        match.onTimer(T0 + 1_000);
+        match.answer(ada, 0, 1, T0 + 2_000);
+
+        String record = Wire.encodeAscii(match.snapshot());
+
+        assertThat(record.chars()).as("every character of the record").allMatch(c -> c < 128);
+        assertThat(Wire.decode(record, MatchSnapshot.class)).isEqualTo(match.snapshot());
+    }
+
+    @Test
     void aMatchRestoredMidQuestionKeepsAcknowledgedAnswersDeadlinesAndScores() {
         Match original = Match.create(spec());
         original.start(T0);
