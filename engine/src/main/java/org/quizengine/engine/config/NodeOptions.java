@@ -27,6 +27,11 @@ public record NodeOptions(String nodeId, HttpOptions http, MatchOptions match, M
     public static NodeOptions from(JsonObject config) {
         Section node = new Section(config, "node");
         String nodeId = node.optionalString("id");
+        if (nodeId != null && !nodeId.matches("[A-Za-z0-9._-]{1,64}")) {
+            // It names the node in event-bus addresses, cluster records and logs.
+            throw new ConfigException(node.describe("id") + " must be 1 to 64 letters, digits, '.', '_' or '-'; got '"
+                + nodeId + "'");
+        }
         StorageOptions storage = storage(new Section(config, "storage"));
         return new NodeOptions(
             nodeId,

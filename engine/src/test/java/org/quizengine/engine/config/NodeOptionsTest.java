@@ -1,0 +1,30 @@
+package org.quizengine.engine.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The node's own settings, read from the defaults and the environment as a node reads them at start. */
+class NodeOptionsTest {
+    private static final String SECRET = "a-test-secret-of-at-least-thirty-two-bytes";
+
+    @Test
+    void aNodeIdNamesTheNodeInAddressesSoOnlyPlainCharactersAreTaken(@TempDir Path dir) {
+        NodeOptions options = NodeOptions.from(ConfigLoader.load(env(dir, "node-1.eu_west")));
+        assertThat(options.nodeId()).isEqualTo("node-1.eu_west");
+
+        for (String bad : new String[] {"node 1", "nøde", "node/1", "x".repeat(65)}) {
+            assertThatThrownBy(() -> NodeOptions.from(ConfigLoader.load(env(dir, bad))))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("QUIZ_NODE_ID");
+        }
+    }
+
+    private static Map<String, String> env(Path dir, String nodeId) {
+        return Map.of("QUIZ_NODE_ID", nodeId, "QUIZ_STORAGE_DATA_DIR", dir.toString(), "QUIZ_AUTH_JWT_SECRET", SECRET);
+    }
+}
