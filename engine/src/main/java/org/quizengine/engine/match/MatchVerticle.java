@@ -51,8 +51,12 @@ public final class MatchVerticle extends VerticleBase {
     private boolean overloadLogged;
     /** The record this node last replicated; the next write must find it unchanged. */
     private String replicated;
-    /** Replication writes in step order; each step's effects wait for its own write. */
-    private Future<Void> replicationChain = Future.succeededFuture();
+    /** Steps applied here whose replication has not started: the next write covers them all. */
+    private final List<PendingStep> unreplicated = new ArrayList<>();
+    /** Whether a replication write is in flight (at most one at a time). */
+    private boolean writing;
+    /** Who waits until every step so far is replicated (a drain, a finished match). */
+    private final List<io.vertx.core.Promise<Void>> awaitingReplicated = new ArrayList<>();
     private boolean fenced;
 
     /** A match the matchmaker just formed, or (with {@code adoption}) one taken over from another node. */
@@ -120,7 +124,7 @@ public final class MatchVerticle extends VerticleBase {
      */
     public Future<AdoptMatch> release() {
         io.vertx.core.Promise<AdoptMatch> released = io.vertx.core.Promise.promise();
-        context.runOnContext(v -> replicationChain.onComplete(done -> {
+        context.runOnContext(v -> replicated().onComplete(done -> {
             fenced = true;
             cancelTimer();
             released.complete(new AdoptMatch(spec.matchId(), replicated));
@@ -200,7 +204,10 @@ public final class MatchVerticle extends VerticleBase {
 
     /**
      * Replicates the step, then tells players about it: an acknowledged answer or a revealed question
-     * is never lost with this node. Steps are replicated in order; the timer is re-armed at once.
+     * is never lost with this node. One write is in flight at a time; steps that arrive meanwhile
+     * are covered together by the next write (of the snapshot after the last of them), and their
+     * effects follow it in step order. So when writes are slow, fewer of them are made, instead of
+     * a queue of whole snapshots each waiting for the one before. The timer is re-armed at once.
      */
     private void apply(Step step, Message<MatchCommand> request) {
         schedule();
@@ -208,15 +215,49 @@ public final class MatchVerticle extends VerticleBase {
             effects(step, request); // a single node keeps no copy: no snapshot on the answer path
             return;
         }
-        var snapshot = match.snapshot();
-        replicationChain = replicationChain
-            .compose(v -> replication.update(replicated, nodeId, snapshot))
-            .onSuccess(record -> {
-                replicated = record;
-                effects(step, request);
-            })
-            .onFailure(e -> fence(e, request))
-            .mapEmpty();
+        unreplicated.add(new PendingStep(step, request));
+        if (!writing) {
+            replicateUnreplicated();
+        }
+    }
+
+    private void replicateUnreplicated() {
+        List<PendingStep> batch = List.copyOf(unreplicated);
+        unreplicated.clear();
+        writing = true;
+        replication.update(replicated, nodeId, match.snapshot()).onComplete(written -> {
+            writing = false;
+            if (written.succeeded()) {
+                replicated = written.result();
+                batch.forEach(pending -> effects(pending.step(), pending.request()));
+            } else {
+                batch.forEach(pending -> fence(written.cause(), pending.request()));
+            }
+            if (fenced) {
+                unreplicated.forEach(pending -> fence(written.cause(), pending.request()));
+                unreplicated.clear();
+            }
+            if (!unreplicated.isEmpty()) {
+                replicateUnreplicated();
+            } else {
+                List<io.vertx.core.Promise<Void>> waiting = List.copyOf(awaitingReplicated);
+                awaitingReplicated.clear();
+                waiting.forEach(io.vertx.core.Promise::complete);
+            }
+        });
+    }
+
+    /** Completes once every step applied so far has been replicated (or the match was fenced). */
+    private Future<Void> replicated() {
+        if (!writing && unreplicated.isEmpty()) {
+            return Future.succeededFuture();
+        }
+        io.vertx.core.Promise<Void> promise = io.vertx.core.Promise.promise();
+        awaitingReplicated.add(promise);
+        return promise.future();
+    }
+
+    private record PendingStep(Step step, Message<MatchCommand> request) {
     }
 
     private void effects(Step step, Message<MatchCommand> request) {
@@ -286,7 +327,8 @@ public final class MatchVerticle extends VerticleBase {
         LOG.info("Match {} finished after {} questions", result.matchId(), result.questions().size());
         List<UUID> players = spec.players().stream().map(PlayerInfo::userId).toList();
         results.submit(result)
-            .compose(v -> replicationChain.compose(w -> replication.remove(spec.matchId(), replicated)))
+            .compose(v -> replicated().compose(w -> fenced
+                ? Future.failedFuture("another node runs it now") : replication.remove(spec.matchId(), replicated)))
             .onFailure(e -> LOG.error("Match {}: result could not be handed over for storage", result.matchId(), e));
         activePlayers.release(players, spec.matchId())
             .onFailure(e -> LOG.warn("Match {}: could not clear its players' live-match entries", spec.matchId(), e));

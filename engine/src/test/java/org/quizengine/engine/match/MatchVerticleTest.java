@@ -141,6 +141,56 @@ class MatchVerticleTest {
 
     @Test
     @Timeout(value = 10, timeUnit = TimeUnit.SECONDS)
+    void stepsThatArriveWhileAWriteIsInFlightAreAcknowledgedAfterOneWriteThatHoldsThemAll(VertxTestContext ctx) {
+        MatchSpec spec = spec(2, 3_000, Map.of(ANN.userId(), NODE_A, BOB.userId(), NODE_A));
+        int correct = spec.questions().get(0).correctOption();
+        GatedReplication replication = new GatedReplication(Replication.clustered(vertx));
+        AtomicReference<Future<ServerEvent>> annReply = new AtomicReference<>();
+        AtomicReference<Future<ServerEvent>> bobReply = new AtomicReference<>();
+        AtomicReference<Future<ServerEvent>> annMoves = new AtomicReference<>();
+        AtomicReference<Integer> writesBefore = new AtomicReference<>();
+
+        deploy(spec, options(500), replication, NOTHING)
+            .compose(id -> nodeA.first(question(0)))
+            .compose(open -> {
+                writesBefore.set(replication.updates().size());
+                replication.hold();
+                annReply.set(command(spec, new SubmitAnswer(ANN.userId(), 0, correct)));
+                return replication.awaitUpdates(writesBefore.get() + 1);
+            })
+            .compose(annWriting -> {
+                // Two more steps while ann's write is in flight: bob answers, ann's socket moves to node B.
+                bobReply.set(command(spec, new SubmitAnswer(BOB.userId(), 0, correct)));
+                annMoves.set(command(spec, new Attach(ANN.userId(), NODE_B, "second-socket")));
+                return later(300);
+            })
+            .compose(v -> {
+                assertThat(replication.updates()).as("the later steps wait for ann's write instead of starting their own")
+                    .hasSize(writesBefore.get() + 1);
+                assertThat(annReply.get().isComplete()).as("ann is not acknowledged before her write lands").isFalse();
+                assertThat(bobReply.get().isComplete()).isFalse();
+                assertThat(annMoves.get().isComplete()).isFalse();
+                replication.release();
+                return Future.all(annReply.get(), bobReply.get(), annMoves.get());
+            })
+            .map(replies -> {
+                assertThat(annReply.get().result()).isInstanceOf(AnswerAccepted.class);
+                assertThat(bobReply.get().result()).isInstanceOf(AnswerAccepted.class);
+                assertThat(annMoves.get().result()).isInstanceOf(MatchState.class);
+                var covering = replication.updates().get(writesBefore.get() + 1);
+                assertThat(covering.seats()).filteredOn(seat -> seat.userId().equals(BOB.userId())).singleElement()
+                    .as("the one write after ann's holds bob's answer")
+                    .satisfies(seat -> assertThat(seat.option() != null || seat.answeredQuestions() == 1).isTrue());
+                assertThat(covering.seats()).filteredOn(seat -> seat.userId().equals(ANN.userId())).singleElement()
+                    .as("and ann's move").satisfies(seat -> assertThat(seat.nodeId()).isEqualTo(NODE_B));
+                return null;
+            })
+            .compose(v -> nodeA.first(reveal(0)))
+            .onComplete(ctx.succeedingThenComplete());
+    }
+
+    @Test
+    @Timeout(value = 10, timeUnit = TimeUnit.SECONDS)
     void answersAreAcknowledgedOnceAndTheQuestionIsRevealedAsSoonAsEveryoneHasAnswered(VertxTestContext ctx) {
         MatchSpec spec = spec(1, 3_000, Map.of(ANN.userId(), NODE_A, BOB.userId(), NODE_A));
         int correct = spec.questions().get(0).correctOption();
@@ -350,8 +400,80 @@ class MatchVerticleTest {
     }
 
     private Future<String> deploy(MatchSpec spec, MatchOptions options, Runnable onStopped) {
-        return vertx.deployVerticle(new MatchVerticle(spec, null, NODE_A, Replication.none(), node -> true, options, sink,
+        return deploy(spec, options, Replication.none(), onStopped);
+    }
+
+    private Future<String> deploy(MatchSpec spec, MatchOptions options, Replication replication, Runnable onStopped) {
+        return vertx.deployVerticle(new MatchVerticle(spec, null, NODE_A, replication, node -> true, options, sink,
             new ActivePlayers(vertx), System::currentTimeMillis, onStopped));
+    }
+
+    private Future<Void> later(long millis) {
+        Promise<Void> elapsed = Promise.promise();
+        vertx.setTimer(millis, id -> elapsed.complete());
+        return elapsed.future();
+    }
+
+    /**
+     * The match map (Vert.x's own, local here), with a gate the test can close: writes made while it
+     * is closed wait until it opens, as a slow cluster's would. Every snapshot written is kept.
+     */
+    private final class GatedReplication implements Replication {
+        private final Replication map;
+        private final List<org.quizengine.shared.match.MatchSnapshot> updates = Collections.synchronizedList(new ArrayList<>());
+        private final List<Runnable> held = new ArrayList<>();
+        private boolean holding;
+
+        GatedReplication(Replication map) {
+            this.map = map;
+        }
+
+        synchronized void hold() {
+            holding = true;
+        }
+
+        synchronized void release() {
+            holding = false;
+            held.forEach(Runnable::run);
+            held.clear();
+        }
+
+        List<org.quizengine.shared.match.MatchSnapshot> updates() {
+            return List.copyOf(updates);
+        }
+
+        Future<Void> awaitUpdates(int count) {
+            return updates.size() >= count ? Future.succeededFuture() : later(10).compose(v -> awaitUpdates(count));
+        }
+
+        @Override
+        public Future<String> create(String owner, org.quizengine.shared.match.MatchSnapshot snapshot) {
+            return map.create(owner, snapshot);
+        }
+
+        @Override
+        public synchronized Future<String> update(String previous, String owner,
+                                                  org.quizengine.shared.match.MatchSnapshot snapshot) {
+            updates.add(snapshot);
+            if (!holding) {
+                return map.update(previous, owner, snapshot);
+            }
+            // Finish the write on the match's own context, as a real one would.
+            io.vertx.core.Context match = vertx.getOrCreateContext();
+            Promise<String> written = Promise.promise();
+            held.add(() -> match.runOnContext(v -> map.update(previous, owner, snapshot).onComplete(written)));
+            return written.future();
+        }
+
+        @Override
+        public Future<Void> remove(UUID matchId, String current) {
+            return map.remove(matchId, current);
+        }
+
+        @Override
+        public Future<Map<String, String>> all() {
+            return map.all();
+        }
     }
 
     private Future<ServerEvent> command(MatchSpec spec, MatchCommand command) {
