@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.quizengine.engine.metrics.NodeMetrics;
 
 /**
  * Reads every server's Prometheus metrics ({@code GET /metrics}): CPU used since the last reading,
@@ -22,10 +23,11 @@ import java.util.concurrent.TimeUnit;
  * beyond two seconds) is left out of that reading rather than stopping the run.
  */
 public final class ServerSampler {
-    static final String CPU = "quiz_process_cpu_seconds_total";
+    /** The node's names for its series (Prometheus adds {@code _total} to a counter's). */
+    static final String CPU = NodeMetrics.PROCESS_CPU_SECONDS + "_total";
     static final String HEAP = "jvm_memory_used_bytes";
-    static final String CONNECTED = "quiz_connected_players";
-    static final String LIVE_MATCHES = "quiz_live_matches";
+    static final String CONNECTED = NodeMetrics.CONNECTED_PLAYERS;
+    static final String LIVE_MATCHES = NodeMetrics.LIVE_MATCHES;
     private static final Duration TIMEOUT = Duration.ofSeconds(2);
     private static final Duration GC_TIMEOUT = Duration.ofSeconds(60);
 
