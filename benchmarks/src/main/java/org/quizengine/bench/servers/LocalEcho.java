@@ -1,47 +1,33 @@
 package org.quizengine.bench.servers;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.quizengine.engine.local.ChildJvm;
 import org.quizengine.engine.local.NodeProcess;
 
 /** The {@link EchoServer} in its own JVM on this machine, with the heap and GC a node would get. */
 public final class LocalEcho implements Target {
     private static final long READY_MILLIS = 30_000;
 
-    private final Process process;
+    private final ChildJvm jvm;
     private final int port;
-    private final Path log;
 
-    private LocalEcho(Process process, int port, Path log) {
-        this.process = process;
+    private LocalEcho(ChildJvm jvm, int port) {
+        this.jvm = jvm;
         this.port = port;
-        this.log = log;
     }
 
     /** Starts it and returns once it listens; its output goes to {@code log}. */
     public static LocalEcho start(List<String> jvmOptions, Path log) {
         int port = NodeProcess.freePort();
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(jvmOptions);
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), EchoServer.class.getName(), Integer.toString(port)));
-        Process process;
-        try {
-            process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot start the echo server", e);
-        }
-        Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly));
-        LocalEcho echo = new LocalEcho(process, port, log);
+        ChildJvm jvm = ChildJvm.start("echo server", EchoServer.class.getName(), List.of(Integer.toString(port)),
+            jvmOptions, log);
+        LocalEcho echo = new LocalEcho(jvm, port);
+        String listening = "listening on " + port;
         long deadline = System.currentTimeMillis() + READY_MILLIS;
-        while (System.currentTimeMillis() < deadline && process.isAlive()) {
-            if (echo.printed("listening on " + port)) {
+        while (System.currentTimeMillis() < deadline && jvm.alive()) {
+            if (jvm.firstLine(listening::equals).isPresent()) {
                 return echo;
             }
             try {
@@ -51,21 +37,14 @@ public final class LocalEcho implements Target {
                 break;
             }
         }
+        String tail = jvm.logTail();
         echo.close();
-        throw new IllegalStateException("the echo server did not start; see " + log);
-    }
-
-    private boolean printed(String line) {
-        try {
-            return Files.readAllLines(log, StandardCharsets.UTF_8).contains(line);
-        } catch (IOException e) {
-            return false;
-        }
+        throw new IllegalStateException("the echo server did not start\n" + tail);
     }
 
     @Override
     public String describe() {
-        return "bare Vert.x WebSocket echo server (pid " + process.pid() + "), log " + log;
+        return "bare Vert.x WebSocket echo server (pid " + jvm.pid() + "), log " + jvm.log();
     }
 
     @Override
@@ -75,7 +54,7 @@ public final class LocalEcho implements Target {
 
     @Override
     public List<Server> servers() {
-        return List.of(Server.local("echo", urls().get(0), process.pid()));
+        return List.of(Server.local("echo", urls().get(0), jvm.pid()));
     }
 
     @Override
@@ -85,14 +64,8 @@ public final class LocalEcho implements Target {
 
     @Override
     public void close() {
-        process.destroy();
-        try {
-            if (!process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            process.destroyForcibly();
+        if (jvm.alive()) {
+            jvm.terminate(ChildJvm.GRACEFUL_STOP);
         }
     }
 }

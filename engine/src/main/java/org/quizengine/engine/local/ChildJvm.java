@@ -11,15 +11,18 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
 
 /**
  * A JVM started from this JVM's own class path, its stdout and stderr in one log file. Whatever a
  * test or a benchmark run leaves running is stopped when this JVM exits (nodes first, then the
  * stores they use), so no run leaves processes behind.
  */
-final class ChildJvm {
+public final class ChildJvm {
     /** The parent pom's {@code jvm.opens}: Hazelcast reflects into JDK internals. */
     static final List<String> JVM_OPENS = List.of(
         "--add-opens", "java.base/java.lang=ALL-UNNAMED",
@@ -29,7 +32,7 @@ final class ChildJvm {
         "--add-opens", "java.management/sun.management=ALL-UNNAMED",
         "--add-opens", "jdk.management/com.sun.management.internal=ALL-UNNAMED",
         "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED");
-    static final Duration GRACEFUL_STOP = Duration.ofSeconds(30);
+    public static final Duration GRACEFUL_STOP = Duration.ofSeconds(30);
     private static final Duration FORCED_STOP = Duration.ofSeconds(10);
     private static final int TAIL_LINES = 60;
     private static final List<ChildJvm> RUNNING = new CopyOnWriteArrayList<>();
@@ -61,6 +64,20 @@ final class ChildJvm {
      */
     static ChildJvm start(String name, String mainClass, List<String> jvmOptions, Map<String, String> env, Path log,
                           boolean stopLast, Runnable afterKill) {
+        return start(name, mainClass, List.of(), jvmOptions, env, log, stopLast, afterKill);
+    }
+
+    /**
+     * Starts any {@code mainClass} of this class path with {@code args} and {@code jvmOptions}, its
+     * output in {@code log}; it is stopped with the nodes when this JVM exits.
+     */
+    public static ChildJvm start(String name, String mainClass, List<String> args, List<String> jvmOptions, Path log) {
+        return start(name, mainClass, args, jvmOptions, Map.of(), log, false, () -> {
+        });
+    }
+
+    private static ChildJvm start(String name, String mainClass, List<String> args, List<String> jvmOptions,
+                                  Map<String, String> env, Path log, boolean stopLast, Runnable afterKill) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(JVM_OPENS);
@@ -68,6 +85,7 @@ final class ChildJvm {
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(mainClass);
+        command.addAll(args);
         ProcessBuilder builder = new ProcessBuilder(command)
             .redirectErrorStream(true)
             .redirectOutput(log.toFile());
@@ -82,15 +100,15 @@ final class ChildJvm {
         }
     }
 
-    boolean alive() {
+    public boolean alive() {
         return process.isAlive();
     }
 
-    long pid() {
+    public long pid() {
         return process.pid();
     }
 
-    Path log() {
+    public Path log() {
         return log;
     }
 
@@ -103,7 +121,7 @@ final class ChildJvm {
     }
 
     /** SIGTERM, then up to {@code grace} for the shutdown hooks; SIGKILL after that. True if it stopped cleanly. */
-    boolean terminate(Duration grace) {
+    public boolean terminate(Duration grace) {
         process.destroy();
         boolean clean = awaitExit(grace);
         if (!clean) {
@@ -115,8 +133,17 @@ final class ChildJvm {
         return clean;
     }
 
+    /** The first line of its output that {@code matches}, if it has printed one yet. */
+    public Optional<String> firstLine(Predicate<String> matches) {
+        try (Stream<String> lines = Files.lines(log, StandardCharsets.UTF_8)) {
+            return lines.filter(matches).findFirst();
+        } catch (IOException | UncheckedIOException e) {
+            return Optional.empty();
+        }
+    }
+
     /** The last lines of the log, headed by where the whole of it is. */
-    String logTail() {
+    public String logTail() {
         try {
             List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
             List<String> tail = lines.subList(Math.max(0, lines.size() - TAIL_LINES), lines.size());
@@ -126,7 +153,7 @@ final class ChildJvm {
         }
     }
 
-    String describe() {
+    public String describe() {
         return name + " (pid " + process.pid() + (process.isAlive() ? ", running" : ", exit " + process.exitValue()) + ")";
     }
 

@@ -60,12 +60,7 @@ public final class StoresProcess implements AutoCloseable {
     }
 
     private static Optional<String> printed(ChildJvm jvm, String variable) {
-        try (Stream<String> lines = Files.lines(jvm.log(), StandardCharsets.UTF_8)) {
-            return lines.filter(line -> line.startsWith(variable + "=")).findFirst()
-                .map(line -> line.substring(variable.length() + 1).trim());
-        } catch (IOException | UncheckedIOException e) {
-            return Optional.empty();
-        }
+        return jvm.firstLine(line -> line.startsWith(variable + "=")).map(line -> line.substring(variable.length() + 1).trim());
     }
 
     public String postgresUri() {
