@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 import org.quizengine.api.auth.TokenService;
 import org.quizengine.api.history.MatchResultStore;
+import org.quizengine.api.http.ApiContract;
 import org.quizengine.api.leaderboard.LeaderboardStore;
 import org.quizengine.api.question.QuestionRepository;
 import org.quizengine.api.storage.Stores;
@@ -113,7 +114,8 @@ public final class Node {
                 .compose(v -> runMatchmakerWhileLeader(matchmaker))
                 .compose(v -> outbox.resumePending().mapEmpty())
                 .compose(v -> listenForOperators())
-                .compose(v -> startHttp(withMetrics(services.router(gateway, this::readiness,
+                .compose(v -> ApiContract.load(vertx))
+                .compose(contract -> startHttp(withMetrics(services.router(contract, gateway, this::readiness,
                     router -> new OperatorRoutes(vertx, options.nodeId(), cluster, placement).mount(router)))));
         });
     }

@@ -13,6 +13,7 @@ import org.quizengine.api.auth.UserRepository;
 import org.quizengine.api.history.HistoryRepository;
 import org.quizengine.api.history.HistoryRoutes;
 import org.quizengine.api.history.MatchResultStore;
+import org.quizengine.api.http.ApiContract;
 import org.quizengine.api.http.ApiRouter;
 import org.quizengine.api.http.HealthRoutes;
 import org.quizengine.api.leaderboard.LeaderboardRoutes;
@@ -49,9 +50,10 @@ record NodeServices(Vertx vertx, Stores stores, NodeOptions options, PasswordHas
      * REST under /api/v1, health under /health, and the players' WebSocket at /ws. The node adds a
      * readiness check of its own ({@code nodeReady}: in its cluster, not draining) and its operator routes.
      */
-    Router router(WebSocketGateway gateway, Supplier<Future<Void>> nodeReady, Consumer<Router> operatorRoutes) {
+    Router router(ApiContract contract, WebSocketGateway gateway, Supplier<Future<Void>> nodeReady,
+                  Consumer<Router> operatorRoutes) {
         HealthRoutes health = new HealthRoutes(vertx, stores).withCheck("node", nodeReady);
-        ApiRouter api = new ApiRouter(vertx, tokens, hasher, users, health);
+        ApiRouter api = new ApiRouter(vertx, contract, tokens, hasher, users, health);
         Router signedIn = api.protectedRouter();
         operatorRoutes.accept(signedIn);
         new ProfileRoutes(new ProfileRepository(stores.pool())).mount(signedIn);

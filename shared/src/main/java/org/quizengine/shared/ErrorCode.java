@@ -13,6 +13,7 @@ public enum ErrorCode {
     FRAME_TOO_LARGE(1004, 413),
     RATE_LIMITED(1005, 429),
     VALIDATION_FAILED(1006, 422),
+    METHOD_NOT_ALLOWED(1007, 405),
 
     // Identity and permissions.
     UNAUTHORIZED(1101, 401),

@@ -22,9 +22,10 @@ import org.quizengine.shared.QuizException;
  *
  * <p>Features mount their routers under {@code /api/v1} with {@link #mountPublic} or
  * {@link #mountProtected}, or add single routes to {@link #protectedRouter()}; handlers behind the
- * token may call {@link Authentication#current}. The protected routes are tried after every public
- * one, whenever it was mounted, so an anonymous request for an unknown path under {@code /api/v1}
- * is answered 401 (sign in first) rather than 404: it learns nothing about which paths exist.
+ * token may call {@link Authentication#current}. Every request under {@code /api/v1} first passes
+ * the {@link ApiContract} gate, so a route answers only once {@code openapi.yaml} describes it, and
+ * its parameters and body have been checked against that description by the time its handler
+ * runs. The document is served at {@code /openapi.yaml} and browsable at {@code /docs/}.
  */
 public final class ApiRouter {
     public static final String API_PREFIX = "/api/v1";
@@ -38,16 +39,19 @@ public final class ApiRouter {
     private final Router protectedRoutes;
     private final UserRepository users;
 
-    public ApiRouter(Vertx vertx, TokenService tokens, PasswordHasher hasher, UserRepository users, HealthRoutes health) {
+    public ApiRouter(Vertx vertx, ApiContract contract, TokenService tokens, PasswordHasher hasher, UserRepository users,
+                     HealthRoutes health) {
         this.users = Objects.requireNonNull(users, "users");
         api = Router.router(vertx);
         api.route().handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT_BYTES));
+        api.route().handler(contract.gate());
         // Last, so failures in any sub-router mounted later, with or without its own handler, end here.
         api.route().last().failureHandler(Problems::handleFailure);
         mountPublic(AuthRouter.MOUNT_PATH, new AuthRouter(vertx, hasher, tokens, users).router());
 
         protectedRoutes = Router.router(vertx);
         protectedRoutes.route().handler(new Authentication(tokens));
+        protectedRoutes.route().handler(contract.signedInGate());
         protectedRoutes.route().last().failureHandler(Problems::handleFailure);
         protectedRoutes.get("/me").handler(this::me);
         api.route("/*").order(PROTECTED_ORDER).subRouter(protectedRoutes);
@@ -56,6 +60,7 @@ public final class ApiRouter {
         root.route().handler(ApiRouter::securityHeaders);
         root.route().last().failureHandler(Problems::handleFailure);
         root.route(HealthRoutes.MOUNT_PATH + "/*").subRouter(health.router());
+        new ApiDocs(contract).mount(root);
         root.route(API_PREFIX + "/*").subRouter(api);
         // Requests that match no route, or fail outside any route, still get a problem body.
         ROUTER_ERRORS.forEach(status -> root.errorHandler(status, Problems::handleFailure));

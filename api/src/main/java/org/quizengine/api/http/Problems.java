@@ -86,7 +86,8 @@ public final class Problems {
             case 400, 415 -> ErrorCode.MALFORMED_MESSAGE;
             case 401 -> ErrorCode.UNAUTHORIZED;
             case 403 -> ErrorCode.FORBIDDEN;
-            case 404, 405 -> ErrorCode.NOT_FOUND;
+            case 404 -> ErrorCode.NOT_FOUND;
+            case 405 -> ErrorCode.METHOD_NOT_ALLOWED;
             case 413 -> ErrorCode.FRAME_TOO_LARGE;
             case 429 -> ErrorCode.RATE_LIMITED;
             case 503 -> ErrorCode.SERVICE_UNAVAILABLE;

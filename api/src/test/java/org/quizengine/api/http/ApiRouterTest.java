@@ -70,9 +70,16 @@ class ApiRouterTest {
     }
 
     @Test
-    void unknownApiPathsAskForATokenFirst() {
-        // The protected routes are tried last, so an anonymous client learns nothing of what exists.
-        assertProblem(node.get("/api/v1/no-such-thing", null), 401, "UNAUTHORIZED");
+    void unknownApiPathsAreNotFoundForAnyone() {
+        // The paths are published in /openapi.yaml, so a 404 tells an anonymous client nothing new.
+        assertProblem(node.get("/api/v1/no-such-thing", null), 404, "NOT_FOUND");
+    }
+
+    @Test
+    void aRouteTheDocumentDoesNotDescribeIsNotReachable() {
+        node.api.protectedRouter().get("/undocumented").handler(ctx -> ctx.end("should not be reachable"));
+
+        assertProblem(node.get("/api/v1/undocumented", token), 404, "NOT_FOUND");
     }
 
     @Test
@@ -80,8 +87,8 @@ class ApiRouterTest {
         HttpResponse<Buffer> signedIn = await(node.client.get("/api/v1/auth/login").bearerTokenAuthentication(token).send());
         HttpResponse<Buffer> outsideTheApi = await(node.client.delete("/health/live").send());
 
-        assertThat(signedIn.statusCode()).isIn(404, 405);
-        assertThat(signedIn.getHeader("Content-Type")).isEqualTo(Problems.CONTENT_TYPE);
+        assertProblem(signedIn, 405, "METHOD_NOT_ALLOWED");
+        assertThat(signedIn.getHeader("Allow")).isEqualTo("POST");
         assertThat(outsideTheApi.statusCode()).isIn(404, 405);
         assertThat(outsideTheApi.getHeader("Content-Type")).isEqualTo(Problems.CONTENT_TYPE);
     }

@@ -1,0 +1,368 @@
+package org.quizengine.api.http;
+
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.openapi.router.RequestExtractor;
+import io.vertx.json.schema.OutputUnit;
+import io.vertx.openapi.contract.OpenAPIContract;
+import io.vertx.openapi.contract.Operation;
+import io.vertx.openapi.contract.Path;
+import io.vertx.openapi.validation.RequestValidator;
+import io.vertx.openapi.validation.SchemaValidationException;
+import io.vertx.openapi.validation.ValidatorErrorType;
+import io.vertx.openapi.validation.ValidatorException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.quizengine.api.auth.Authentication;
+import org.quizengine.api.auth.Role;
+import org.quizengine.shared.ErrorCode;
+import org.quizengine.shared.QuizException;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+
+/**
+ * The OpenAPI document of the REST API ({@code openapi.yaml} on the class path), served as it is
+ * and used as the gate in front of every {@code /api/v1} route.
+ *
+ * <p>The gate answers what the document does not describe (404 for an unknown path, 405 for a
+ * known path with another method), so a route cannot exist without being documented. A described
+ * operation is validated against its parameters and body schema: a mismatch is 422
+ * {@code VALIDATION_FAILED} naming each field; a body that is not JSON, or not sent as JSON, is
+ * 400 {@code MALFORMED_MESSAGE}. Operations that need a token are checked only after {@link Authentication} let the
+ * request through, and after the role the operation names in {@code x-required-role}, so a
+ * stranger learns nothing from a validation error.
+ */
+public final class ApiContract {
+    public static final String RESOURCE = "openapi.yaml";
+    /** The extension naming the least role an operation needs. */
+    public static final String REQUIRED_ROLE = "x-required-role";
+    private static final String WHOLE_BODY = "body";
+    private static final String OPERATION_KEY = ApiContract.class.getName() + ".operation";
+    private static final Pattern MISSING_PROPERTY = Pattern.compile("required property \"?'?([^\"']+)\"?'?");
+
+    private final OpenAPIContract contract;
+    private final RequestValidator validator;
+    private final RequestExtractor extractor = RequestExtractor.withBodyHandler();
+    private final Buffer document;
+
+    private ApiContract(Vertx vertx, OpenAPIContract contract, Buffer document) {
+        this.contract = contract;
+        this.validator = RequestValidator.create(vertx, contract);
+        this.document = document;
+    }
+
+    /** Reads and resolves {@code openapi.yaml}; fails when the document is not a valid OpenAPI 3 contract. */
+    public static Future<ApiContract> load(Vertx vertx) {
+        return load(vertx, List.of());
+    }
+
+    /**
+     * {@code openapi.yaml} with the paths and component schemas of {@code extraResources} (class-path
+     * YAML files) added: how tests describe routes that exist only in tests.
+     */
+    public static Future<ApiContract> load(Vertx vertx, List<String> extraResources) {
+        Buffer document;
+        JsonObject json;
+        try {
+            document = readResource(RESOURCE);
+            JsonObject merged = parse(document);
+            for (String extra : extraResources) {
+                JsonObject part = parse(readResource(extra));
+                merged.getJsonObject("paths").getMap().putAll(part.getJsonObject("paths", new JsonObject()).getMap());
+                JsonObject schemas = part.getJsonObject("components", new JsonObject()).getJsonObject("schemas");
+                if (schemas != null) {
+                    merged.getJsonObject("components").getJsonObject("schemas").getMap().putAll(schemas.getMap());
+                }
+            }
+            json = forValidation(merged);
+        } catch (RuntimeException e) {
+            return Future.failedFuture(new IllegalStateException("Cannot read " + RESOURCE + ": " + e.getMessage(), e));
+        }
+        return OpenAPIContract.from(vertx, json)
+            .recover(e -> Future.failedFuture(new IllegalStateException(
+                RESOURCE + " is not a valid OpenAPI 3 document: " + causes(e), e)))
+            .map(contract -> new ApiContract(vertx, contract, document));
+    }
+
+    /**
+     * The document as the validator is given it: without response bodies. Responses are not
+     * validated here, and the validator refuses media types it cannot check, such as the
+     * {@code application/problem+json} every error is sent as.
+     */
+    private static JsonObject forValidation(JsonObject document) {
+        JsonObject copy = document.copy();
+        forEachObject(copy.getJsonObject("paths"), path -> forEachObject(path, operation -> {
+            if (operation.getValue("responses") instanceof JsonObject responses) {
+                forEachObject(responses, response -> response.remove("content"));
+            }
+        }));
+        if (copy.getJsonObject("components") != null) {
+            forEachObject(copy.getJsonObject("components").getJsonObject("responses"), response -> response.remove("content"));
+        }
+        return copy;
+    }
+
+    private static void forEachObject(JsonObject parent, java.util.function.Consumer<JsonObject> action) {
+        if (parent == null) {
+            return;
+        }
+        parent.forEach(entry -> {
+            if (entry.getValue() instanceof JsonObject child) {
+                action.accept(child);
+            }
+        });
+    }
+
+    private static String causes(Throwable failure) {
+        StringBuilder text = new StringBuilder();
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            text.append(text.length() == 0 ? "" : " <- ").append(t.getMessage());
+        }
+        return text.toString();
+    }
+
+    /** The document's text, as served at {@code /openapi.yaml}. */
+    public Buffer document() {
+        return document;
+    }
+
+    /** Every operation the document describes. */
+    public List<Operation> operations() {
+        return contract.operations();
+    }
+
+    /**
+     * The handler in front of all routes under {@code /api/v1}: refuses what is not described,
+     * validates operations open to anyone, and leaves the others to {@link #signedInGate()}.
+     */
+    public Handler<RoutingContext> gate() {
+        return ctx -> {
+            Operation operation = contract.findOperation(ctx.request().path(), ctx.request().method());
+            if (operation == null) {
+                refuseUndescribed(ctx);
+                return;
+            }
+            ctx.put(OPERATION_KEY, operation);
+            if (needsToken(operation)) {
+                ctx.next();
+                return;
+            }
+            validate(ctx, operation);
+        };
+    }
+
+    /** The handler behind {@link Authentication}: the operation's role, then its validation. */
+    public Handler<RoutingContext> signedInGate() {
+        return ctx -> {
+            Operation operation = ctx.get(OPERATION_KEY);
+            if (operation == null) {
+                // Not routed through gate(): a wiring mistake, not the client's.
+                ctx.fail(new IllegalStateException("No operation for " + ctx.request().path()));
+                return;
+            }
+            Role required = requiredRole(operation);
+            if (required != null && !Authentication.current(ctx).role().atLeast(required)) {
+                ctx.fail(new QuizException(ErrorCode.FORBIDDEN, "This requires the " + required.wireName() + " role."));
+                return;
+            }
+            validate(ctx, operation);
+        };
+    }
+
+    /** The role {@code operation} names in {@value #REQUIRED_ROLE}, or null when any signed-in user may call it. */
+    public static Role requiredRole(Operation operation) {
+        Object role = operation.getExtensions().get(REQUIRED_ROLE);
+        return role == null ? null : Role.fromWireName(role.toString());
+    }
+
+    /** Whether {@code operation} needs an access token: it has a security requirement of its own or inherits the document's. */
+    public boolean needsToken(Operation operation) {
+        JsonArray own = operation.getOpenAPIModel().getJsonArray("security");
+        if (own != null) {
+            return !own.isEmpty();
+        }
+        JsonArray global = contract.getRawContract().getJsonArray("security");
+        return global != null && !global.isEmpty();
+    }
+
+    private void refuseUndescribed(RoutingContext ctx) {
+        Path path = contract.findPath(ctx.request().path());
+        if (path == null) {
+            ctx.fail(new QuizException(ErrorCode.NOT_FOUND, "There is no " + ctx.request().path() + " in this API."));
+            return;
+        }
+        Set<String> allowed = new LinkedHashSet<>();
+        path.getOperations().forEach(op -> allowed.add(op.getHttpMethod().name()));
+        ctx.response().putHeader(HttpHeaders.ALLOW, String.join(", ", allowed));
+        ctx.fail(new QuizException(ErrorCode.METHOD_NOT_ALLOWED,
+            ctx.request().method().name() + " is not allowed on " + ctx.request().path() + "; use " + String.join(" or ", allowed) + "."));
+    }
+
+    private void validate(RoutingContext ctx, Operation operation) {
+        if (operation.getRequestBody() != null && !ctx.body().isEmpty() && !isJson(ctx)) {
+            ctx.fail(new QuizException(ErrorCode.MALFORMED_MESSAGE, "The request body must be sent as application/json."));
+            return;
+        }
+        extractor.extractValidatableRequest(ctx, operation)
+            .compose(request -> validator.validate(request, operation.getOperationId()))
+            .onSuccess(validated -> ctx.next())
+            .onFailure(failure -> ctx.fail(asProblem(failure, operation)));
+    }
+
+    private static boolean isJson(RoutingContext ctx) {
+        String type = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
+        if (type == null) {
+            return false;
+        }
+        int parameters = type.indexOf(';');
+        return (parameters < 0 ? type : type.substring(0, parameters)).trim().toLowerCase(Locale.ROOT).equals("application/json");
+    }
+
+    /** A validator failure as the client should see it: which field, and what is wrong, never the value. */
+    static RuntimeException asProblem(Throwable failure, Operation operation) {
+        boolean aboutBody = failure.getMessage() != null && failure.getMessage().contains("body");
+        if (failure instanceof SchemaValidationException schema) {
+            List<FieldError> errors = fieldErrors(schema, aboutBody ? bodyProperties(operation) : List.of());
+            if (aboutBody && (errors.isEmpty() || errors.stream().anyMatch(e -> e.field().equals(WHOLE_BODY)))) {
+                // Missing, or JSON of the wrong shape (an array, a string, null).
+                return new QuizException(ErrorCode.MALFORMED_MESSAGE, "The request body must be a JSON object.");
+            }
+            return errors.isEmpty() ? new QuizException(ErrorCode.VALIDATION_FAILED, schema.getMessage())
+                : new ValidationException(errors);
+        }
+        if (failure instanceof ValidatorException invalid) {
+            if (aboutBody) {
+                return new QuizException(ErrorCode.MALFORMED_MESSAGE, "The request body is not valid JSON.");
+            }
+            return switch (invalid.type()) {
+                case MISSING_REQUIRED_PARAMETER, INVALID_VALUE_FORMAT, INVALID_VALUE, ILLEGAL_VALUE, UNSUPPORTED_VALUE_FORMAT ->
+                    new QuizException(ErrorCode.VALIDATION_FAILED, invalid.getMessage());
+                default -> new QuizException(ErrorCode.INTERNAL_ERROR, "The request could not be checked.");
+            };
+        }
+        if (failure instanceof io.vertx.core.json.DecodeException) {
+            return new QuizException(ErrorCode.MALFORMED_MESSAGE, "The request body is not valid JSON.");
+        }
+        return failure instanceof RuntimeException runtime ? runtime : new IllegalStateException(failure);
+    }
+
+    /**
+     * One error per field (the first the validator gave), in the order the schema declares its
+     * properties, so the answer reads like the form it is about.
+     */
+    private static List<FieldError> fieldErrors(SchemaValidationException schema, List<String> order) {
+        List<FieldError> errors = new ArrayList<>();
+        collect(schema.getOutputUnit(), parameterName(schema.getMessage()), errors);
+        Map<String, FieldError> firstPerField = new java.util.LinkedHashMap<>();
+        errors.forEach(error -> firstPerField.putIfAbsent(error.field(), error));
+        List<FieldError> result = new ArrayList<>(firstPerField.values());
+        result.sort(java.util.Comparator.comparingInt(error -> {
+            int position = order.indexOf(error.field().split("\\.")[0]);
+            return position < 0 ? Integer.MAX_VALUE : position;
+        }));
+        return result;
+    }
+
+    private static List<String> bodyProperties(Operation operation) {
+        try {
+            JsonObject properties = operation.getRequestBody().getOpenAPIModel()
+                .getJsonObject("content").getJsonObject("application/json")
+                .getJsonObject("schema").getJsonObject("properties");
+            return properties == null ? List.of() : List.copyOf(properties.fieldNames());
+        } catch (RuntimeException e) {
+            return List.of();
+        }
+    }
+
+    private static void collect(OutputUnit unit, String parameter, List<FieldError> into) {
+        if (unit == null) {
+            return;
+        }
+        List<OutputUnit> children = unit.getErrors();
+        if (children != null && !children.isEmpty()) {
+            children.forEach(child -> collect(child, parameter, into));
+            return;
+        }
+        if (unit.getError() == null) {
+            return;
+        }
+        String field = fieldOf(unit, parameter);
+        into.add(new FieldError(field, unit.getError()));
+    }
+
+    private static String fieldOf(OutputUnit unit, String parameter) {
+        String location = unit.getInstanceLocation();
+        String pointer = location == null ? "" : location.replaceFirst("^#", "");
+        if (pointer.isEmpty() || pointer.equals("/")) {
+            Matcher missing = MISSING_PROPERTY.matcher(String.valueOf(unit.getError()));
+            if (missing.find()) {
+                return missing.group(1);
+            }
+            return parameter != null ? parameter : WHOLE_BODY;
+        }
+        String field = pointer.substring(1).replace('/', '.');
+        return parameter != null ? parameter + "." + field : field;
+    }
+
+    /** The parameter a schema failure is about, from messages like "The value of query parameter limit is invalid". */
+    private static String parameterName(String message) {
+        if (message == null) {
+            return null;
+        }
+        Matcher matcher = Pattern.compile("parameter (\\S+)").matcher(message);
+        return matcher.find() ? matcher.group(1) : null;
+    }
+
+    private static JsonObject parse(Buffer yaml) {
+        return new JsonObject(toJsonMap(new Yaml(new SafeConstructor(new LoaderOptions())).load(yaml.toString())));
+    }
+
+    private static Buffer readResource(String name) {
+        try (InputStream in = ApiContract.class.getClassLoader().getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException(name + " is not on the class path");
+            }
+            return Buffer.buffer(in.readAllBytes());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> toJsonMap(Object parsed) {
+        if (!(parsed instanceof Map<?, ?> map)) {
+            throw new IllegalStateException("the document is not a YAML mapping");
+        }
+        // Keys such as response codes ('200') must be strings in JSON.
+        Map<String, Object> result = new java.util.LinkedHashMap<>();
+        map.forEach((key, value) -> result.put(String.valueOf(key), toJsonValue(value)));
+        return result;
+    }
+
+    private static Object toJsonValue(Object value) {
+        if (value instanceof Map<?, ?>) {
+            return toJsonMap(value);
+        }
+        if (value instanceof List<?> list) {
+            // Mutable: the schema repository rewrites the document while resolving references.
+            return list.stream().map(ApiContract::toJsonValue).collect(java.util.stream.Collectors.toCollection(ArrayList::new));
+        }
+        return value;
+    }
+}
