@@ -51,7 +51,7 @@ record NodeServices(Vertx vertx, Stores stores, NodeOptions options, PasswordHas
      */
     Router router(WebSocketGateway gateway, Supplier<Future<Void>> nodeReady, Consumer<Router> operatorRoutes) {
         HealthRoutes health = new HealthRoutes(vertx, stores).withCheck("node", nodeReady);
-        ApiRouter api = new ApiRouter(vertx, tokens, hasher, users, health);
+        ApiRouter api = new ApiRouter(vertx, tokens, hasher, users, health, options.http().protection(), stores.redis());
         Router signedIn = api.protectedRouter();
         operatorRoutes.accept(signedIn);
         new ProfileRoutes(new ProfileRepository(stores.pool())).mount(signedIn);

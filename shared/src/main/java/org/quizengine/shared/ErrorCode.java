@@ -13,6 +13,11 @@ public enum ErrorCode {
     FRAME_TOO_LARGE(1004, 413),
     RATE_LIMITED(1005, 429),
     VALIDATION_FAILED(1006, 422),
+    // REST protection: body limits, content types, CORS, login throttling.
+    BODY_TOO_LARGE(1010, 413),
+    UNSUPPORTED_MEDIA_TYPE(1011, 415),
+    ORIGIN_NOT_ALLOWED(1012, 403),
+    LOGIN_THROTTLED(1013, 429),
 
     // Identity and permissions.
     UNAUTHORIZED(1101, 401),
