@@ -17,6 +17,8 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.junit5.VertxExtension;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisAPI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -379,6 +381,36 @@ class ProtectionApiTest {
         Thread.sleep(retryAfter * 1000 + 500);
 
         assertThat(login(shortWindow, address, username, PASSWORD).statusCode()).isEqualTo(200);
+    }
+
+    // --- Redis unreachable ---
+
+    @Test
+    void withoutRedisRequestsAndLoginsAreNotLimited(Vertx vertx) throws Exception {
+        int closedPort;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        Redis unreachable = Redis.createClient(vertx, "redis://127.0.0.1:" + closedPort);
+        TestNode blind = TestNode.alongside(nodeA, ProtectionOptions.defaults()
+            .withTrustedProxies(TrustedProxies.parse("127.0.0.1"))
+            .withRateLimits(new RateLimitOptions(Duration.ofMinutes(1), 2, 2))
+            .withLoginThrottle(new LoginThrottleOptions(Duration.ofMinutes(1), 1, 1, 1)), RedisAPI.api(unreachable));
+        try {
+            String address = uniqueAddress();
+            String username = registerUser(address);
+            List<Integer> statuses = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                statuses.add(login(blind, address, username, "wrong password").statusCode());
+            }
+            statuses.add(login(blind, address, username, PASSWORD).statusCode());
+
+            // Fail open: over every configured limit, yet nothing is refused (readiness reports Redis).
+            assertThat(statuses).containsExactly(401, 401, 401, 200);
+        } finally {
+            blind.stop();
+            unreachable.close();
+        }
     }
 
     // --- headers on everything ---

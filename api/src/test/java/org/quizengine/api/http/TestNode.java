@@ -10,6 +10,7 @@ import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
+import io.vertx.redis.client.RedisAPI;
 import java.nio.file.Path;
 import java.util.UUID;
 import org.quizengine.api.auth.Argon2Cost;
@@ -70,17 +71,26 @@ final class TestNode {
 
     /** Another node over the same stores (as the nodes of a cluster share them); stopping it leaves them running. */
     static TestNode alongside(TestNode other, ProtectionOptions protection) {
-        return start(other.vertx, other.stores, CHEAP_ARGON2, protection, false);
+        return alongside(other, protection, other.stores.redis());
+    }
+
+    /** Like {@link #alongside(TestNode, ProtectionOptions)}, but counting its limits in {@code redis}. */
+    static TestNode alongside(TestNode other, ProtectionOptions protection, RedisAPI redis) {
+        return start(other.vertx, other.stores, CHEAP_ARGON2, protection, redis, false);
     }
 
     private static TestNode start(Vertx vertx, Stores stores, Argon2Cost argon2, ProtectionOptions protection,
                                   boolean ownsStores) {
+        return start(vertx, stores, argon2, protection, stores.redis(), ownsStores);
+    }
+
+    private static TestNode start(Vertx vertx, Stores stores, Argon2Cost argon2, ProtectionOptions protection,
+                                  RedisAPI redis, boolean ownsStores) {
         AuthOptions authOptions = new AuthOptions().setJwtSecret(JWT_SECRET).setArgon2(argon2);
         PasswordHasher hasher = new PasswordHasher(vertx, authOptions.argon2());
         TokenService tokens = new TokenService(vertx, authOptions);
         UserRepository users = new UserRepository(stores.pool());
-        ApiRouter api = new ApiRouter(vertx, tokens, hasher, users, new HealthRoutes(vertx, stores), protection,
-            stores.redis());
+        ApiRouter api = new ApiRouter(vertx, tokens, hasher, users, new HealthRoutes(vertx, stores), protection, redis);
         HttpServer server = await(vertx.createHttpServer().requestHandler(api.router()).listen(0, "127.0.0.1"));
         return new TestNode(vertx, authOptions, stores, hasher, tokens, users, api, server, ownsStores);
     }
