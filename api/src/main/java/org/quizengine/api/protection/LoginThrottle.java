@@ -35,6 +35,10 @@ import org.slf4j.LoggerFactory;
  * nothing about which accounts exist. The price is that a username and its email address count
  * separately. When Redis does not answer, logins are not throttled ({@link FailOpen}); the slow
  * password hash still limits guessing.
+ *
+ * <p>A failure is counted when its answer is known, so attempts already in flight when a counter
+ * fills are still checked: a client sending in parallel gets at most that many extra guesses.
+ * The keys of one check are read in one script, so this needs a single Redis (or one slot).
  */
 public final class LoginThrottle {
     static final String KEY_PREFIX = "quiz:login-failures:";

@@ -5,6 +5,7 @@ import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.redis.client.RedisAPI;
 import java.util.Objects;
 import org.quizengine.api.auth.TokenService;
 import org.quizengine.shared.ErrorCode;
@@ -33,7 +34,7 @@ public final class RateLimiter implements Handler<RoutingContext> {
     private final RateLimitOptions options;
     private final FailOpen failOpen = new FailOpen(LOG, "Rate limits");
 
-    public RateLimiter(io.vertx.redis.client.RedisAPI redis, TokenService tokens, RateLimitOptions options) {
+    public RateLimiter(RedisAPI redis, TokenService tokens, RateLimitOptions options) {
         this.counters = new WindowCounters(redis);
         this.tokens = Objects.requireNonNull(tokens, "tokens");
         this.options = Objects.requireNonNull(options, "options");
