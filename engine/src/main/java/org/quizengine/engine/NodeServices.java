@@ -53,7 +53,8 @@ record NodeServices(Vertx vertx, Stores stores, NodeOptions options, PasswordHas
     Router router(ApiContract contract, WebSocketGateway gateway, Supplier<Future<Void>> nodeReady,
                   Consumer<Router> operatorRoutes) {
         HealthRoutes health = new HealthRoutes(vertx, stores).withCheck("node", nodeReady);
-        ApiRouter api = new ApiRouter(vertx, contract, tokens, hasher, users, health);
+        ApiRouter api = new ApiRouter(vertx, contract, tokens, hasher, users, health, options.http().protection(),
+            stores.redis());
         Router signedIn = api.protectedRouter();
         operatorRoutes.accept(signedIn);
         new ProfileRoutes(new ProfileRepository(stores.pool())).mount(signedIn);

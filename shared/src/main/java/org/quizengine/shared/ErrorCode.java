@@ -14,6 +14,11 @@ public enum ErrorCode {
     RATE_LIMITED(1005, 429),
     VALIDATION_FAILED(1006, 422),
     METHOD_NOT_ALLOWED(1007, 405),
+    // REST protection: body limits, content types, CORS, login throttling.
+    BODY_TOO_LARGE(1010, 413),
+    UNSUPPORTED_MEDIA_TYPE(1011, 415),
+    ORIGIN_NOT_ALLOWED(1012, 403),
+    LOGIN_THROTTLED(1013, 429),
 
     // Identity and permissions.
     UNAUTHORIZED(1101, 401),

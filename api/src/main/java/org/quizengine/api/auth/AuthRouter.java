@@ -6,19 +6,23 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import org.quizengine.api.http.FieldError;
 import org.quizengine.api.http.JsonBodies;
 import org.quizengine.api.http.Problems;
 import org.quizengine.api.http.ValidationException;
+import org.quizengine.api.protection.ClientAddress;
+import org.quizengine.api.protection.LoginThrottle;
 import org.quizengine.shared.ErrorCode;
 import org.quizengine.shared.QuizException;
 
 /**
  * {@code POST /register} and {@code POST /login}, mounted by {@code ApiRouter} at {@code /api/v1/auth}.
  * Expects a {@code BodyHandler} in front of it. Both answer with the user's public view and an
- * access token.
+ * access token. Logins are throttled by {@link LoginThrottle}: a throttled attempt is answered 429
+ * LOGIN_THROTTLED with {@code Retry-After} before the password is looked at.
  */
 public final class AuthRouter {
     public static final String MOUNT_PATH = "/auth";
@@ -28,11 +32,14 @@ public final class AuthRouter {
     private final PasswordHasher hasher;
     private final TokenService tokens;
     private final UserRepository users;
+    private final LoginThrottle throttle;
 
-    public AuthRouter(Vertx vertx, PasswordHasher hasher, TokenService tokens, UserRepository users) {
+    public AuthRouter(Vertx vertx, PasswordHasher hasher, TokenService tokens, UserRepository users,
+                      LoginThrottle throttle) {
         this.hasher = Objects.requireNonNull(hasher, "hasher");
         this.tokens = Objects.requireNonNull(tokens, "tokens");
         this.users = Objects.requireNonNull(users, "users");
+        this.throttle = Objects.requireNonNull(throttle, "throttle");
         this.router = Router.router(vertx);
         router.post("/register").handler(this::register);
         router.post("/login").handler(this::login);
@@ -62,14 +69,37 @@ public final class AuthRouter {
         Object login = body.getValue("login");
         Object password = body.getValue("password");
         requireValid(AccountRules.checkLogin(login, password));
+        String name = (String) login;
+        String address = ClientAddress.of(ctx);
 
-        users.findByLogin((String) login)
-            .compose(found -> found.isPresent()
-                ? checkPassword(found.get(), (String) password)
-                // Same work, same answer as a wrong password: no telling which accounts exist.
-                : hasher.verifyAgainstDummy((String) password).compose(ignored -> invalidCredentials()))
+        throttle.retryAfter(name, address)
+            .compose(wait -> wait.isZero() ? authenticate(name, (String) password) : throttled(ctx, wait))
+            .compose(
+                account -> throttle.succeeded(name, address).map(account),
+                failure -> isInvalidCredentials(failure)
+                    ? throttle.failed(name, address).compose(counted -> Future.failedFuture(failure))
+                    : Future.failedFuture(failure))
             .onSuccess(account -> sendSession(ctx, 200, account))
             .onFailure(ctx::fail);
+    }
+
+    private Future<UserAccount> authenticate(String login, String password) {
+        return users.findByLogin(login)
+            .compose(found -> found.isPresent()
+                ? checkPassword(found.get(), password)
+                // Same work, same answer as a wrong password: no telling which accounts exist.
+                : hasher.verifyAgainstDummy(password).compose(ignored -> invalidCredentials()));
+    }
+
+    private static Future<UserAccount> throttled(RoutingContext ctx, Duration wait) {
+        long seconds = Math.max(1, (wait.toMillis() + 999) / 1000);
+        ctx.response().putHeader(HttpHeaders.RETRY_AFTER, Long.toString(seconds));
+        return Future.failedFuture(new QuizException(ErrorCode.LOGIN_THROTTLED,
+            "Too many failed logins; try again in " + seconds + " s."));
+    }
+
+    private static boolean isInvalidCredentials(Throwable failure) {
+        return failure instanceof QuizException quiz && quiz.code() == ErrorCode.INVALID_CREDENTIALS;
     }
 
     private Future<UserAccount> checkPassword(UserAccount account, String password) {

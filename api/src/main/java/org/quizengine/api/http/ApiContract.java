@@ -43,8 +43,8 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  * <p>The gate answers what the document does not describe (404 for an unknown path, 405 for a
  * known path with another method), so a route cannot exist without being documented. A described
  * operation is validated against its parameters and body schema: a mismatch is 422
- * {@code VALIDATION_FAILED} naming each field; a body that is not JSON, or not sent as JSON, is
- * 400 {@code MALFORMED_MESSAGE}. Operations that need a token are checked only after {@link Authentication} let the
+ * {@code VALIDATION_FAILED} naming each field; a body that is not JSON is 400
+ * {@code MALFORMED_MESSAGE}, one not sent as JSON 415 {@code UNSUPPORTED_MEDIA_TYPE}. Operations that need a token are checked only after {@link Authentication} let the
  * request through, and after the role the operation names in {@code x-required-role}, so a
  * stranger learns nothing from a validation error.
  */
@@ -53,6 +53,7 @@ public final class ApiContract {
     /** The extension naming the least role an operation needs. */
     public static final String REQUIRED_ROLE = "x-required-role";
     private static final String WHOLE_BODY = "body";
+    private static final String JSON = "application/json";
     private static final String OPERATION_KEY = ApiContract.class.getName() + ".operation";
     private static final Pattern MISSING_PROPERTY = Pattern.compile("required property \"?'?([^\"']+)\"?'?");
 
@@ -61,10 +62,14 @@ public final class ApiContract {
     private final RequestExtractor extractor = RequestExtractor.withBodyHandler();
     private final Buffer document;
 
-    private ApiContract(Vertx vertx, OpenAPIContract contract, Buffer document) {
+    /** Per operation id, the media types its request body may be sent as (none: it takes no body). */
+    private final Map<String, Set<String>> bodyTypes;
+
+    private ApiContract(Vertx vertx, OpenAPIContract contract, Buffer document, Map<String, Set<String>> bodyTypes) {
         this.contract = contract;
         this.validator = RequestValidator.create(vertx, contract);
         this.document = document;
+        this.bodyTypes = bodyTypes;
     }
 
     /** Reads and resolves {@code openapi.yaml}; fails when the document is not a valid OpenAPI 3 contract. */
@@ -79,6 +84,7 @@ public final class ApiContract {
     public static Future<ApiContract> load(Vertx vertx, List<String> extraResources) {
         Buffer document;
         JsonObject json;
+        Map<String, Set<String>> bodyTypes;
         try {
             document = readResource(RESOURCE);
             JsonObject merged = parse(document);
@@ -90,6 +96,7 @@ public final class ApiContract {
                     merged.getJsonObject("components").getJsonObject("schemas").getMap().putAll(schemas.getMap());
                 }
             }
+            bodyTypes = bodyTypes(merged);
             json = forValidation(merged);
         } catch (RuntimeException e) {
             return Future.failedFuture(new IllegalStateException("Cannot read " + RESOURCE + ": " + e.getMessage(), e));
@@ -97,13 +104,15 @@ public final class ApiContract {
         return OpenAPIContract.from(vertx, json)
             .recover(e -> Future.failedFuture(new IllegalStateException(
                 RESOURCE + " is not a valid OpenAPI 3 document: " + causes(e), e)))
-            .map(contract -> new ApiContract(vertx, contract, document));
+            .map(contract -> new ApiContract(vertx, contract, document, bodyTypes));
     }
 
     /**
-     * The document as the validator is given it: without response bodies. Responses are not
-     * validated here, and the validator refuses media types it cannot check, such as the
-     * {@code application/problem+json} every error is sent as.
+     * The document as the validator is given it: without response bodies, and without request
+     * bodies that are not JSON (a CSV import, say). Responses are not validated here, and the
+     * validator refuses media types it cannot check, such as the {@code application/problem+json}
+     * every error is sent as; a non-JSON body is left to its handler, once {@link #validate} has
+     * checked it was sent as one of the types the document names.
      */
     private static JsonObject forValidation(JsonObject document) {
         JsonObject copy = document.copy();
@@ -111,11 +120,25 @@ public final class ApiContract {
             if (operation.getValue("responses") instanceof JsonObject responses) {
                 forEachObject(responses, response -> response.remove("content"));
             }
+            if (operation.getValue("requestBody") instanceof JsonObject body
+                && !body.getJsonObject("content", new JsonObject()).containsKey(JSON)) {
+                operation.remove("requestBody");
+            }
         }));
         if (copy.getJsonObject("components") != null) {
             forEachObject(copy.getJsonObject("components").getJsonObject("responses"), response -> response.remove("content"));
         }
         return copy;
+    }
+
+    private static Map<String, Set<String>> bodyTypes(JsonObject document) {
+        Map<String, Set<String>> types = new java.util.HashMap<>();
+        forEachObject(document.getJsonObject("paths"), path -> forEachObject(path, operation -> {
+            if (operation.getValue("requestBody") instanceof JsonObject body && operation.getString("operationId") != null) {
+                types.put(operation.getString("operationId"), Set.copyOf(body.getJsonObject("content", new JsonObject()).fieldNames()));
+            }
+        }));
+        return Map.copyOf(types);
     }
 
     private static void forEachObject(JsonObject parent, java.util.function.Consumer<JsonObject> action) {
@@ -215,8 +238,10 @@ public final class ApiContract {
     }
 
     private void validate(RoutingContext ctx, Operation operation) {
-        if (operation.getRequestBody() != null && !ctx.body().isEmpty() && !isJson(ctx)) {
-            ctx.fail(new QuizException(ErrorCode.MALFORMED_MESSAGE, "The request body must be sent as application/json."));
+        Set<String> accepted = bodyTypes.getOrDefault(operation.getOperationId(), Set.of());
+        if (!accepted.isEmpty() && !ctx.body().isEmpty() && !accepted.contains(mediaType(ctx))) {
+            ctx.fail(new QuizException(ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+                "The request body must be sent as " + String.join(" or ", new java.util.TreeSet<>(accepted)) + "."));
             return;
         }
         extractor.extractValidatableRequest(ctx, operation)
@@ -225,13 +250,13 @@ public final class ApiContract {
             .onFailure(failure -> ctx.fail(asProblem(failure, operation)));
     }
 
-    private static boolean isJson(RoutingContext ctx) {
+    private static String mediaType(RoutingContext ctx) {
         String type = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
         if (type == null) {
-            return false;
+            return "";
         }
         int parameters = type.indexOf(';');
-        return (parameters < 0 ? type : type.substring(0, parameters)).trim().toLowerCase(Locale.ROOT).equals("application/json");
+        return (parameters < 0 ? type : type.substring(0, parameters)).trim().toLowerCase(Locale.ROOT);
     }
 
     /** A validator failure as the client should see it: which field, and what is wrong, never the value. */

@@ -4,7 +4,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.redis.client.RedisAPI;
 import java.util.List;
 import java.util.Objects;
 import org.quizengine.api.auth.AccountJson;
@@ -13,12 +13,22 @@ import org.quizengine.api.auth.Authentication;
 import org.quizengine.api.auth.PasswordHasher;
 import org.quizengine.api.auth.TokenService;
 import org.quizengine.api.auth.UserRepository;
+import org.quizengine.api.protection.BodyLimits;
+import org.quizengine.api.protection.ClientAddress;
+import org.quizengine.api.protection.Cors;
+import org.quizengine.api.protection.LoginThrottle;
+import org.quizengine.api.protection.ProtectionOptions;
+import org.quizengine.api.protection.RateLimiter;
 import org.quizengine.shared.ErrorCode;
 import org.quizengine.shared.QuizException;
 
 /**
  * The REST surface of a node: security headers on every response, {@code /health}, and under
- * {@code /api/v1} a size-limited body, the auth routes, and the routes behind a bearer token.
+ * {@code /api/v1} CORS, a size-limited body, cluster-wide rate limits, the auth routes (with login
+ * throttling), and the routes behind a bearer token. How much of each is configured by
+ * {@link ProtectionOptions}; the counters live in the Redis every node shares. Health (and the
+ * node's metrics, mounted on {@link #router()} by the node) are outside {@code /api/v1}, so
+ * neither CORS nor rate limits apply to them.
  *
  * <p>Features mount their routers under {@code /api/v1} with {@link #mountPublic} or
  * {@link #mountProtected}, or add single routes to {@link #protectedRouter()}; handlers behind the
@@ -29,7 +39,6 @@ import org.quizengine.shared.QuizException;
  */
 public final class ApiRouter {
     public static final String API_PREFIX = "/api/v1";
-    public static final long BODY_LIMIT_BYTES = 16 * 1024;
     private static final List<Integer> ROUTER_ERRORS = List.of(400, 404, 405, 413, 415, 500);
     // Public routes get the default, ascending order as they are added; this stays behind them all.
     private static final int PROTECTED_ORDER = Integer.MAX_VALUE / 2;
@@ -38,16 +47,23 @@ public final class ApiRouter {
     private final Router api;
     private final Router protectedRoutes;
     private final UserRepository users;
+    private final BodyLimits bodyLimits;
 
     public ApiRouter(Vertx vertx, ApiContract contract, TokenService tokens, PasswordHasher hasher, UserRepository users,
-                     HealthRoutes health) {
+                     HealthRoutes health, ProtectionOptions protection, RedisAPI redis) {
         this.users = Objects.requireNonNull(users, "users");
+        bodyLimits = new BodyLimits(API_PREFIX, protection.maxBodyBytes());
         api = Router.router(vertx);
-        api.route().handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT_BYTES));
+        // CORS first, so a browser can read even a 413 or 429; the body is read before the rate
+        // limit, whose look-up in Redis must not leave the request body unread meanwhile.
+        api.route().handler(new Cors(protection.cors()));
+        api.route().handler(bodyLimits);
+        api.route().handler(new RateLimiter(redis, tokens, protection.rateLimits()));
         api.route().handler(contract.gate());
         // Last, so failures in any sub-router mounted later, with or without its own handler, end here.
         api.route().last().failureHandler(Problems::handleFailure);
-        mountPublic(AuthRouter.MOUNT_PATH, new AuthRouter(vertx, hasher, tokens, users).router());
+        mountPublic(AuthRouter.MOUNT_PATH, new AuthRouter(vertx, hasher, tokens, users,
+            new LoginThrottle(redis, protection.loginThrottle())).router());
 
         protectedRoutes = Router.router(vertx);
         protectedRoutes.route().handler(new Authentication(tokens));
@@ -58,6 +74,7 @@ public final class ApiRouter {
 
         root = Router.router(vertx);
         root.route().handler(ApiRouter::securityHeaders);
+        root.route().handler(new ClientAddress(protection.trustedProxies()));
         root.route().last().failureHandler(Problems::handleFailure);
         root.route(HealthRoutes.MOUNT_PATH + "/*").subRouter(health.router());
         new ApiDocs(contract).mount(root);
@@ -85,6 +102,15 @@ public final class ApiRouter {
     /** Mounts {@code sub} at {@code /api/v1 + path} (e.g. {@code "/profile"}) behind the bearer token. */
     public ApiRouter mountProtected(String path, Router sub) {
         protectedRoutes.route(subPath(path)).subRouter(sub);
+        return this;
+    }
+
+    /**
+     * Gives the routes at {@code /api/v1 + path} and below their own body limit instead of the
+     * configured one (e.g. {@code withBodyLimit("/questions/import", 5 << 20)}).
+     */
+    public ApiRouter withBodyLimit(String path, long bytes) {
+        bodyLimits.override(path, bytes);
         return this;
     }
 

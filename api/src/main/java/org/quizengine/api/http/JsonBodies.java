@@ -16,10 +16,13 @@ public final class JsonBodies {
     private JsonBodies() {
     }
 
-    /** The body as a JSON object; throws MALFORMED_MESSAGE for the wrong content type, bad JSON or a non-object. */
+    /**
+     * The body as a JSON object; throws UNSUPPORTED_MEDIA_TYPE (415) for a missing or wrong content
+     * type, MALFORMED_MESSAGE (400) for bad JSON or a non-object.
+     */
     public static JsonObject requireObject(RoutingContext ctx) {
         if (!isJson(ctx.request().getHeader(HttpHeaders.CONTENT_TYPE))) {
-            throw new QuizException(ErrorCode.MALFORMED_MESSAGE, "The request body must be sent as " + JSON + ".");
+            throw new QuizException(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "The request body must be sent as " + JSON + ".");
         }
         if (ctx.body().isEmpty()) {
             throw new QuizException(ErrorCode.MALFORMED_MESSAGE, "The request body must be a JSON object.");

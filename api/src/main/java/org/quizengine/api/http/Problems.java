@@ -5,6 +5,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
 import java.util.List;
+import org.quizengine.api.protection.BodyLimits;
 import org.quizengine.shared.ErrorCode;
 import org.quizengine.shared.QuizException;
 import org.slf4j.Logger;
@@ -74,7 +75,7 @@ public final class Problems {
             failure = null;
         }
         if (failure == null && status > 0) {
-            send(ctx, fromStatus(status), defaultDetail(status));
+            send(ctx, fromStatus(status), status == 413 ? BodyLimits.describe(ctx) : defaultDetail(status));
             return;
         }
         LOG.error("Unhandled failure on {} {}", ctx.request().method(), ctx.request().path(), failure);
@@ -83,12 +84,13 @@ public final class Problems {
 
     private static ErrorCode fromStatus(int status) {
         return switch (status) {
-            case 400, 415 -> ErrorCode.MALFORMED_MESSAGE;
+            case 400 -> ErrorCode.MALFORMED_MESSAGE;
+            case 415 -> ErrorCode.UNSUPPORTED_MEDIA_TYPE;
             case 401 -> ErrorCode.UNAUTHORIZED;
             case 403 -> ErrorCode.FORBIDDEN;
             case 404 -> ErrorCode.NOT_FOUND;
             case 405 -> ErrorCode.METHOD_NOT_ALLOWED;
-            case 413 -> ErrorCode.FRAME_TOO_LARGE;
+            case 413 -> ErrorCode.BODY_TOO_LARGE;
             case 429 -> ErrorCode.RATE_LIMITED;
             case 503 -> ErrorCode.SERVICE_UNAVAILABLE;
             default -> ErrorCode.INTERNAL_ERROR;

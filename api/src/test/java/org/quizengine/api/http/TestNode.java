@@ -10,6 +10,7 @@ import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
+import io.vertx.redis.client.RedisAPI;
 import java.nio.file.Path;
 import java.util.UUID;
 import org.quizengine.api.auth.Argon2Cost;
@@ -17,6 +18,7 @@ import org.quizengine.api.auth.AuthOptions;
 import org.quizengine.api.auth.PasswordHasher;
 import org.quizengine.api.auth.TokenService;
 import org.quizengine.api.auth.UserRepository;
+import org.quizengine.api.protection.ProtectionOptions;
 import org.quizengine.api.storage.Stores;
 import org.quizengine.api.testing.StoreFixtures;
 
@@ -39,9 +41,10 @@ final class TestNode {
     final ApiRouter api;
     final HttpServer server;
     final WebClient client;
+    private final boolean ownsStores;
 
     private TestNode(Vertx vertx, AuthOptions authOptions, Stores stores, PasswordHasher hasher, TokenService tokens,
-                     UserRepository users, ApiRouter api, HttpServer server) {
+                     UserRepository users, ApiRouter api, HttpServer server, boolean ownsStores) {
         this.vertx = vertx;
         this.authOptions = authOptions;
         this.stores = stores;
@@ -50,6 +53,7 @@ final class TestNode {
         this.users = users;
         this.api = api;
         this.server = server;
+        this.ownsStores = ownsStores;
         this.client = WebClient.create(vertx, new WebClientOptions()
             .setDefaultHost("127.0.0.1")
             .setDefaultPort(server.actualPort()));
@@ -60,22 +64,47 @@ final class TestNode {
     }
 
     static TestNode start(Vertx vertx, Path dataDir, Argon2Cost argon2) {
+        return start(vertx, dataDir, argon2, ProtectionOptions.defaults());
+    }
+
+    static TestNode start(Vertx vertx, Path dataDir, Argon2Cost argon2, ProtectionOptions protection) {
+        return start(vertx, StoreFixtures.start(vertx, dataDir), argon2, protection, true);
+    }
+
+    /** Another node over the same stores (as the nodes of a cluster share them); stopping it leaves them running. */
+    static TestNode alongside(TestNode other, ProtectionOptions protection) {
+        return alongside(other, protection, other.stores.redis());
+    }
+
+    /** Like {@link #alongside(TestNode, ProtectionOptions)}, but counting its limits in {@code redis}. */
+    static TestNode alongside(TestNode other, ProtectionOptions protection, RedisAPI redis) {
+        return start(other.vertx, other.stores, CHEAP_ARGON2, protection, redis, false);
+    }
+
+    private static TestNode start(Vertx vertx, Stores stores, Argon2Cost argon2, ProtectionOptions protection,
+                                  boolean ownsStores) {
+        return start(vertx, stores, argon2, protection, stores.redis(), ownsStores);
+    }
+
+    private static TestNode start(Vertx vertx, Stores stores, Argon2Cost argon2, ProtectionOptions protection,
+                                  RedisAPI redis, boolean ownsStores) {
         AuthOptions authOptions = new AuthOptions().setJwtSecret(JWT_SECRET).setArgon2(argon2);
-        Stores stores = StoreFixtures.start(vertx, dataDir);
         PasswordHasher hasher = new PasswordHasher(vertx, authOptions.argon2());
         TokenService tokens = new TokenService(vertx, authOptions);
         UserRepository users = new UserRepository(stores.pool());
-        ApiRouter api = new ApiRouter(vertx, await(ApiContract.load(vertx, java.util.List.of(TEST_ROUTES))), tokens, hasher, users,
-            new HealthRoutes(vertx, stores));
+        ApiRouter api = new ApiRouter(vertx, await(ApiContract.load(vertx, java.util.List.of(TEST_ROUTES))), tokens, hasher,
+            users, new HealthRoutes(vertx, stores), protection, redis);
         HttpServer server = await(vertx.createHttpServer().requestHandler(api.router()).listen(0, "127.0.0.1"));
-        return new TestNode(vertx, authOptions, stores, hasher, tokens, users, api, server);
+        return new TestNode(vertx, authOptions, stores, hasher, tokens, users, api, server, ownsStores);
     }
 
     void stop() {
         client.close();
         await(server.close());
         await(hasher.close());
-        await(stores.close());
+        if (ownsStores) {
+            await(stores.close());
+        }
     }
 
     HttpResponse<Buffer> postJson(String path, JsonObject body) {

@@ -35,7 +35,8 @@ public record NodeOptions(String nodeId, HttpOptions http, MatchOptions match, M
         StorageOptions storage = storage(new Section(config, "storage"));
         return new NodeOptions(
             nodeId,
-            HttpOptions.from(new Section(config, "http")),
+            HttpOptions.from(new Section(config, "http"), new Section(config, "rateLimit"),
+                new Section(config, "loginThrottle")),
             MatchOptions.from(new Section(config, "match")),
             MatchmakingOptions.from(new Section(config, "matchmaking"), new Section(config, "lobby")),
             GatewayOptions.from(new Section(config, "gateway")),
