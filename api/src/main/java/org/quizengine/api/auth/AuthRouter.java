@@ -16,9 +16,10 @@ import org.quizengine.shared.ErrorCode;
 import org.quizengine.shared.QuizException;
 
 /**
- * {@code POST /register} and {@code POST /login}, mounted by {@code ApiRouter} at {@code /api/v1/auth}.
- * Expects a {@code BodyHandler} in front of it. Both answer with the user's public view and an
- * access token.
+ * {@code POST /register}, {@code /login} and {@code /refresh}, and behind the bearer token
+ * {@code /logout} and {@code /logout-all}; mounted by {@code ApiRouter} at {@code /api/v1/auth}.
+ * Expects a {@code BodyHandler} in front of it. Register, login and refresh answer with the user's
+ * public view, an access token and a refresh token (see {@link Sessions}).
  */
 public final class AuthRouter {
     public static final String MOUNT_PATH = "/auth";
@@ -26,16 +27,20 @@ public final class AuthRouter {
 
     private final Router router;
     private final PasswordHasher hasher;
-    private final TokenService tokens;
+    private final Sessions sessions;
     private final UserRepository users;
 
-    public AuthRouter(Vertx vertx, PasswordHasher hasher, TokenService tokens, UserRepository users) {
+    public AuthRouter(Vertx vertx, PasswordHasher hasher, Sessions sessions, UserRepository users,
+                      Authentication authentication) {
         this.hasher = Objects.requireNonNull(hasher, "hasher");
-        this.tokens = Objects.requireNonNull(tokens, "tokens");
+        this.sessions = Objects.requireNonNull(sessions, "sessions");
         this.users = Objects.requireNonNull(users, "users");
         this.router = Router.router(vertx);
         router.post("/register").handler(this::register);
         router.post("/login").handler(this::login);
+        router.post("/refresh").handler(this::refresh);
+        router.post("/logout").handler(authentication).handler(this::logout);
+        router.post("/logout-all").handler(authentication).handler(this::logoutAll);
         router.route().failureHandler(Problems::handleFailure);
     }
 
@@ -85,12 +90,47 @@ public final class AuthRouter {
         });
     }
 
+    private void refresh(RoutingContext ctx) {
+        JsonObject body = JsonBodies.requireObject(ctx);
+        Object token = body.getValue("refreshToken");
+        if (!(token instanceof String text) || text.isEmpty()) {
+            throw new ValidationException(List.of(new FieldError("refreshToken",
+                token == null ? "is required" : "must be a non-empty string")));
+        }
+        sessions.refresh(text, clientOf(ctx))
+            .onSuccess(issued -> send(ctx, 200, issued))
+            .onFailure(ctx::fail);
+    }
+
+    private void logout(RoutingContext ctx) {
+        sessions.revoke(Authentication.current(ctx).sessionId())
+            .onSuccess(v -> ctx.response().setStatusCode(204).end())
+            .onFailure(ctx::fail);
+    }
+
+    private void logoutAll(RoutingContext ctx) {
+        sessions.logoutEverywhere(Authentication.current(ctx).userId())
+            .onSuccess(v -> ctx.response().setStatusCode(204).end())
+            .onFailure(ctx::fail);
+    }
+
     private void sendSession(RoutingContext ctx, int status, UserAccount account) {
-        AccessToken token = tokens.issue(account.id(), account.username(), account.role());
+        sessions.open(account, clientOf(ctx))
+            .onSuccess(issued -> send(ctx, status, issued))
+            .onFailure(ctx::fail);
+    }
+
+    private static void send(RoutingContext ctx, int status, Sessions.Issued issued) {
         ctx.response()
             .setStatusCode(status)
             .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-            .end(AccountJson.session(account, token).encode());
+            .end(AccountJson.session(issued).encode());
+    }
+
+    private static Sessions.Client clientOf(RoutingContext ctx) {
+        var address = ctx.request().remoteAddress();
+        return new Sessions.Client(ctx.request().getHeader(HttpHeaders.USER_AGENT),
+            address == null ? null : address.hostAddress());
     }
 
     private static void requireValid(List<FieldError> errors) {

@@ -8,10 +8,12 @@ import io.vertx.ext.web.handler.BodyHandler;
 import java.util.List;
 import java.util.Objects;
 import org.quizengine.api.auth.AccountJson;
+import org.quizengine.api.auth.AdminUserRoutes;
 import org.quizengine.api.auth.AuthRouter;
 import org.quizengine.api.auth.Authentication;
 import org.quizengine.api.auth.PasswordHasher;
-import org.quizengine.api.auth.TokenService;
+import org.quizengine.api.auth.SessionRoutes;
+import org.quizengine.api.auth.Sessions;
 import org.quizengine.api.auth.UserRepository;
 import org.quizengine.shared.ErrorCode;
 import org.quizengine.shared.QuizException;
@@ -38,18 +40,21 @@ public final class ApiRouter {
     private final Router protectedRoutes;
     private final UserRepository users;
 
-    public ApiRouter(Vertx vertx, TokenService tokens, PasswordHasher hasher, UserRepository users, HealthRoutes health) {
+    public ApiRouter(Vertx vertx, Sessions sessions, PasswordHasher hasher, UserRepository users, HealthRoutes health) {
         this.users = Objects.requireNonNull(users, "users");
+        Authentication authentication = new Authentication(sessions);
         api = Router.router(vertx);
         api.route().handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT_BYTES));
         // Last, so failures in any sub-router mounted later, with or without its own handler, end here.
         api.route().last().failureHandler(Problems::handleFailure);
-        mountPublic(AuthRouter.MOUNT_PATH, new AuthRouter(vertx, hasher, tokens, users).router());
+        mountPublic(AuthRouter.MOUNT_PATH, new AuthRouter(vertx, hasher, sessions, users, authentication).router());
 
         protectedRoutes = Router.router(vertx);
-        protectedRoutes.route().handler(new Authentication(tokens));
+        protectedRoutes.route().handler(authentication);
         protectedRoutes.route().last().failureHandler(Problems::handleFailure);
         protectedRoutes.get("/me").handler(this::me);
+        new SessionRoutes(sessions).mount(protectedRoutes);
+        new AdminUserRoutes(sessions, users).mount(protectedRoutes);
         api.route("/*").order(PROTECTED_ORDER).subRouter(protectedRoutes);
 
         root = Router.router(vertx);

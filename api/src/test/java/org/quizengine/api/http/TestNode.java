@@ -15,6 +15,8 @@ import java.util.UUID;
 import org.quizengine.api.auth.Argon2Cost;
 import org.quizengine.api.auth.AuthOptions;
 import org.quizengine.api.auth.PasswordHasher;
+import org.quizengine.api.auth.SessionRepository;
+import org.quizengine.api.auth.Sessions;
 import org.quizengine.api.auth.TokenService;
 import org.quizengine.api.auth.UserRepository;
 import org.quizengine.api.storage.Stores;
@@ -33,18 +35,24 @@ final class TestNode {
     final Stores stores;
     final PasswordHasher hasher;
     final TokenService tokens;
+    final Sessions sessions;
     final UserRepository users;
     final ApiRouter api;
     final HttpServer server;
     final WebClient client;
 
-    private TestNode(Vertx vertx, AuthOptions authOptions, Stores stores, PasswordHasher hasher, TokenService tokens,
-                     UserRepository users, ApiRouter api, HttpServer server) {
+    /** Whether stopping this node closes the stores too: not when it shares another node's. */
+    private final boolean ownsStores;
+
+    private TestNode(Vertx vertx, AuthOptions authOptions, Stores stores, boolean ownsStores, PasswordHasher hasher,
+                     TokenService tokens, Sessions sessions, UserRepository users, ApiRouter api, HttpServer server) {
         this.vertx = vertx;
         this.authOptions = authOptions;
         this.stores = stores;
+        this.ownsStores = ownsStores;
         this.hasher = hasher;
         this.tokens = tokens;
+        this.sessions = sessions;
         this.users = users;
         this.api = api;
         this.server = server;
@@ -58,21 +66,33 @@ final class TestNode {
     }
 
     static TestNode start(Vertx vertx, Path dataDir, Argon2Cost argon2) {
+        return start(vertx, StoreFixtures.start(vertx, dataDir), true, argon2);
+    }
+
+    /** Another node over the same PostgreSQL and Redis, as a second node of a cluster is; stopping it leaves them open. */
+    static TestNode alongside(TestNode other) {
+        return start(other.vertx, other.stores, false, other.authOptions.argon2());
+    }
+
+    private static TestNode start(Vertx vertx, Stores stores, boolean ownsStores, Argon2Cost argon2) {
         AuthOptions authOptions = new AuthOptions().setJwtSecret(JWT_SECRET).setArgon2(argon2);
-        Stores stores = StoreFixtures.start(vertx, dataDir);
         PasswordHasher hasher = new PasswordHasher(vertx, authOptions.argon2());
         TokenService tokens = new TokenService(vertx, authOptions);
         UserRepository users = new UserRepository(stores.pool());
-        ApiRouter api = new ApiRouter(vertx, tokens, hasher, users, new HealthRoutes(vertx, stores));
+        Sessions sessions = new Sessions(vertx, authOptions, tokens, hasher, users,
+            new SessionRepository(stores.pool(), authOptions.accessTokenTtl()), stores.redis());
+        ApiRouter api = new ApiRouter(vertx, sessions, hasher, users, new HealthRoutes(vertx, stores));
         HttpServer server = await(vertx.createHttpServer().requestHandler(api.router()).listen(0, "127.0.0.1"));
-        return new TestNode(vertx, authOptions, stores, hasher, tokens, users, api, server);
+        return new TestNode(vertx, authOptions, stores, ownsStores, hasher, tokens, sessions, users, api, server);
     }
 
     void stop() {
         client.close();
         await(server.close());
         await(hasher.close());
-        await(stores.close());
+        if (ownsStores) {
+            await(stores.close());
+        }
     }
 
     HttpResponse<Buffer> postJson(String path, JsonObject body) {
