@@ -24,6 +24,28 @@ class NodeOptionsTest {
         }
     }
 
+    @Test
+    void theRefreshTokenLifetimeIsThirtyDaysUnlessTheEnvironmentSaysOtherwise(@TempDir Path dir) {
+        assertThat(NodeOptions.from(ConfigLoader.load(env(dir, "n1"))).auth().refreshTokenTtl())
+            .isEqualTo(java.time.Duration.ofDays(30));
+        assertThat(NodeOptions.from(ConfigLoader.load(with(env(dir, "n1"), "QUIZ_AUTH_REFRESH_TOKEN_SECONDS", "3600")))
+            .auth().refreshTokenTtl()).isEqualTo(java.time.Duration.ofHours(1));
+
+        assertThatThrownBy(() -> NodeOptions.from(ConfigLoader.load(with(env(dir, "n1"), "QUIZ_AUTH_REFRESH_TOKEN_SECONDS", "59"))))
+            .isInstanceOf(ConfigException.class)
+            .hasMessageContaining("QUIZ_AUTH_REFRESH_TOKEN_SECONDS");
+        // Shorter than an access token: the session would end while its access tokens still worked.
+        assertThatThrownBy(() -> NodeOptions.from(ConfigLoader.load(with(env(dir, "n1"), "QUIZ_AUTH_REFRESH_TOKEN_SECONDS", "600"))))
+            .isInstanceOf(ConfigException.class)
+            .hasMessageContaining("refresh token TTL");
+    }
+
+    private static Map<String, String> with(Map<String, String> env, String variable, String value) {
+        Map<String, String> all = new java.util.HashMap<>(env);
+        all.put(variable, value);
+        return all;
+    }
+
     private static Map<String, String> env(Path dir, String nodeId) {
         return Map.of("QUIZ_NODE_ID", nodeId, "QUIZ_STORAGE_DATA_DIR", dir.toString(), "QUIZ_AUTH_JWT_SECRET", SECRET);
     }
