@@ -143,8 +143,11 @@ public final class Sessions {
     }
 
     /**
-     * Revokes every session of the user and closes their live connections on every node. For
-     * account deletion: call it after (or in place of) anything else that should end the user's access.
+     * Revokes every session of the user and closes their live connections on every node: what
+     * deleting an account calls. Call it while the user's row still exists (before a
+     * {@code DELETE FROM users}, whose cascade removes the sessions this needs to find); it is
+     * idempotent, so calling it again later is harmless. Fails with SERVICE_UNAVAILABLE if Redis
+     * could not record it (the sessions are still revoked in PostgreSQL and their sockets closed).
      */
     public Future<Void> revokeAllOf(UUID userId) {
         return revokeAllOf(userId, "all sessions revoked", "All your sessions were ended.");
