@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
-import org.quizengine.api.auth.TokenService;
 import org.quizengine.api.history.MatchResultStore;
 import org.quizengine.api.http.ApiContract;
 import org.quizengine.api.leaderboard.LeaderboardStore;
@@ -33,7 +32,6 @@ import org.quizengine.engine.match.MatchHost;
 import org.quizengine.engine.match.Replication;
 import org.quizengine.engine.matchmaking.MatchmakingVerticle;
 import org.quizengine.engine.persistence.ResultOutbox;
-import org.quizengine.shared.protocol.PlayerInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -89,9 +87,7 @@ public final class Node {
             services = NodeServices.create(vertx, stores, options);
             outbox = new ResultOutbox(vertx, options.storage().dataDir().resolve("outbox").toString(),
                 List.of(services.results()::save, services.leaderboards()::apply));
-            TokenService tokens = services.tokens();
-            gateway = new WebSocketGateway(vertx, options.nodeId(), options.gateway(),
-                token -> tokens.verify(token).map(user -> new PlayerInfo(user.userId(), user.username())),
+            gateway = new WebSocketGateway(vertx, options.nodeId(), options.gateway(), services.sessions()::authenticate,
                 new ActivePlayers(vertx), clock);
             cluster = ClusterView.of(vertx, options.nodeId());
             replication = cluster.clustered() ? Replication.clustered(vertx) : Replication.none();

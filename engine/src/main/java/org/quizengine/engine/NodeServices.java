@@ -8,6 +8,8 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.quizengine.api.auth.AdminBootstrap;
 import org.quizengine.api.auth.PasswordHasher;
+import org.quizengine.api.auth.SessionRepository;
+import org.quizengine.api.auth.Sessions;
 import org.quizengine.api.auth.TokenService;
 import org.quizengine.api.auth.UserRepository;
 import org.quizengine.api.history.HistoryRepository;
@@ -29,13 +31,16 @@ import org.quizengine.engine.config.NodeOptions;
 import org.quizengine.engine.gateway.WebSocketGateway;
 
 /** The REST-side services of a node, built once over its stores, and the HTTP router that serves them. */
-record NodeServices(Vertx vertx, Stores stores, NodeOptions options, PasswordHasher hasher, TokenService tokens,
+record NodeServices(Vertx vertx, Stores stores, NodeOptions options, PasswordHasher hasher, Sessions sessions,
                     UserRepository users, QuestionRepository questions, MatchResultStore results,
                     LeaderboardStore leaderboards) {
 
     static NodeServices create(Vertx vertx, Stores stores, NodeOptions options) {
-        return new NodeServices(vertx, stores, options, new PasswordHasher(vertx, options.auth().argon2()),
-            new TokenService(vertx, options.auth()), new UserRepository(stores.pool()),
+        PasswordHasher hasher = new PasswordHasher(vertx, options.auth().argon2());
+        UserRepository users = new UserRepository(stores.pool());
+        Sessions sessions = new Sessions(vertx, options.auth(), new TokenService(vertx, options.auth()), hasher, users,
+            new SessionRepository(stores.pool(), options.auth().accessTokenTtl()), stores.redis());
+        return new NodeServices(vertx, stores, options, hasher, sessions, users,
             new QuestionRepository(stores.pool()), new MatchResultStore(stores.pool()),
             new LeaderboardStore(stores.redis()));
     }
@@ -53,7 +58,7 @@ record NodeServices(Vertx vertx, Stores stores, NodeOptions options, PasswordHas
     Router router(ApiContract contract, WebSocketGateway gateway, Supplier<Future<Void>> nodeReady,
                   Consumer<Router> operatorRoutes) {
         HealthRoutes health = new HealthRoutes(vertx, stores).withCheck("node", nodeReady);
-        ApiRouter api = new ApiRouter(vertx, contract, tokens, hasher, users, health, options.http().protection(),
+        ApiRouter api = new ApiRouter(vertx, contract, sessions, hasher, users, health, options.http().protection(),
             stores.redis());
         Router signedIn = api.protectedRouter();
         operatorRoutes.accept(signedIn);

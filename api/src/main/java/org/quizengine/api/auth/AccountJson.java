@@ -1,6 +1,7 @@
 package org.quizengine.api.auth;
 
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
 
 /** How accounts look in REST bodies. Only the owner's own view carries the email. */
 public final class AccountJson {
@@ -22,12 +23,25 @@ public final class AccountJson {
         return publicView(account).put("email", account.email());
     }
 
-    /** The body of a successful registration or login. */
-    public static JsonObject session(UserAccount account, AccessToken token) {
+    /**
+     * The body of a successful registration, login or refresh: the user, the access token and its
+     * lifetime in seconds ({@code expiresIn}), the refresh token and when it expires, and the session id.
+     */
+    public static JsonObject session(Sessions.Issued issued) {
+        AccessToken token = issued.accessToken();
         return new JsonObject()
-            .put("user", publicView(account))
+            .put("user", publicView(issued.account()))
             .put("accessToken", token.value())
             .put("tokenType", "Bearer")
-            .put("expiresIn", token.expiresInSeconds());
+            .put("expiresIn", token.expiresInSeconds())
+            .put("refreshToken", issued.refreshToken())
+            .put("refreshExpiresIn", Math.max(0, Duration.between(token.issuedAt(), issued.refreshExpiresAt()).toSeconds()))
+            .put("refreshExpiresAt", issued.refreshExpiresAt().toString())
+            .put("sessionId", issued.sessionId().toString());
+    }
+
+    /** What an administrator sees of an account: the owner's view plus whether it is disabled. */
+    public static JsonObject adminView(UserAccount account) {
+        return ownerView(account).put("disabled", account.disabled());
     }
 }

@@ -33,7 +33,7 @@ public final class AccountRules {
         List<FieldError> errors = new ArrayList<>();
         checkUsername(username, errors);
         checkEmail(email, errors);
-        checkPassword(password, errors);
+        checkPassword("password", password, errors);
         checkDisplayName(displayName, errors);
         return errors;
     }
@@ -48,6 +48,24 @@ public final class AccountRules {
         String passwordText = requireString("password", password, errors);
         if (passwordText != null && !lengthBetween(passwordText, 1, PASSWORD_MAX)) {
             errors.add(new FieldError("password", "must be 1 to " + PASSWORD_MAX + " characters"));
+        }
+        return errors;
+    }
+
+    /**
+     * Every problem with a password change: the current password only needs to be there (old
+     * accounts may predate today's rules), the new one must meet the registration rules and differ.
+     */
+    public static List<FieldError> checkPasswordChange(Object currentPassword, Object newPassword) {
+        List<FieldError> errors = new ArrayList<>();
+        String current = requireString("currentPassword", currentPassword, errors);
+        if (current != null && !lengthBetween(current, 1, PASSWORD_MAX)) {
+            errors.add(new FieldError("currentPassword", "must be 1 to " + PASSWORD_MAX + " characters"));
+        }
+        int before = errors.size();
+        checkPassword("newPassword", newPassword, errors);
+        if (errors.size() == before && newPassword.equals(current)) {
+            errors.add(new FieldError("newPassword", "must differ from the current password"));
         }
         return errors;
     }
@@ -77,10 +95,10 @@ public final class AccountRules {
         }
     }
 
-    private static void checkPassword(Object value, List<FieldError> errors) {
-        String password = requireString("password", value, errors);
+    private static void checkPassword(String field, Object value, List<FieldError> errors) {
+        String password = requireString(field, value, errors);
         if (password != null && !lengthBetween(password, PASSWORD_MIN, PASSWORD_MAX)) {
-            errors.add(new FieldError("password", "must be " + PASSWORD_MIN + " to " + PASSWORD_MAX + " characters"));
+            errors.add(new FieldError(field, "must be " + PASSWORD_MIN + " to " + PASSWORD_MAX + " characters"));
         }
     }
 

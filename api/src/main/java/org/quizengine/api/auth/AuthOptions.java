@@ -15,6 +15,8 @@ public final class AuthOptions {
     public static final int MIN_JWT_SECRET_BYTES = 32;
     public static final Duration DEFAULT_ACCESS_TOKEN_TTL = Duration.ofMinutes(15);
     public static final Duration MAX_ACCESS_TOKEN_TTL = Duration.ofDays(1);
+    public static final Duration DEFAULT_REFRESH_TOKEN_TTL = Duration.ofDays(30);
+    public static final Duration MAX_REFRESH_TOKEN_TTL = Duration.ofDays(365);
     public static final String DEFAULT_ISSUER = "quizengine";
     /** OWASP's minimum Argon2id configuration: 19 MiB, 2 iterations, 1 lane. */
     public static final int DEFAULT_ARGON2_MEMORY_KIB = 19_456;
@@ -23,6 +25,7 @@ public final class AuthOptions {
 
     private byte[] jwtSecret;
     private Duration accessTokenTtl = DEFAULT_ACCESS_TOKEN_TTL;
+    private Duration refreshTokenTtl = DEFAULT_REFRESH_TOKEN_TTL;
     private String issuer = DEFAULT_ISSUER;
     private Argon2Cost argon2 = new Argon2Cost(
         DEFAULT_ARGON2_MEMORY_KIB, DEFAULT_ARGON2_ITERATIONS, DEFAULT_ARGON2_PARALLELISM);
@@ -46,6 +49,19 @@ public final class AuthOptions {
             throw new IllegalArgumentException("The access token TTL must be 1 s.." + MAX_ACCESS_TOKEN_TTL + ", was " + ttl);
         }
         this.accessTokenTtl = ttl;
+        return this;
+    }
+
+    /**
+     * How long a refresh token may be exchanged after it was issued (each refresh issues a new one).
+     * 1 minute to {@link #MAX_REFRESH_TOKEN_TTL}, and longer than the access token TTL (see {@link #validate()}).
+     */
+    public AuthOptions setRefreshTokenTtl(Duration ttl) {
+        Objects.requireNonNull(ttl, "refresh token TTL");
+        if (ttl.toSeconds() < 60 || ttl.compareTo(MAX_REFRESH_TOKEN_TTL) > 0) {
+            throw new IllegalArgumentException("The refresh token TTL must be 60 s.." + MAX_REFRESH_TOKEN_TTL + ", was " + ttl);
+        }
+        this.refreshTokenTtl = ttl;
         return this;
     }
 
@@ -74,6 +90,11 @@ public final class AuthOptions {
         if (jwtSecret == null) {
             throw new IllegalStateException("A JWT secret is required");
         }
+        // A session's access tokens must not outlive it: revocation marks last one access-token TTL.
+        if (refreshTokenTtl.compareTo(accessTokenTtl) <= 0) {
+            throw new IllegalArgumentException("The refresh token TTL (" + refreshTokenTtl
+                + ") must be longer than the access token TTL (" + accessTokenTtl + ")");
+        }
         return this;
     }
 
@@ -85,6 +106,10 @@ public final class AuthOptions {
 
     public Duration accessTokenTtl() {
         return accessTokenTtl;
+    }
+
+    public Duration refreshTokenTtl() {
+        return refreshTokenTtl;
     }
 
     public String issuer() {
@@ -102,7 +127,7 @@ public final class AuthOptions {
     @Override
     public String toString() {
         return "AuthOptions[jwtSecret=" + (jwtSecret == null ? "(unset)" : "(hidden)")
-            + ", accessTokenTtl=" + accessTokenTtl + ", issuer=" + issuer + ", argon2=" + argon2
+            + ", accessTokenTtl=" + accessTokenTtl + ", refreshTokenTtl=" + refreshTokenTtl + ", issuer=" + issuer + ", argon2=" + argon2
             + ", bootstrapAdmin=" + bootstrapAdmin + "]";
     }
 }

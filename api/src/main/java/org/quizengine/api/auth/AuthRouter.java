@@ -1,6 +1,7 @@
 package org.quizengine.api.auth;
 
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
@@ -19,10 +20,12 @@ import org.quizengine.shared.ErrorCode;
 import org.quizengine.shared.QuizException;
 
 /**
- * {@code POST /register} and {@code POST /login}, mounted by {@code ApiRouter} at {@code /api/v1/auth}.
- * Expects a {@code BodyHandler} in front of it. Both answer with the user's public view and an
- * access token. Logins are throttled by {@link LoginThrottle}: a throttled attempt is answered 429
- * LOGIN_THROTTLED with {@code Retry-After} before the password is looked at.
+ * {@code POST /register}, {@code /login} and {@code /refresh}, and behind the bearer token
+ * {@code /logout} and {@code /logout-all}; mounted by {@code ApiRouter} at {@code /api/v1/auth}.
+ * Expects a {@code BodyHandler} in front of it. Register, login and refresh answer with the user's
+ * public view, an access token and a refresh token (see {@link Sessions}). Logins are throttled by
+ * {@link LoginThrottle}: a throttled attempt is answered 429 LOGIN_THROTTLED with
+ * {@code Retry-After} before the password is looked at.
  */
 public final class AuthRouter {
     public static final String MOUNT_PATH = "/auth";
@@ -30,19 +33,22 @@ public final class AuthRouter {
 
     private final Router router;
     private final PasswordHasher hasher;
-    private final TokenService tokens;
+    private final Sessions sessions;
     private final UserRepository users;
     private final LoginThrottle throttle;
 
-    public AuthRouter(Vertx vertx, PasswordHasher hasher, TokenService tokens, UserRepository users,
-                      LoginThrottle throttle) {
+    public AuthRouter(Vertx vertx, PasswordHasher hasher, Sessions sessions, UserRepository users,
+                      LoginThrottle throttle, Authentication authentication, Handler<RoutingContext> signedInGate) {
         this.hasher = Objects.requireNonNull(hasher, "hasher");
-        this.tokens = Objects.requireNonNull(tokens, "tokens");
+        this.sessions = Objects.requireNonNull(sessions, "sessions");
         this.users = Objects.requireNonNull(users, "users");
         this.throttle = Objects.requireNonNull(throttle, "throttle");
         this.router = Router.router(vertx);
         router.post("/register").handler(this::register);
         router.post("/login").handler(this::login);
+        router.post("/refresh").handler(this::refresh);
+        router.post("/logout").handler(authentication).handler(signedInGate).handler(this::logout);
+        router.post("/logout-all").handler(authentication).handler(signedInGate).handler(this::logoutAll);
         router.route().failureHandler(Problems::handleFailure);
     }
 
@@ -115,12 +121,46 @@ public final class AuthRouter {
         });
     }
 
+    private void refresh(RoutingContext ctx) {
+        JsonObject body = JsonBodies.requireObject(ctx);
+        Object token = body.getValue("refreshToken");
+        if (!(token instanceof String text) || text.isEmpty()) {
+            throw new ValidationException(List.of(new FieldError("refreshToken",
+                token == null ? "is required" : "must be a non-empty string")));
+        }
+        sessions.refresh(text, clientOf(ctx))
+            .onSuccess(issued -> send(ctx, 200, issued))
+            .onFailure(ctx::fail);
+    }
+
+    private void logout(RoutingContext ctx) {
+        sessions.revoke(Authentication.current(ctx).sessionId())
+            .onSuccess(v -> ctx.response().setStatusCode(204).end())
+            .onFailure(ctx::fail);
+    }
+
+    private void logoutAll(RoutingContext ctx) {
+        sessions.logoutEverywhere(Authentication.current(ctx).userId())
+            .onSuccess(v -> ctx.response().setStatusCode(204).end())
+            .onFailure(ctx::fail);
+    }
+
     private void sendSession(RoutingContext ctx, int status, UserAccount account) {
-        AccessToken token = tokens.issue(account.id(), account.username(), account.role());
+        sessions.open(account, clientOf(ctx))
+            .onSuccess(issued -> send(ctx, status, issued))
+            .onFailure(ctx::fail);
+    }
+
+    private static void send(RoutingContext ctx, int status, Sessions.Issued issued) {
         ctx.response()
             .setStatusCode(status)
             .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-            .end(AccountJson.session(account, token).encode());
+            .end(AccountJson.session(issued).encode());
+    }
+
+    private static Sessions.Client clientOf(RoutingContext ctx) {
+        // The client's address as the rate limits see it: behind a trusted proxy, the forwarded one.
+        return new Sessions.Client(ctx.request().getHeader(HttpHeaders.USER_AGENT), ClientAddress.of(ctx));
     }
 
     private static void requireValid(List<FieldError> errors) {

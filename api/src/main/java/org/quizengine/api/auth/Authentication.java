@@ -10,7 +10,8 @@ import org.quizengine.shared.QuizException;
 /**
  * Requires {@code Authorization: Bearer <token>} and puts the verified {@link AuthenticatedUser}
  * into the context for the handlers after it. A missing or bad token fails the context with
- * UNAUTHORIZED, which {@code Problems} answers with 401 and a {@code WWW-Authenticate} header.
+ * UNAUTHORIZED, a token of a revoked session with SESSION_REVOKED; {@code Problems} answers both
+ * with 401 and a {@code WWW-Authenticate} header.
  */
 public final class Authentication implements Handler<RoutingContext> {
     private static final String USER_KEY = Authentication.class.getName() + ".user";
@@ -18,10 +19,10 @@ public final class Authentication implements Handler<RoutingContext> {
     // RFC 6750 section 3.1: a token was sent but is not acceptable.
     private static final String INVALID_TOKEN_CHALLENGE = "Bearer error=\"invalid_token\"";
 
-    private final TokenService tokens;
+    private final Sessions sessions;
 
-    public Authentication(TokenService tokens) {
-        this.tokens = Objects.requireNonNull(tokens, "tokens");
+    public Authentication(Sessions sessions) {
+        this.sessions = Objects.requireNonNull(sessions, "sessions");
     }
 
     @Override
@@ -31,9 +32,11 @@ public final class Authentication implements Handler<RoutingContext> {
             ctx.fail(new QuizException(ErrorCode.UNAUTHORIZED, "An 'Authorization: Bearer <token>' header is required."));
             return;
         }
-        tokens.verify(token).onComplete(result -> {
+        sessions.authenticate(token).onComplete(result -> {
             if (result.failed()) {
-                ctx.response().putHeader("WWW-Authenticate", INVALID_TOKEN_CHALLENGE);
+                if (result.cause() instanceof QuizException quiz && quiz.code().httpStatus() == 401) {
+                    ctx.response().putHeader("WWW-Authenticate", INVALID_TOKEN_CHALLENGE);
+                }
                 ctx.fail(result.cause());
                 return;
             }

@@ -28,6 +28,7 @@ public final class TokenService {
     public static final String ALGORITHM = "HS256";
     private static final String CLAIM_USERNAME = "username";
     private static final String CLAIM_ROLE = "role";
+    private static final String CLAIM_SESSION = "sid";
 
     private final JWTAuth jwt;
     private final AuthOptions options;
@@ -48,14 +49,15 @@ public final class TokenService {
                 .setIgnoreExpiration(true)));
     }
 
-    /** A fresh access token for this user, valid for the configured TTL from now. */
-    public AccessToken issue(UUID userId, String username, Role role) {
+    /** A fresh access token for this user's session {@code sessionId}, valid for the configured TTL from now. */
+    public AccessToken issue(UUID userId, String username, Role role, UUID sessionId) {
         Instant now = clock.instant();
         Instant expiresAt = now.plus(options.accessTokenTtl());
         JsonObject claims = new JsonObject()
             .put("sub", userId.toString())
             .put(CLAIM_USERNAME, username)
             .put(CLAIM_ROLE, role.wireName())
+            .put(CLAIM_SESSION, sessionId.toString())
             .put("iat", now.getEpochSecond())
             .put("exp", expiresAt.getEpochSecond())
             .put("jti", UUID.randomUUID().toString());
@@ -67,7 +69,8 @@ public final class TokenService {
 
     /**
      * The user a token speaks for. A missing, malformed, wrongly signed, foreign or expired token
-     * fails with {@link ErrorCode#UNAUTHORIZED} and a reason a client can show.
+     * fails with {@link ErrorCode#UNAUTHORIZED} and a reason a client can show. Whether its session
+     * was revoked is not known here: {@link Sessions#authenticate} checks that too.
      */
     public Future<AuthenticatedUser> verify(String token) {
         if (token == null || token.isBlank()) {
@@ -96,9 +99,11 @@ public final class TokenService {
             UUID userId = UUID.fromString(user.get("sub"));
             String username = Objects.requireNonNull(user.get(CLAIM_USERNAME));
             Role role = Role.fromWireName(user.get(CLAIM_ROLE));
-            return Future.succeededFuture(new AuthenticatedUser(userId, username, role));
+            UUID sessionId = UUID.fromString(user.get(CLAIM_SESSION));
+            return Future.succeededFuture(new AuthenticatedUser(userId, username, role, sessionId));
         } catch (RuntimeException e) {
-            // Missing claims or values of the wrong type: signed by us, but not an access token.
+            // Missing claims or values of the wrong type: signed by us, but not an access token
+            // (or one from before sessions, which has no sid: its holder signs in again).
             return unauthorized("The access token does not name a user.");
         }
     }

@@ -14,8 +14,9 @@ public record UserAccount(
     boolean disabled,
     Instant createdAt) {
 
-    public AuthenticatedUser asAuthenticatedUser() {
-        return new AuthenticatedUser(id, username, role);
+    /** This user as signed in to {@code sessionId}. */
+    public AuthenticatedUser asAuthenticatedUser(UUID sessionId) {
+        return new AuthenticatedUser(id, username, role, sessionId);
     }
 
     @Override

@@ -8,10 +8,12 @@ import io.vertx.redis.client.RedisAPI;
 import java.util.List;
 import java.util.Objects;
 import org.quizengine.api.auth.AccountJson;
+import org.quizengine.api.auth.AdminUserRoutes;
 import org.quizengine.api.auth.AuthRouter;
 import org.quizengine.api.auth.Authentication;
 import org.quizengine.api.auth.PasswordHasher;
-import org.quizengine.api.auth.TokenService;
+import org.quizengine.api.auth.SessionRoutes;
+import org.quizengine.api.auth.Sessions;
 import org.quizengine.api.auth.UserRepository;
 import org.quizengine.api.protection.BodyLimits;
 import org.quizengine.api.protection.ClientAddress;
@@ -49,27 +51,30 @@ public final class ApiRouter {
     private final UserRepository users;
     private final BodyLimits bodyLimits;
 
-    public ApiRouter(Vertx vertx, ApiContract contract, TokenService tokens, PasswordHasher hasher, UserRepository users,
+    public ApiRouter(Vertx vertx, ApiContract contract, Sessions sessions, PasswordHasher hasher, UserRepository users,
                      HealthRoutes health, ProtectionOptions protection, RedisAPI redis) {
         this.users = Objects.requireNonNull(users, "users");
         bodyLimits = new BodyLimits(API_PREFIX, protection.maxBodyBytes());
+        Authentication authentication = new Authentication(sessions);
         api = Router.router(vertx);
         // CORS first, so a browser can read even a 413 or 429; the body is read before the rate
         // limit, whose look-up in Redis must not leave the request body unread meanwhile.
         api.route().handler(new Cors(protection.cors()));
         api.route().handler(bodyLimits);
-        api.route().handler(new RateLimiter(redis, tokens, protection.rateLimits()));
+        api.route().handler(new RateLimiter(redis, sessions.tokens(), protection.rateLimits()));
         api.route().handler(contract.gate());
         // Last, so failures in any sub-router mounted later, with or without its own handler, end here.
         api.route().last().failureHandler(Problems::handleFailure);
-        mountPublic(AuthRouter.MOUNT_PATH, new AuthRouter(vertx, hasher, tokens, users,
-            new LoginThrottle(redis, protection.loginThrottle())).router());
+        mountPublic(AuthRouter.MOUNT_PATH, new AuthRouter(vertx, hasher, sessions, users,
+            new LoginThrottle(redis, protection.loginThrottle()), authentication, contract.signedInGate()).router());
 
         protectedRoutes = Router.router(vertx);
-        protectedRoutes.route().handler(new Authentication(tokens));
+        protectedRoutes.route().handler(authentication);
         protectedRoutes.route().handler(contract.signedInGate());
         protectedRoutes.route().last().failureHandler(Problems::handleFailure);
         protectedRoutes.get("/me").handler(this::me);
+        new SessionRoutes(sessions).mount(protectedRoutes);
+        new AdminUserRoutes(sessions, users).mount(protectedRoutes);
         api.route("/*").order(PROTECTED_ORDER).subRouter(protectedRoutes);
 
         root = Router.router(vertx);

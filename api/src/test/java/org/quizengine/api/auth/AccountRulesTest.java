@@ -85,6 +85,17 @@ class AccountRulesTest {
     }
 
     @Test
+    void aPasswordChangeNeedsTheCurrentOneAndANewOneByTheRules() {
+        assertThat(AccountRules.checkPasswordChange("x", "a long new password")).isEmpty();
+        assertThat(fields(AccountRules.checkPasswordChange(null, null))).containsExactly("currentPassword", "newPassword");
+        assertThat(fields(AccountRules.checkPasswordChange("", "short"))).containsExactly("currentPassword", "newPassword");
+        assertThat(fields(AccountRules.checkPasswordChange("old password", 12345678))).containsExactly("newPassword");
+        assertThat(fields(AccountRules.checkPasswordChange("old password", "p".repeat(129)))).containsExactly("newPassword");
+        assertThat(AccountRules.checkPasswordChange("same password", "same password"))
+            .containsExactly(new FieldError("newPassword", "must differ from the current password"));
+    }
+
+    @Test
     void messagesNeverEchoTheValue() {
         String secret = "hunter2";
         assertThat(AccountRules.checkRegistration("alice", EMAIL, secret, null))

@@ -12,6 +12,7 @@ class AuthOptionsTest {
         AuthOptions options = new AuthOptions().setJwtSecret("s".repeat(32));
 
         assertThat(options.accessTokenTtl()).isEqualTo(Duration.ofMinutes(15));
+        assertThat(options.refreshTokenTtl()).isEqualTo(Duration.ofDays(30));
         assertThat(options.issuer()).isEqualTo("quizengine");
         assertThat(options.argon2()).isEqualTo(new Argon2Cost(19_456, 2, 1));
         assertThat(options.bootstrapAdmin()).isEmpty();
@@ -32,9 +33,20 @@ class AuthOptionsTest {
         assertThatThrownBy(() -> options.setAccessTokenTtl(Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> options.setAccessTokenTtl(Duration.ofDays(2))).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> options.setIssuer(" ")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> options.setRefreshTokenTtl(Duration.ofSeconds(59))).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> options.setRefreshTokenTtl(Duration.ofDays(366))).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new Argon2Cost(15, 1, 2)).hasMessageContaining("memory");
         assertThatThrownBy(() -> new Argon2Cost(1024, 0, 1)).hasMessageContaining("iterations");
         assertThatThrownBy(() -> new Argon2Cost(1024, 1, 0)).hasMessageContaining("parallelism");
+    }
+
+    @Test
+    void aRefreshTokenMustOutliveTheAccessTokensOfItsSession() {
+        AuthOptions options = new AuthOptions().setJwtSecret("s".repeat(32))
+            .setAccessTokenTtl(Duration.ofHours(1)).setRefreshTokenTtl(Duration.ofMinutes(30));
+
+        assertThatThrownBy(options::validate).hasMessageContaining("refresh token TTL");
+        assertThat(options.setRefreshTokenTtl(Duration.ofHours(2)).validate().refreshTokenTtl()).isEqualTo(Duration.ofHours(2));
     }
 
     @Test

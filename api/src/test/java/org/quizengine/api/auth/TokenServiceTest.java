@@ -25,6 +25,7 @@ class TokenServiceTest {
     static final String SECRET = "test-secret-that-is-at-least-32-bytes-long";
     private static final Instant NOW = Instant.parse("2030-01-01T12:00:00Z");
     private static final UUID USER_ID = UUID.fromString("7b0c5a2e-2f6e-4a43-9d59-0f7c1d4b8e21");
+    private static final UUID SESSION_ID = UUID.fromString("0d3b7f5e-6a1c-4f4e-8a77-3c2b9e1d5f60");
 
     private static Vertx vertx;
 
@@ -41,16 +42,16 @@ class TokenServiceTest {
     @Test
     void aFreshTokenNamesTheUser() throws Exception {
         TokenService tokens = tokensAt(NOW);
-        AccessToken token = tokens.issue(USER_ID, "alice", Role.MODERATOR);
+        AccessToken token = tokens.issue(USER_ID, "alice", Role.MODERATOR, SESSION_ID);
 
-        assertThat(await(tokens.verify(token.value()))).isEqualTo(new AuthenticatedUser(USER_ID, "alice", Role.MODERATOR));
+        assertThat(await(tokens.verify(token.value()))).isEqualTo(new AuthenticatedUser(USER_ID, "alice", Role.MODERATOR, SESSION_ID));
         assertThat(token.expiresInSeconds()).isEqualTo(15 * 60);
         assertThat(token.expiresAt()).isEqualTo(NOW.plus(AuthOptions.DEFAULT_ACCESS_TOKEN_TTL));
     }
 
     @Test
     void theTokenCarriesTheDocumentedClaims() {
-        AccessToken token = tokensAt(NOW).issue(USER_ID, "alice", Role.ADMIN);
+        AccessToken token = tokensAt(NOW).issue(USER_ID, "alice", Role.ADMIN, SESSION_ID);
         JsonObject header = decodePart(token.value(), 0);
         JsonObject claims = decodePart(token.value(), 1);
 
@@ -58,6 +59,7 @@ class TokenServiceTest {
         assertThat(claims.getString("sub")).isEqualTo(USER_ID.toString());
         assertThat(claims.getString("username")).isEqualTo("alice");
         assertThat(claims.getString("role")).isEqualTo("admin");
+        assertThat(claims.getString("sid")).isEqualTo(SESSION_ID.toString());
         assertThat(claims.getString("iss")).isEqualTo("quizengine");
         assertThat(claims.getLong("iat")).isEqualTo(NOW.getEpochSecond());
         assertThat(claims.getLong("exp")).isEqualTo(NOW.getEpochSecond() + 900);
@@ -68,13 +70,13 @@ class TokenServiceTest {
     void everyTokenHasItsOwnId() {
         TokenService tokens = tokensAt(NOW);
 
-        assertThat(decodePart(tokens.issue(USER_ID, "alice", Role.USER).value(), 1).getString("jti"))
-            .isNotEqualTo(decodePart(tokens.issue(USER_ID, "alice", Role.USER).value(), 1).getString("jti"));
+        assertThat(decodePart(tokens.issue(USER_ID, "alice", Role.USER, SESSION_ID).value(), 1).getString("jti"))
+            .isNotEqualTo(decodePart(tokens.issue(USER_ID, "alice", Role.USER, SESSION_ID).value(), 1).getString("jti"));
     }
 
     @Test
     void aTokenIsValidUntilTheLastSecondBeforeItExpires() throws Exception {
-        AccessToken token = tokensAt(NOW).issue(USER_ID, "alice", Role.USER);
+        AccessToken token = tokensAt(NOW).issue(USER_ID, "alice", Role.USER, SESSION_ID);
 
         assertThat(await(tokensAt(NOW.plusSeconds(899)).verify(token.value())).username()).isEqualTo("alice");
         assertUnauthorized(tokensAt(NOW.plusSeconds(900)).verify(token.value()), "expired");
@@ -84,7 +86,7 @@ class TokenServiceTest {
     void aTokenSignedWithAnotherSecretIsRejected() {
         AccessToken foreign = new TokenService(vertx,
             new AuthOptions().setJwtSecret("another-secret-that-is-also-32-bytes-long"), fixed(NOW))
-            .issue(USER_ID, "alice", Role.ADMIN);
+            .issue(USER_ID, "alice", Role.ADMIN, SESSION_ID);
 
         assertUnauthorized(tokensAt(NOW).verify(foreign.value()), "invalid");
     }
@@ -93,14 +95,14 @@ class TokenServiceTest {
     void aTokenFromAnotherIssuerIsRejected() {
         AccessToken foreign = new TokenService(vertx,
             new AuthOptions().setJwtSecret(SECRET).setIssuer("someone-else"), fixed(NOW))
-            .issue(USER_ID, "alice", Role.USER);
+            .issue(USER_ID, "alice", Role.USER, SESSION_ID);
 
         assertUnauthorized(tokensAt(NOW).verify(foreign.value()), "invalid");
     }
 
     @Test
     void aTokenWhoseClaimsWereEditedIsRejected() {
-        String token = tokensAt(NOW).issue(USER_ID, "alice", Role.USER).value();
+        String token = tokensAt(NOW).issue(USER_ID, "alice", Role.USER, SESSION_ID).value();
         String[] parts = token.split("\\.");
         JsonObject claims = decodePart(token, 1).put("role", "admin");
         String tampered = parts[0] + "." + encode(claims) + "." + parts[2];
@@ -110,7 +112,7 @@ class TokenServiceTest {
 
     @Test
     void anUnsignedTokenIsRejected() {
-        String token = tokensAt(NOW).issue(USER_ID, "alice", Role.USER).value();
+        String token = tokensAt(NOW).issue(USER_ID, "alice", Role.USER, SESSION_ID).value();
         String[] parts = token.split("\\.");
         String unsigned = encode(new JsonObject().put("alg", "none").put("typ", "JWT")) + "." + parts[1] + ".";
 
@@ -164,6 +166,6 @@ class TokenServiceTest {
         TokenService tokens = new TokenService(vertx,
             new AuthOptions().setJwtSecret(SECRET).setAccessTokenTtl(Duration.ofMinutes(2)), fixed(NOW));
 
-        assertThat(tokens.issue(USER_ID, "alice", Role.USER).expiresInSeconds()).isEqualTo(120);
+        assertThat(tokens.issue(USER_ID, "alice", Role.USER, SESSION_ID).expiresInSeconds()).isEqualTo(120);
     }
 }

@@ -42,6 +42,8 @@ class AuthApiTest {
     private static final String LOGIN = "/api/v1/auth/login";
     private static final String ME = "/api/v1/me";
     private static final String PASSWORD = "correct horse battery";
+    /** For tokens minted directly by a test: refused before their session would matter. */
+    private static final UUID SESSION_ID = UUID.randomUUID();
 
     @TempDir
     static Path dataDir;
@@ -331,7 +333,7 @@ class AuthApiTest {
         // Issued by a node whose clock says it was 16 minutes ago: expired a minute ago.
         TokenService past = new TokenService(node.vertx, node.authOptions,
             Clock.fixed(Instant.now().minus(Duration.ofMinutes(16)), ZoneOffset.UTC));
-        String expired = past.issue(id, username, Role.USER).value();
+        String expired = past.issue(id, username, Role.USER, SESSION_ID).value();
 
         HttpResponse<Buffer> response = node.get(ME, expired);
 
@@ -349,7 +351,7 @@ class AuthApiTest {
         String tampered = parts[0] + "." + java.util.Base64.getUrlEncoder().withoutPadding()
             .encodeToString(claims.encode().getBytes(java.nio.charset.StandardCharsets.UTF_8)) + "." + parts[2];
         String foreign = new TokenService(node.vertx, new AuthOptions().setJwtSecret("a-different-secret-of-at-least-32-bytes"))
-            .issue(UUID.randomUUID(), username, Role.ADMIN).value();
+            .issue(UUID.randomUUID(), username, Role.ADMIN, SESSION_ID).value();
 
         assertProblem(node.get(ME, tampered), 401, "UNAUTHORIZED");
         assertProblem(node.get(Router.ADMIN_ONLY, tampered), 401, "UNAUTHORIZED");

@@ -16,6 +16,8 @@ import java.util.UUID;
 import org.quizengine.api.auth.Argon2Cost;
 import org.quizengine.api.auth.AuthOptions;
 import org.quizengine.api.auth.PasswordHasher;
+import org.quizengine.api.auth.SessionRepository;
+import org.quizengine.api.auth.Sessions;
 import org.quizengine.api.auth.TokenService;
 import org.quizengine.api.auth.UserRepository;
 import org.quizengine.api.protection.ProtectionOptions;
@@ -37,23 +39,27 @@ final class TestNode {
     final Stores stores;
     final PasswordHasher hasher;
     final TokenService tokens;
+    final Sessions sessions;
     final UserRepository users;
     final ApiRouter api;
     final HttpServer server;
     final WebClient client;
+
+    /** Whether stopping this node closes the stores too: not when it shares another node's. */
     private final boolean ownsStores;
 
-    private TestNode(Vertx vertx, AuthOptions authOptions, Stores stores, PasswordHasher hasher, TokenService tokens,
-                     UserRepository users, ApiRouter api, HttpServer server, boolean ownsStores) {
+    private TestNode(Vertx vertx, AuthOptions authOptions, Stores stores, boolean ownsStores, PasswordHasher hasher,
+                     TokenService tokens, Sessions sessions, UserRepository users, ApiRouter api, HttpServer server) {
         this.vertx = vertx;
         this.authOptions = authOptions;
         this.stores = stores;
+        this.ownsStores = ownsStores;
         this.hasher = hasher;
         this.tokens = tokens;
+        this.sessions = sessions;
         this.users = users;
         this.api = api;
         this.server = server;
-        this.ownsStores = ownsStores;
         this.client = WebClient.create(vertx, new WebClientOptions()
             .setDefaultHost("127.0.0.1")
             .setDefaultPort(server.actualPort()));
@@ -72,6 +78,11 @@ final class TestNode {
     }
 
     /** Another node over the same stores (as the nodes of a cluster share them); stopping it leaves them running. */
+    static TestNode alongside(TestNode other) {
+        return alongside(other, ProtectionOptions.defaults());
+    }
+
+    /** Like {@link #alongside(TestNode)}, with its own protection settings. */
     static TestNode alongside(TestNode other, ProtectionOptions protection) {
         return alongside(other, protection, other.stores.redis());
     }
@@ -92,10 +103,12 @@ final class TestNode {
         PasswordHasher hasher = new PasswordHasher(vertx, authOptions.argon2());
         TokenService tokens = new TokenService(vertx, authOptions);
         UserRepository users = new UserRepository(stores.pool());
-        ApiRouter api = new ApiRouter(vertx, await(ApiContract.load(vertx, java.util.List.of(TEST_ROUTES))), tokens, hasher,
+        Sessions sessions = new Sessions(vertx, authOptions, tokens, hasher, users,
+            new SessionRepository(stores.pool(), authOptions.accessTokenTtl()), stores.redis());
+        ApiRouter api = new ApiRouter(vertx, await(ApiContract.load(vertx, java.util.List.of(TEST_ROUTES))), sessions, hasher,
             users, new HealthRoutes(vertx, stores), protection, redis);
         HttpServer server = await(vertx.createHttpServer().requestHandler(api.router()).listen(0, "127.0.0.1"));
-        return new TestNode(vertx, authOptions, stores, hasher, tokens, users, api, server, ownsStores);
+        return new TestNode(vertx, authOptions, stores, ownsStores, hasher, tokens, sessions, users, api, server);
     }
 
     void stop() {

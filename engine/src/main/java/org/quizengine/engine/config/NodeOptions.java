@@ -70,6 +70,7 @@ public record NodeOptions(String nodeId, HttpOptions http, MatchOptions match, M
             AuthOptions options = new AuthOptions()
                 .setJwtSecret(secret != null ? secret : GeneratedSecret.readOrCreate(dataDir.resolve("jwt-secret")))
                 .setAccessTokenTtl(Duration.ofSeconds(auth.longIn("accessTokenSeconds", 1, 86_400)))
+                .setRefreshTokenTtl(Duration.ofSeconds(auth.longIn("refreshTokenSeconds", 60, 365 * 86_400)))
                 .setArgon2(new Argon2Cost(auth.intIn("argon2MemoryKib", 8, 4 * 1024 * 1024),
                     auth.intIn("argon2Iterations", 1, 100), auth.intIn("argon2Parallelism", 1, 64)));
             if (adminUsername != null) {

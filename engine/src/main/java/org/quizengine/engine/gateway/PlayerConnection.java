@@ -9,6 +9,8 @@ import org.quizengine.shared.protocol.ServerEvent;
 /** One player's open socket on this node, and what the gateway knows about it. */
 final class PlayerConnection {
     final PlayerInfo player;
+    /** The sign-in session whose access token opened this socket: revoking it closes the socket. */
+    final UUID sessionId;
     final String connectionId = UUID.randomUUID().toString();
     final ServerWebSocket socket;
     final TokenBucket rate;
@@ -23,8 +25,9 @@ final class PlayerConnection {
     /** Closed because this node is draining: the player is moving to another node, not leaving. */
     volatile boolean movingOff;
 
-    PlayerConnection(PlayerInfo player, ServerWebSocket socket, TokenBucket rate) {
+    PlayerConnection(PlayerInfo player, UUID sessionId, ServerWebSocket socket, TokenBucket rate) {
         this.player = player;
+        this.sessionId = sessionId;
         this.socket = socket;
         this.rate = rate;
     }

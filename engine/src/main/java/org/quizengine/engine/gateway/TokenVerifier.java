@@ -1,10 +1,13 @@
 package org.quizengine.engine.gateway;
 
 import io.vertx.core.Future;
-import org.quizengine.shared.protocol.PlayerInfo;
+import org.quizengine.api.auth.AuthenticatedUser;
 
-/** Checks an access token; fails with a QuizException (UNAUTHORIZED) saying why it was refused. */
+/**
+ * Checks an access token, its session included; fails with a QuizException (UNAUTHORIZED,
+ * SESSION_REVOKED, SERVICE_UNAVAILABLE) saying why it was refused.
+ */
 @FunctionalInterface
 public interface TokenVerifier {
-    Future<PlayerInfo> verify(String token);
+    Future<AuthenticatedUser> verify(String token);
 }

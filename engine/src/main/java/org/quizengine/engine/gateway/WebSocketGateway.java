@@ -10,9 +10,11 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
+import org.quizengine.api.auth.AuthenticatedUser;
 import org.quizengine.api.http.Problems;
 import org.quizengine.engine.config.GatewayOptions;
 import org.quizengine.engine.match.ActivePlayers;
@@ -20,6 +22,7 @@ import org.quizengine.shared.ErrorCode;
 import org.quizengine.shared.QuizException;
 import org.quizengine.shared.Wire;
 import org.quizengine.shared.bus.Addresses;
+import org.quizengine.shared.bus.SessionsRevoked;
 import org.quizengine.shared.match.Delivery;
 import org.quizengine.shared.match.MatchCommand;
 import org.quizengine.shared.matchmaking.MatchmakingCommand;
@@ -39,6 +42,8 @@ public final class WebSocketGateway {
     public static final int PROTOCOL_VERSION = 1;
     public static final String PATH = "/ws";
     static final short CLOSE_REPLACED = 4000;
+    /** The socket's session was revoked (logout, password change, disabled account): sign in again. */
+    static final short CLOSE_SESSION_ENDED = 4001;
     static final short CLOSE_POLICY = 1008;
     static final short CLOSE_RESTART = 1012;
     static final long FLOOD_WINDOW_MILLIS = 10_000;
@@ -64,9 +69,10 @@ public final class WebSocketGateway {
         this.clock = clock;
     }
 
-    /** Starts taking events for this node's players. */
+    /** Starts taking events for this node's players, and news of revoked sessions from any node. */
     public Future<Void> start() {
-        return vertx.eventBus().<Delivery>consumer(Addresses.nodeDeliveries(nodeId), this::onDelivery).completion();
+        return vertx.eventBus().<Delivery>consumer(Addresses.nodeDeliveries(nodeId), this::onDelivery).completion()
+            .compose(v -> vertx.eventBus().<String>consumer(Addresses.SESSIONS_REVOKED, this::onSessionsRevoked).completion());
     }
 
     /** Tells every socket here to connect again elsewhere, then closes it (1012: service restart). */
@@ -104,9 +110,52 @@ public final class WebSocketGateway {
                 return;
             }
             ctx.request().toWebSocket()
-                .onSuccess(socket -> open(socket, verified.result()))
+                .onSuccess(socket -> {
+                    PlayerConnection connection = open(socket, verified.result());
+                    recheck(connection, token);
+                })
                 .onFailure(e -> LOG.debug("WebSocket upgrade failed", e));
         });
+    }
+
+    /**
+     * Checks the token once more now that the socket is registered: a session revoked between the
+     * first check and the registration had its news published before this socket could hear it,
+     * but its revocation mark was written before that news, so this check sees it.
+     */
+    private void recheck(PlayerConnection connection, String token) {
+        tokens.verify(token).onFailure(e -> {
+            if (e instanceof QuizException quiz && quiz.code() == ErrorCode.SESSION_REVOKED) {
+                endSession(connection, quiz.code().name(), quiz.getMessage());
+            }
+        });
+    }
+
+    private void onSessionsRevoked(Message<String> message) {
+        SessionsRevoked revoked;
+        try {
+            revoked = Wire.decode(message.body(), SessionsRevoked.class);
+        } catch (RuntimeException e) {
+            LOG.warn("Ignoring an unreadable sessions-revoked message", e);
+            return;
+        }
+        Set<UUID> ended = Set.copyOf(revoked.sessionIds());
+        for (PlayerConnection connection : connections.values()) {
+            if (ended.contains(connection.sessionId)) {
+                endSession(connection, revoked.code(), revoked.reason());
+            }
+        }
+    }
+
+    /** Tells the player why, then closes with 4001; the player leaves their match as after any drop. */
+    private static void endSession(PlayerConnection connection, String code, String reason) {
+        if (connection.socket.isClosed()) {
+            return;
+        }
+        LOG.info("Closing the socket of {}: its session ended ({})", connection.userId(), code);
+        connection.sendError(code, reason, null);
+        connection.socket.close(CLOSE_SESSION_ENDED, ErrorCode.ACCOUNT_DISABLED.name().equals(code)
+            ? "account disabled" : "session ended");
     }
 
     private static String tokenOf(HttpServerRequest request) {
@@ -121,9 +170,10 @@ public final class WebSocketGateway {
         return null;
     }
 
-    private void open(ServerWebSocket socket, PlayerInfo player) {
+    private PlayerConnection open(ServerWebSocket socket, AuthenticatedUser user) {
         long now = clock.getAsLong();
-        PlayerConnection connection = new PlayerConnection(player, socket,
+        PlayerInfo player = new PlayerInfo(user.userId(), user.username());
+        PlayerConnection connection = new PlayerConnection(player, user.sessionId(), socket,
             new TokenBucket(options.messagesPerSecond(), options.burst(), now));
         PlayerConnection previous = connections.put(player.userId(), connection);
         if (previous != null) {
@@ -141,6 +191,7 @@ public final class WebSocketGateway {
         socket.exceptionHandler(e -> LOG.debug("Socket of {} failed", player.userId(), e));
         connection.send(new ServerEvent.Welcome(PROTOCOL_VERSION, player.userId(), player.username(), now));
         resume(connection, null);
+        return connection;
     }
 
     /** The per-socket rate limit, applied to every frame whatever its kind. */

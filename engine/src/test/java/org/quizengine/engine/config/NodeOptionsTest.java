@@ -28,6 +28,22 @@ class NodeOptionsTest {
     }
 
     @Test
+    void theRefreshTokenLifetimeIsThirtyDaysUnlessTheEnvironmentSaysOtherwise(@TempDir Path dir) {
+        assertThat(NodeOptions.from(ConfigLoader.load(env(dir, "n1"))).auth().refreshTokenTtl())
+            .isEqualTo(Duration.ofDays(30));
+        assertThat(NodeOptions.from(ConfigLoader.load(with(dir, "QUIZ_AUTH_REFRESH_TOKEN_SECONDS", "3600")))
+            .auth().refreshTokenTtl()).isEqualTo(Duration.ofHours(1));
+
+        assertThatThrownBy(() -> NodeOptions.from(ConfigLoader.load(with(dir, "QUIZ_AUTH_REFRESH_TOKEN_SECONDS", "59"))))
+            .isInstanceOf(ConfigException.class)
+            .hasMessageContaining("QUIZ_AUTH_REFRESH_TOKEN_SECONDS");
+        // Shorter than an access token: the session would end while its access tokens still worked.
+        assertThatThrownBy(() -> NodeOptions.from(ConfigLoader.load(with(dir, "QUIZ_AUTH_REFRESH_TOKEN_SECONDS", "600"))))
+            .isInstanceOf(ConfigException.class)
+            .hasMessageContaining("refresh token TTL");
+    }
+
+    @Test
     void theDefaultsProtectTheApiAndTheConfiguredBodyLimitIsTheOneInForce(@TempDir Path dir) {
         HttpOptions defaults = NodeOptions.from(ConfigLoader.load(env(dir, "n1"))).http();
 

@@ -7,6 +7,12 @@ public final class Addresses {
     /** The matchmaker: quick-match queues and private lobbies. */
     public static final String MATCHMAKING = "quiz.matchmaking";
 
+    /**
+     * Published (to every node) when sessions are revoked: a {@link SessionsRevoked} as JSON text.
+     * Each node's WebSocket gateway closes the sockets opened with those sessions.
+     */
+    public static final String SESSIONS_REVOKED = "quiz.sessions.revoked";
+
     private static final String MATCH_PREFIX = "quiz.match.";
     private static final String NODE_PREFIX = "quiz.node.";
 
