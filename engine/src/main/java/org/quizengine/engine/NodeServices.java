@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import java.time.Clock;
+import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.quizengine.api.auth.AdminBootstrap;
@@ -18,6 +19,9 @@ import org.quizengine.api.http.HealthRoutes;
 import org.quizengine.api.leaderboard.LeaderboardRoutes;
 import org.quizengine.api.leaderboard.LeaderboardStore;
 import org.quizengine.api.leaderboard.PlayerNames;
+import org.quizengine.api.mydata.AccountDeletion;
+import org.quizengine.api.mydata.ExportRepository;
+import org.quizengine.api.mydata.MyDataRoutes;
 import org.quizengine.api.profile.ProfileRepository;
 import org.quizengine.api.profile.ProfileRoutes;
 import org.quizengine.api.question.CategoryRoutes;
@@ -26,11 +30,14 @@ import org.quizengine.api.question.QuestionRepository;
 import org.quizengine.api.storage.Stores;
 import org.quizengine.engine.config.NodeOptions;
 import org.quizengine.engine.gateway.WebSocketGateway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The REST-side services of a node, built once over its stores, and the HTTP router that serves them. */
 record NodeServices(Vertx vertx, Stores stores, NodeOptions options, PasswordHasher hasher, TokenService tokens,
                     UserRepository users, QuestionRepository questions, MatchResultStore results,
                     LeaderboardStore leaderboards) {
+    private static final Logger LOG = LoggerFactory.getLogger(NodeServices.class);
 
     static NodeServices create(Vertx vertx, Stores stores, NodeOptions options) {
         return new NodeServices(vertx, stores, options, new PasswordHasher(vertx, options.auth().argon2()),
@@ -54,13 +61,27 @@ record NodeServices(Vertx vertx, Stores stores, NodeOptions options, PasswordHas
         ApiRouter api = new ApiRouter(vertx, tokens, hasher, users, health);
         Router signedIn = api.protectedRouter();
         operatorRoutes.accept(signedIn);
-        new ProfileRoutes(new ProfileRepository(stores.pool())).mount(signedIn);
-        new HistoryRoutes(new HistoryRepository(stores.pool())).mount(signedIn);
+        ProfileRepository profiles = new ProfileRepository(stores.pool());
+        new ProfileRoutes(profiles, users).mount(signedIn);
+        new HistoryRoutes(new HistoryRepository(stores.pool(), options.auth().jwtSecret()), users).mount(signedIn);
+        new MyDataRoutes(users, hasher, profiles, new ExportRepository(stores.pool()),
+            new AccountDeletion(stores.pool()), leaderboards, NodeServices::revokeAllSessionsPlaceholder,
+            Clock.systemUTC()).mount(signedIn);
         new LeaderboardRoutes(leaderboards, new PlayerNames(stores.pool()), Clock.systemUTC()).mount(signedIn);
         new CategoryRoutes(questions).mount(signedIn);
         Router root = api.router();
         root.get(WebSocketGateway.PATH).handler(gateway::handleUpgrade);
         return root;
+    }
+
+    /**
+     * PLACEHOLDER, to be replaced at merge by the session store's "revoke every session of this user".
+     * Until sessions exist, access tokens are stateless and there is nothing to revoke: a deleted
+     * account's tokens are refused because its account no longer resolves (UserRepository).
+     */
+    private static Future<Void> revokeAllSessionsPlaceholder(UUID userId) {
+        LOG.warn("No session store wired: nothing to revoke for deleted account {}", userId);
+        return Future.succeededFuture();
     }
 
     Future<Void> close() {
