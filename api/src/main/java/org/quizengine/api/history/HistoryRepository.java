@@ -33,14 +33,22 @@ public final class HistoryRepository {
 
     // Keyset pagination on the (user_id, finished_at DESC, match_id DESC) index: no OFFSET, so a
     // deep page costs what the first one does, and new matches do not shift the pages. The date range
-    // ($2, $3) and the cursor ($4, $5) are each optional (NULL), so one statement serves every page.
-    static final String PAGE = HISTORY_COLUMNS + """
+    // ($2, $3) is optional (NULL: unbounded). The cursor has a statement of its own so that its row
+    // comparison stays an index condition rather than a filter behind an OR.
+    private static final String IN_RANGE = """
         WHERE mp.user_id = $1
           AND mp.finished_at >= coalesce($2::timestamptz, '-infinity'::timestamptz)
           AND mp.finished_at < coalesce($3::timestamptz, 'infinity'::timestamptz)
-          AND ($4::timestamptz IS NULL OR (mp.finished_at, mp.match_id) < ($4::timestamptz, $5::uuid))
+        """;
+
+    static final String FIRST_PAGE = HISTORY_COLUMNS + IN_RANGE + """
         ORDER BY mp.finished_at DESC, mp.match_id DESC
-        LIMIT $6""";
+        LIMIT $4""";
+
+    static final String NEXT_PAGE = HISTORY_COLUMNS + IN_RANGE + """
+          AND (mp.finished_at, mp.match_id) < ($5, $6)
+        ORDER BY mp.finished_at DESC, mp.match_id DESC
+        LIMIT $4""";
 
     static final String MATCH = """
         SELECT id, kind, category_id, question_count, started_at, finished_at
@@ -105,10 +113,12 @@ public final class HistoryRepository {
             .addUUID(userId)
             .addOffsetDateTime(timestamp(range.from()))
             .addOffsetDateTime(timestamp(range.to()))
-            .addOffsetDateTime(after == null ? null : MatchResultStore.timestamp(after.finishedAt()))
-            .addUUID(after == null ? null : after.matchId())
             .addInteger(limit + 1);
-        return pool.preparedQuery(PAGE).execute(args).map(found -> toPage(found, userId, limit));
+        if (after != null) {
+            args.addOffsetDateTime(MatchResultStore.timestamp(after.finishedAt())).addUUID(after.matchId());
+        }
+        return pool.preparedQuery(after == null ? FIRST_PAGE : NEXT_PAGE).execute(args)
+            .map(found -> toPage(found, userId, limit));
     }
 
     private static OffsetDateTime timestamp(Instant instant) {

@@ -204,6 +204,17 @@ class ProfileApiTest {
             .put("number", 1).put("levelScore", 0).put("nextLevelScore", 5_000).put("pointsToNextLevel", 5_000));
     }
 
+    @Test
+    void aDisabledAccountReachesNoneOfItsData() {
+        SignedUp user = signUp("disabled");
+        await(node.users.setDisabled(user.id(), true));
+
+        assertProblem(node.get(ME + "/stats", user.token()), 403, "ACCOUNT_DISABLED");
+        assertProblem(patchMe(user.token(), new JsonObject().put("displayName", "x")), 403, "ACCOUNT_DISABLED");
+        assertProblem(node.get(ME + "/matches", user.token()), 403, "ACCOUNT_DISABLED");
+        assertProblem(node.get(ME + "/export", user.token()), 403, "ACCOUNT_DISABLED");
+    }
+
     private static HttpResponse<Buffer> patchMe(String token, JsonObject body) {
         return node.send(HttpMethod.PATCH, ME, token, body);
     }
