@@ -21,6 +21,9 @@ import org.quizengine.api.http.HealthRoutes;
 import org.quizengine.api.leaderboard.LeaderboardRoutes;
 import org.quizengine.api.leaderboard.LeaderboardStore;
 import org.quizengine.api.leaderboard.PlayerNames;
+import org.quizengine.api.mydata.AccountDeletion;
+import org.quizengine.api.mydata.ExportRepository;
+import org.quizengine.api.mydata.MyDataRoutes;
 import org.quizengine.api.profile.ProfileRepository;
 import org.quizengine.api.profile.ProfileRoutes;
 import org.quizengine.api.question.CategoryRoutes;
@@ -62,8 +65,12 @@ record NodeServices(Vertx vertx, Stores stores, NodeOptions options, PasswordHas
             stores.redis());
         Router signedIn = api.protectedRouter();
         operatorRoutes.accept(signedIn);
-        new ProfileRoutes(new ProfileRepository(stores.pool())).mount(signedIn);
-        new HistoryRoutes(new HistoryRepository(stores.pool())).mount(signedIn);
+        ProfileRepository profiles = new ProfileRepository(stores.pool());
+        new ProfileRoutes(profiles, users).mount(signedIn);
+        new HistoryRoutes(new HistoryRepository(stores.pool(), options.auth().jwtSecret()), users).mount(signedIn);
+        new MyDataRoutes(users, hasher, profiles, new ExportRepository(stores.pool()),
+            new AccountDeletion(stores.pool()), leaderboards, sessions::revokeAllOf,
+            Clock.systemUTC()).mount(signedIn);
         new LeaderboardRoutes(leaderboards, new PlayerNames(stores.pool()), Clock.systemUTC()).mount(signedIn);
         new CategoryRoutes(questions).mount(signedIn);
         Router root = api.router();

@@ -63,6 +63,8 @@ public enum ErrorCode {
 
     // Everything else.
     NOT_FOUND(1401, 404),
+    // Profiles and my data: the password that confirms deleting one's account is wrong.
+    PASSWORD_CONFIRMATION_FAILED(1430, 403),
     SERVICE_UNAVAILABLE(1501, 503),
     INTERNAL_ERROR(1500, 500);
 

@@ -18,9 +18,9 @@ public final class AccountJson {
             .put("createdAt", account.createdAt().toString());
     }
 
-    /** What the owner sees of their own account: the public view plus {@code email}. */
+    /** What the owner sees of their own account: the public view plus {@code email} and {@code avatarUrl}. */
     public static JsonObject ownerView(UserAccount account) {
-        return publicView(account).put("email", account.email());
+        return publicView(account).put("email", account.email()).put("avatarUrl", account.avatarUrl());
     }
 
     /**

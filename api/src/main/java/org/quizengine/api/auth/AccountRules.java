@@ -17,6 +17,9 @@ public final class AccountRules {
     public static final int PASSWORD_MAX = 128;
     public static final int DISPLAY_NAME_MAX = 40;
 
+    /** Deleted accounts are renamed {@code deleted-<id>}; no one may register such a name. */
+    public static final String DELETED_USERNAME_PREFIX = "deleted-";
+
     private static final Pattern USERNAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
     // Deliberately plain: a dot-atom local part and a dotted domain of LDH labels; the real check is a
     // confirmation mail, which is not this module's job.
@@ -80,6 +83,8 @@ public final class AccountRules {
         } else if (!USERNAME.matcher(username).matches()) {
             errors.add(new FieldError("username",
                 "may contain only letters, digits, '_', '-' and '.', and must start with a letter or digit"));
+        } else if (username.regionMatches(true, 0, DELETED_USERNAME_PREFIX, 0, DELETED_USERNAME_PREFIX.length())) {
+            errors.add(new FieldError("username", "must not start with '" + DELETED_USERNAME_PREFIX + "'"));
         }
     }
 
@@ -102,7 +107,8 @@ public final class AccountRules {
         }
     }
 
-    private static void checkDisplayName(Object value, List<FieldError> errors) {
+    /** Adds to {@code errors} what is wrong with a display name; {@code null} (absent or cleared) is fine. */
+    public static void checkDisplayName(Object value, List<FieldError> errors) {
         if (value == null) {
             return;
         }

@@ -3,7 +3,11 @@ package org.quizengine.api.auth;
 import java.time.Instant;
 import java.util.UUID;
 
-/** A row of {@code users}. Holds the password hash, so it never leaves the server as is. */
+/**
+ * A row of {@code users}. Holds the password hash, so it never leaves the server as is.
+ *
+ * @param avatarUrl an https URL of the user's picture, or {@code null}
+ */
 public record UserAccount(
     UUID id,
     String username,
@@ -12,7 +16,8 @@ public record UserAccount(
     Role role,
     String displayName,
     boolean disabled,
-    Instant createdAt) {
+    Instant createdAt,
+    String avatarUrl) {
 
     /** This user as signed in to {@code sessionId}. */
     public AuthenticatedUser asAuthenticatedUser(UUID sessionId) {

@@ -14,17 +14,21 @@ import org.quizengine.shared.QuizException;
 
 /**
  * The {@code users} table. Usernames and emails are unique ignoring case (the schema's indexes on
- * {@code lower(...)}), and every lookup by them ignores case the same way.
+ * {@code lower(...)}), and every lookup by them ignores case the same way. A deleted (anonymised)
+ * account is never found: its tokens resolve to no account, and its old name and email are free.
  */
 public final class UserRepository {
-    private static final String COLUMNS = "id, username, email, password_hash, role, display_name, disabled, created_at";
+    private static final String COLUMNS =
+        "id, username, email, password_hash, role, display_name, disabled, created_at, avatar_url";
     private static final String INSERT = "INSERT INTO users (id, username, email, password_hash, role, display_name)"
         + " VALUES ($1, $2, $3, $4, $5, $6)";
     private static final String CREATE = INSERT + " RETURNING " + COLUMNS;
     private static final String CREATE_IF_ABSENT = INSERT + " ON CONFLICT DO NOTHING RETURNING " + COLUMNS;
-    private static final String FIND_BY_USERNAME = "SELECT " + COLUMNS + " FROM users WHERE lower(username) = lower($1)";
-    private static final String FIND_BY_EMAIL = "SELECT " + COLUMNS + " FROM users WHERE lower(email) = lower($1)";
-    private static final String FIND_BY_ID = "SELECT " + COLUMNS + " FROM users WHERE id = $1";
+    private static final String FIND_BY_USERNAME = "SELECT " + COLUMNS + " FROM users WHERE lower(username) = lower($1)"
+        + " AND deleted_at IS NULL";
+    private static final String FIND_BY_EMAIL = "SELECT " + COLUMNS + " FROM users WHERE lower(email) = lower($1)"
+        + " AND deleted_at IS NULL";
+    private static final String FIND_BY_ID = "SELECT " + COLUMNS + " FROM users WHERE id = $1 AND deleted_at IS NULL";
     private static final String SET_ROLE = "UPDATE users SET role = $2 WHERE id = $1";
     private static final String SET_DISABLED = "UPDATE users SET disabled = $2 WHERE id = $1";
 
@@ -65,6 +69,23 @@ public final class UserRepository {
 
     public Future<Optional<UserAccount>> findById(UUID id) {
         return pool.preparedQuery(FIND_BY_ID).execute(Tuple.of(id)).map(UserRepository::firstAccount);
+    }
+
+    /**
+     * The account of a signed-in user, for handlers behind the token: fails UNAUTHORIZED when the
+     * account no longer exists (deleted) and ACCOUNT_DISABLED when it is disabled, as {@code GET /me} does.
+     */
+    public Future<UserAccount> activeAccount(UUID id) {
+        return findById(id).compose(found -> {
+            if (found.isEmpty()) {
+                return Future.failedFuture(
+                    new QuizException(ErrorCode.UNAUTHORIZED, "The account for this token no longer exists."));
+            }
+            if (found.get().disabled()) {
+                return Future.failedFuture(new QuizException(ErrorCode.ACCOUNT_DISABLED, "This account is disabled."));
+            }
+            return Future.succeededFuture(found.get());
+        });
     }
 
     /** Sets the user's role; NOT_FOUND if there is no such user. */
@@ -119,6 +140,7 @@ public final class UserRepository {
             Role.fromWireName(row.getString("role")),
             row.getString("display_name"),
             row.getBoolean("disabled"),
-            row.getOffsetDateTime("created_at").toInstant());
+            row.getOffsetDateTime("created_at").toInstant(),
+            row.getString("avatar_url"));
     }
 }

@@ -5,7 +5,9 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
+import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -13,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
+import javax.crypto.spec.SecretKeySpec;
 import org.quizengine.shared.ErrorCode;
 import org.quizengine.shared.QuizException;
 
@@ -29,14 +32,21 @@ public final class HistoryRepository {
         """;
 
     // Keyset pagination on the (user_id, finished_at DESC, match_id DESC) index: no OFFSET, so a
-    // deep page costs what the first one does, and new matches do not shift the pages.
-    static final String FIRST_PAGE = HISTORY_COLUMNS + """
+    // deep page costs what the first one does, and new matches do not shift the pages. The date range
+    // ($2, $3) is optional (NULL: unbounded). The cursor has a statement of its own so that its row
+    // comparison stays an index condition rather than a filter behind an OR.
+    private static final String IN_RANGE = """
         WHERE mp.user_id = $1
-        ORDER BY mp.finished_at DESC, mp.match_id DESC
-        LIMIT $2""";
+          AND mp.finished_at >= coalesce($2::timestamptz, '-infinity'::timestamptz)
+          AND mp.finished_at < coalesce($3::timestamptz, 'infinity'::timestamptz)
+        """;
 
-    static final String NEXT_PAGE = HISTORY_COLUMNS + """
-        WHERE mp.user_id = $1 AND (mp.finished_at, mp.match_id) < ($2, $3)
+    static final String FIRST_PAGE = HISTORY_COLUMNS + IN_RANGE + """
+        ORDER BY mp.finished_at DESC, mp.match_id DESC
+        LIMIT $4""";
+
+    static final String NEXT_PAGE = HISTORY_COLUMNS + IN_RANGE + """
+          AND (mp.finished_at, mp.match_id) < ($5, $6)
         ORDER BY mp.finished_at DESC, mp.match_id DESC
         LIMIT $4""";
 
@@ -60,48 +70,67 @@ public final class HistoryRepository {
         ORDER BY question_index, answered_at, user_id""";
 
     private final Pool pool;
+    private final SecretKeySpec cursorKey;
 
-    public HistoryRepository(Pool pool) {
+    /**
+     * @param cursorSecret a secret every node of the cluster shares (the token secret will do: a key
+     *                     for cursors is derived from it), so that page cursors are signed
+     */
+    public HistoryRepository(Pool pool, byte[] cursorSecret) {
         this.pool = Objects.requireNonNull(pool, "pool");
+        this.cursorKey = HistoryCursor.key(Objects.requireNonNull(cursorSecret, "cursorSecret"));
+    }
+
+    /** One page of all of {@code userId}'s finished matches; see {@link #history(UUID, HistoryRange, String, int)}. */
+    public Future<HistoryPage> history(UUID userId, String cursor, int limit) {
+        return history(userId, HistoryRange.ALL, cursor, limit);
     }
 
     /**
-     * One page of {@code userId}'s finished matches, newest first.
+     * One page of {@code userId}'s finished matches within {@code range}, newest first.
      *
      * @param cursor {@code null} for the first page, else the {@code nextCursor} of the previous page
      * @param limit  1 to {@link #MAX_PAGE_SIZE}
      * @return the page; fails with {@link ErrorCode#VALIDATION_FAILED} for a bad cursor or limit
      */
-    public Future<HistoryPage> history(UUID userId, String cursor, int limit) {
+    public Future<HistoryPage> history(UUID userId, HistoryRange range, String cursor, int limit) {
         Objects.requireNonNull(userId, "userId");
+        Objects.requireNonNull(range, "range");
         if (limit < 1 || limit > MAX_PAGE_SIZE) {
             return Future.failedFuture(new QuizException(ErrorCode.VALIDATION_FAILED,
                 "limit must be between 1 and " + MAX_PAGE_SIZE));
         }
-        // One row more than asked tells whether there is a next page.
-        int fetch = limit + 1;
-        Future<RowSet<Row>> rows;
-        if (cursor == null) {
-            rows = pool.preparedQuery(FIRST_PAGE).execute(Tuple.of(userId, fetch));
-        } else {
-            HistoryCursor after;
+        HistoryCursor after = null;
+        if (cursor != null) {
             try {
-                after = HistoryCursor.decode(cursor);
+                after = HistoryCursor.decode(cursor, userId, cursorKey);
             } catch (IllegalArgumentException e) {
                 return Future.failedFuture(new QuizException(ErrorCode.VALIDATION_FAILED, "Invalid history cursor"));
             }
-            rows = pool.preparedQuery(NEXT_PAGE).execute(
-                Tuple.of(userId, MatchResultStore.timestamp(after.finishedAt()), after.matchId(), fetch));
         }
-        return rows.map(found -> toPage(found, limit));
+        // One row more than asked tells whether there is a next page.
+        Tuple args = Tuple.tuple()
+            .addUUID(userId)
+            .addOffsetDateTime(timestamp(range.from()))
+            .addOffsetDateTime(timestamp(range.to()))
+            .addInteger(limit + 1);
+        if (after != null) {
+            args.addOffsetDateTime(MatchResultStore.timestamp(after.finishedAt())).addUUID(after.matchId());
+        }
+        return pool.preparedQuery(after == null ? FIRST_PAGE : NEXT_PAGE).execute(args)
+            .map(found -> toPage(found, userId, limit));
     }
 
-    private static HistoryPage toPage(RowSet<Row> rows, int limit) {
+    private static OffsetDateTime timestamp(Instant instant) {
+        return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
+    }
+
+    private HistoryPage toPage(RowSet<Row> rows, UUID userId, int limit) {
         List<HistoryItem> items = new ArrayList<>(limit);
         for (Row row : rows) {
             if (items.size() == limit) {
                 HistoryItem last = items.get(items.size() - 1);
-                return new HistoryPage(items, new HistoryCursor(last.finishedAt(), last.matchId()).encode());
+                return new HistoryPage(items, new HistoryCursor(last.finishedAt(), last.matchId()).encode(userId, cursorKey));
             }
             items.add(new HistoryItem(row.getUUID("match_id"), row.getString("kind"), row.getString("category_id"),
                 millis(row.getOffsetDateTime("started_at")), millis(row.getOffsetDateTime("finished_at")),

@@ -35,11 +35,12 @@ public final class MatchResultStore {
 
     // Rows for users that no longer exist (an account deleted while its match was being saved)
     // are skipped rather than failing the whole match for everyone else; hence INSERT ... SELECT
-    // FROM users. The casts are needed because parameters in a SELECT list have no type of their own.
+    // FROM users. An anonymised (deleted) account is recorded under its anonymous name.
+    // The casts are needed because parameters in a SELECT list have no type of their own.
     static final String INSERT_PLAYER = """
         INSERT INTO match_players (match_id, user_id, username, finished_at, rank, score, correct_answers,
                                    answered_questions, best_streak, left_match)
-        SELECT $1::uuid, u.id, $3::text, $4::timestamptz, $5::int, $6::int, $7::int, $8::int, $9::int, $10::boolean
+        SELECT $1::uuid, u.id, CASE WHEN u.deleted_at IS NULL THEN $3::text ELSE u.username END, $4::timestamptz, $5::int, $6::int, $7::int, $8::int, $9::int, $10::boolean
         FROM users u WHERE u.id = $2""";
 
     // The question may have been deleted from the bank since it was asked; the match keeps its own
@@ -59,7 +60,7 @@ public final class MatchResultStore {
         INSERT INTO player_stats AS s (user_id, matches_played, wins, total_score, best_score, questions_answered,
                                        correct_answers, best_streak, last_played_at)
         SELECT u.id, 1, $2::int, $3::bigint, $4::int, $5::int, $6::int, $7::int, $8::timestamptz
-        FROM users u WHERE u.id = $1
+        FROM users u WHERE u.id = $1 AND u.deleted_at IS NULL
         ON CONFLICT (user_id) DO UPDATE SET
           matches_played     = s.matches_played + 1,
           wins               = s.wins + EXCLUDED.wins,

@@ -128,7 +128,30 @@ public final class ApiContract {
         if (copy.getJsonObject("components") != null) {
             forEachObject(copy.getJsonObject("components").getJsonObject("responses"), response -> response.remove("content"));
         }
-        return copy;
+        return (JsonObject) allowNulls(copy);
+    }
+
+    /**
+     * OpenAPI 3.0's {@code nullable: true}, which the validator ignores (it would refuse a null the
+     * document allows), spelled as JSON Schema: the schema, or null.
+     */
+    private static Object allowNulls(Object value) {
+        if (value instanceof JsonArray array) {
+            JsonArray result = new JsonArray();
+            array.forEach(item -> result.add(allowNulls(item)));
+            return result;
+        }
+        if (!(value instanceof JsonObject object)) {
+            return value;
+        }
+        JsonObject result = new JsonObject();
+        object.forEach(entry -> result.put(entry.getKey(), allowNulls(entry.getValue())));
+        if (Boolean.TRUE.equals(result.remove("nullable"))) {
+            return new JsonObject().put("anyOf", new JsonArray()
+                .add(result)
+                .add(new JsonObject().put("enum", new JsonArray().addNull())));
+        }
+        return result;
     }
 
     private static Map<String, Set<String>> bodyTypes(JsonObject document) {

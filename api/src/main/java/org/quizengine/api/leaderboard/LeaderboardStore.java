@@ -169,6 +169,19 @@ public final class LeaderboardStore {
     }
 
     /**
+     * Takes {@code userId} off the all-time board and off the boards of the current and the previous
+     * week and day (by this store's clock), as when their account is deleted. Idempotent.
+     */
+    public Future<Void> removePlayer(UUID userId) {
+        Objects.requireNonNull(userId, "userId");
+        Instant now = clock.instant();
+        List<String> keys = List.of(Period.ALL.key(now), Period.WEEK.key(now), Period.WEEK.key(now.minus(Duration.ofDays(7))),
+            Period.DAY.key(now), Period.DAY.key(now.minus(Duration.ofDays(1))));
+        String member = userId.toString();
+        return Future.all(keys.stream().map(key -> redis.zrem(List.of(key, member))).toList()).mapEmpty();
+    }
+
+    /**
      * RESP3 (what Redis 6+ speaks to this client) answers WITHSCORES with [member, score] pairs;
      * RESP2 with a flat member, score, member, score list. Both are read.
      */

@@ -46,7 +46,7 @@ class HistoryRepositoryTest {
         stores = StoreFixtures.start(vertx, dataDir);
         pool = stores.pool();
         results = new MatchResultStore(pool);
-        history = new HistoryRepository(pool);
+        history = new HistoryRepository(pool, "history-test-cursor-secret".getBytes(StandardCharsets.UTF_8));
     }
 
     @AfterAll

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.quizengine.api.mydata.AccountDeletion;
 import org.quizengine.api.storage.Stores;
 import org.quizengine.api.testing.StoreFixtures;
 import org.quizengine.api.testing.TestMatches;
@@ -53,6 +54,24 @@ class MatchResultStoreTest {
     @AfterAll
     static void stop() {
         await(stores.close());
+    }
+
+    @Test
+    void aResultArrivingAfterAnAccountWasDeletedKeepsItAnonymous() {
+        UUID gone = insertUser(pool, "gone-" + UUID.randomUUID().toString().substring(0, 8));
+        UUID stays = insertUser(pool, "stays-" + UUID.randomUUID().toString().substring(0, 8));
+        await(new AccountDeletion(pool).anonymise(gone));
+        MatchResult late = TestMatches.match(UUID.randomUUID(), 1_763_800_000_000L, 2, List.of(gone, stays));
+
+        await(results.save(late));
+
+        Row player = await(pool.preparedQuery("SELECT username FROM match_players WHERE match_id = $1 AND user_id = $2")
+            .execute(Tuple.of(late.matchId(), gone))).iterator().next();
+        assertThat(player.getString("username")).isEqualTo(AccountDeletion.anonymousName(gone));
+        assertThat(await(pool.preparedQuery("SELECT 1 FROM player_stats WHERE user_id = $1").execute(Tuple.of(gone))))
+            .isEmpty();
+        assertThat(await(pool.preparedQuery("SELECT 1 FROM player_stats WHERE user_id = $1").execute(Tuple.of(stays))))
+            .hasSize(1);
     }
 
     @Test

@@ -2,17 +2,23 @@ package org.quizengine.api.http;
 
 import static org.quizengine.api.testing.StoreFixtures.await;
 
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
 import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.redis.client.RedisAPI;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.quizengine.api.auth.Argon2Cost;
 import org.quizengine.api.auth.AuthOptions;
 import org.quizengine.api.auth.PasswordHasher;
@@ -21,6 +27,14 @@ import org.quizengine.api.auth.Sessions;
 import org.quizengine.api.auth.TokenService;
 import org.quizengine.api.auth.UserRepository;
 import org.quizengine.api.protection.ProtectionOptions;
+import org.quizengine.api.history.HistoryRepository;
+import org.quizengine.api.history.HistoryRoutes;
+import org.quizengine.api.leaderboard.LeaderboardStore;
+import org.quizengine.api.mydata.AccountDeletion;
+import org.quizengine.api.mydata.ExportRepository;
+import org.quizengine.api.mydata.MyDataRoutes;
+import org.quizengine.api.profile.ProfileRepository;
+import org.quizengine.api.profile.ProfileRoutes;
 import org.quizengine.api.storage.Stores;
 import org.quizengine.api.testing.StoreFixtures;
 
@@ -44,6 +58,9 @@ final class TestNode {
     final ApiRouter api;
     final HttpServer server;
     final WebClient client;
+    final LeaderboardStore leaderboards;
+    /** Whose sessions the account deletion revoked, in order. */
+    final List<UUID> revokedSessions = new CopyOnWriteArrayList<>();
 
     /** Whether stopping this node closes the stores too: not when it shares another node's. */
     private final boolean ownsStores;
@@ -60,6 +77,8 @@ final class TestNode {
         this.users = users;
         this.api = api;
         this.server = server;
+        this.leaderboards = new LeaderboardStore(stores.redis());
+        mountProfiles();
         this.client = WebClient.create(vertx, new WebClientOptions()
             .setDefaultHost("127.0.0.1")
             .setDefaultPort(server.actualPort()));
@@ -111,6 +130,19 @@ final class TestNode {
         return new TestNode(vertx, authOptions, stores, ownsStores, hasher, tokens, sessions, users, api, server);
     }
 
+    /** Profiles, history and my data, as NodeServices mounts them; deletions are noted in {@link #revokedSessions}. */
+    private void mountProfiles() {
+        Router signedIn = api.protectedRouter();
+        ProfileRepository profiles = new ProfileRepository(stores.pool());
+        new ProfileRoutes(profiles, users).mount(signedIn);
+        new HistoryRoutes(new HistoryRepository(stores.pool(), authOptions.jwtSecret()), users).mount(signedIn);
+        new MyDataRoutes(users, hasher, profiles, new ExportRepository(stores.pool()), new AccountDeletion(stores.pool()),
+            leaderboards, userId -> {
+                revokedSessions.add(userId);
+                return sessions.revokeAllOf(userId);
+            }, Clock.systemUTC()).mount(signedIn);
+    }
+
     void stop() {
         client.close();
         await(server.close());
@@ -138,6 +170,15 @@ final class TestNode {
             request.putHeader("Authorization", "Bearer " + bearerToken);
         }
         return await(request.send());
+    }
+
+    /** Any request with an optional bearer token and an optional JSON body. */
+    HttpResponse<Buffer> send(HttpMethod method, String path, String bearerToken, JsonObject body) {
+        HttpRequest<Buffer> request = client.request(method, path);
+        if (bearerToken != null) {
+            request.putHeader("Authorization", "Bearer " + bearerToken);
+        }
+        return await(body == null ? request.send() : request.sendJsonObject(body));
     }
 
     /** Registers a fresh user and returns the response body (user, accessToken, ...). */

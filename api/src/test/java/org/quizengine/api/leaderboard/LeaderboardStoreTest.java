@@ -208,6 +208,34 @@ class LeaderboardStoreTest {
     }
 
     /** A match finishing at {@code finishedAt}; {@code players} alternates user id and score. */
+    @Test
+    void removingAPlayerTakesThemOffTheCurrentAndPreviousBoards() {
+        UUID ann = UUID.randomUUID();
+        UUID bob = UUID.randomUUID();
+        Instant yesterday = NOON.minus(Duration.ofDays(1));
+        Instant lastWeek = NOON.minus(Duration.ofDays(7));
+        for (Instant at : List.of(NOON, yesterday, lastWeek)) {
+            await(boards.apply(match(at, ann, 700, bob, 300)));
+        }
+
+        await(boards.removePlayer(ann));
+        await(boards.removePlayer(ann)); // and again: nothing left to remove is no error
+
+        List<String> boardsRead = List.of("all", "week", "last week", "day", "yesterday");
+        List<List<LeaderboardEntry>> lines = List.of(
+            await(boards.top(Period.ALL, NOON, 0, 10)),
+            await(boards.top(Period.WEEK, NOON, 0, 10)),
+            await(boards.top(Period.WEEK, lastWeek, 0, 10)),
+            await(boards.top(Period.DAY, NOON, 0, 10)),
+            await(boards.top(Period.DAY, yesterday, 0, 10)));
+        for (int i = 0; i < lines.size(); i++) {
+            assertThat(lines.get(i)).as(boardsRead.get(i)).isNotEmpty()
+                .allSatisfy(entry -> assertThat(entry.userId()).isEqualTo(bob))
+                .first().satisfies(entry -> assertThat(entry.rank()).isEqualTo(1));
+        }
+        assertThat(await(boards.rankOf(Period.ALL, NOON, ann))).isNull();
+    }
+
     private static MatchResult match(Instant finishedAt, Object... players) {
         List<PlayerResult> results = IntStream.range(0, players.length / 2)
             .mapToObj(i -> new PlayerResult((UUID) players[2 * i], "p" + i, i + 1, (Integer) players[2 * i + 1], 0, 0,

@@ -50,7 +50,7 @@ class ProfileRepositoryTest {
     @Test
     void someoneWhoHasNotPlayedHasZeros() {
         PlayerStats stats = await(profiles.stats(insertUser(pool, "fresh")));
-        assertThat(stats).isEqualTo(new PlayerStats(0, 0, 0, 0, 0, 0, 0.0, 0, null));
+        assertThat(stats).isEqualTo(new PlayerStats(0, 0, 0, 0, 0, 0, 0.0, 0, new Level(1, 0, 5_000, 5_000), null));
         assertThat(await(profiles.stats(UUID.randomUUID()))).isEqualTo(PlayerStats.NONE);
     }
 
