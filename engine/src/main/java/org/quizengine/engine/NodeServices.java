@@ -15,6 +15,7 @@ import org.quizengine.api.history.HistoryRoutes;
 import org.quizengine.api.history.MatchResultStore;
 import org.quizengine.api.http.ApiRouter;
 import org.quizengine.api.http.HealthRoutes;
+import org.quizengine.api.leaderboard.LeaderboardRebuild;
 import org.quizengine.api.leaderboard.LeaderboardRoutes;
 import org.quizengine.api.leaderboard.LeaderboardStore;
 import org.quizengine.api.leaderboard.PlayerNames;
@@ -56,7 +57,8 @@ record NodeServices(Vertx vertx, Stores stores, NodeOptions options, PasswordHas
         operatorRoutes.accept(signedIn);
         new ProfileRoutes(new ProfileRepository(stores.pool())).mount(signedIn);
         new HistoryRoutes(new HistoryRepository(stores.pool())).mount(signedIn);
-        new LeaderboardRoutes(leaderboards, new PlayerNames(stores.pool()), Clock.systemUTC()).mount(signedIn);
+        new LeaderboardRoutes(leaderboards, new PlayerNames(stores.pool()),
+            new LeaderboardRebuild(stores.pool(), leaderboards, Clock.systemUTC()), Clock.systemUTC()).mount(signedIn);
         new CategoryRoutes(questions).mount(signedIn);
         Router root = api.router();
         root.get(WebSocketGateway.PATH).handler(gateway::handleUpgrade);
