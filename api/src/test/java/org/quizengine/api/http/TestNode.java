@@ -17,7 +17,12 @@ import org.quizengine.api.auth.AuthOptions;
 import org.quizengine.api.auth.PasswordHasher;
 import org.quizengine.api.auth.TokenService;
 import org.quizengine.api.auth.UserRepository;
+import org.quizengine.api.leaderboard.LeaderboardRebuild;
+import org.quizengine.api.leaderboard.LeaderboardRoutes;
+import org.quizengine.api.leaderboard.LeaderboardStore;
+import org.quizengine.api.leaderboard.PlayerNames;
 import org.quizengine.api.storage.Stores;
+import org.quizengine.api.testing.SettableClock;
 import org.quizengine.api.testing.StoreFixtures;
 
 /**
@@ -37,9 +42,13 @@ final class TestNode {
     final ApiRouter api;
     final HttpServer server;
     final WebClient client;
+    /** The time the leaderboard routes see; real until a test sets it. */
+    final SettableClock clock;
+    final LeaderboardStore leaderboards;
 
     private TestNode(Vertx vertx, AuthOptions authOptions, Stores stores, PasswordHasher hasher, TokenService tokens,
-                     UserRepository users, ApiRouter api, HttpServer server) {
+                     UserRepository users, ApiRouter api, HttpServer server, SettableClock clock,
+                     LeaderboardStore leaderboards) {
         this.vertx = vertx;
         this.authOptions = authOptions;
         this.stores = stores;
@@ -48,6 +57,8 @@ final class TestNode {
         this.users = users;
         this.api = api;
         this.server = server;
+        this.clock = clock;
+        this.leaderboards = leaderboards;
         this.client = WebClient.create(vertx, new WebClientOptions()
             .setDefaultHost("127.0.0.1")
             .setDefaultPort(server.actualPort()));
@@ -64,8 +75,12 @@ final class TestNode {
         TokenService tokens = new TokenService(vertx, authOptions);
         UserRepository users = new UserRepository(stores.pool());
         ApiRouter api = new ApiRouter(vertx, tokens, hasher, users, new HealthRoutes(vertx, stores));
+        SettableClock clock = new SettableClock();
+        LeaderboardStore leaderboards = new LeaderboardStore(stores.redis(), clock);
+        new LeaderboardRoutes(leaderboards, new PlayerNames(stores.pool()),
+            new LeaderboardRebuild(stores.pool(), leaderboards, clock), clock).mount(api.protectedRouter());
         HttpServer server = await(vertx.createHttpServer().requestHandler(api.router()).listen(0, "127.0.0.1"));
-        return new TestNode(vertx, authOptions, stores, hasher, tokens, users, api, server);
+        return new TestNode(vertx, authOptions, stores, hasher, tokens, users, api, server, clock, leaderboards);
     }
 
     void stop() {
