@@ -33,7 +33,10 @@ public final class LeaderboardKeys {
     private LeaderboardKeys() {
     }
 
-    /** The id of the board of {@code period} that contains {@code at}: {@code all}, {@code week:2026-W48}, {@code day:2026-11-30}. */
+    /**
+     * The id of the board of {@code period} that contains {@code at}: {@code all},
+     * {@code week:2026-W48}, {@code day:2026-11-30}.
+     */
     public static String boardId(Period period, Instant at) {
         LocalDate day = LocalDate.ofInstant(at, ZoneOffset.UTC);
         return switch (period) {

@@ -166,7 +166,8 @@ public final class LeaderboardRebuild {
                         .compose(v -> markCounted(rebuildId, snapshot.recentMatches()))
                         .compose(v -> swap(rebuildId, snapshot))
                         .map(replayed -> report(snapshot, replayed)))
-                    .onSuccess(report -> LOG.info("Leaderboard rebuild {} done: {} boards, {} matches, {} applied meanwhile",
+                    .onSuccess(report -> LOG.info(
+                        "Leaderboard rebuild {} done: {} boards, {} matches, {} applied meanwhile",
                         rebuildId, report.boards().size(), report.matches(), report.appliedDuringRebuild()))
                     .recover(failure -> release(journal).transform(released -> Future.failedFuture(failure)));
             });
@@ -219,7 +220,7 @@ public final class LeaderboardRebuild {
         Map<String, Long> points = new TreeMap<>();
         for (Row row : rows) {
             long total = row.getLong("points");
-            OffsetDateTime reached = total > 0 ? row.getOffsetDateTime("last_scored") : row.getOffsetDateTime("first_played");
+            OffsetDateTime reached = row.getOffsetDateTime(total > 0 ? "last_scored" : "first_played");
             points.put(TieBreak.member(row.getUUID("user_id"), reached.toInstant()), total);
         }
         return points;
@@ -310,7 +311,8 @@ public final class LeaderboardRebuild {
             .recover(failure -> Future.failedFuture(failure.getMessage() != null
                 && failure.getMessage().startsWith("REBUILD_EXPIRED")
                 ? new QuizException(ErrorCode.LEADERBOARD_REBUILD_EXPIRED,
-                    "The rebuild took longer than " + LOCK_TTL.toMinutes() + " minutes; the boards were left as they were.")
+                    "The rebuild took longer than " + LOCK_TTL.toMinutes()
+                        + " minutes; the boards were left as they were.")
                 : failure))
             .map(reply -> reply.toLong());
     }

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import org.quizengine.shared.ErrorCode;
 import org.quizengine.shared.QuizException;
 import org.quizengine.shared.match.MatchResult;
@@ -138,6 +139,7 @@ public final class LeaderboardStore {
         """;
 
     private static final Logger LOG = LoggerFactory.getLogger(LeaderboardStore.class);
+    private static final Map<String, String> SHA1 = new ConcurrentHashMap<>();
 
     private final RedisAPI redis;
     private final Clock clock;
@@ -224,7 +226,8 @@ public final class LeaderboardStore {
             return Future.failedFuture(new QuizException(ErrorCode.VALIDATION_FAILED, "radius must not be negative"));
         }
         return eval(AROUND_SCRIPT, List.of("2", LeaderboardKeys.board(boardId), LeaderboardKeys.members(boardId),
-            userId.toString(), Integer.toString(radius))).map(reply -> reply.get(1).toLong() < 0 ? null : toSlice(reply));
+            userId.toString(), Integer.toString(radius)))
+            .map(reply -> reply.get(1).toLong() < 0 ? null : toSlice(reply));
     }
 
     /** {@code userId}'s line on board {@code boardId}, or {@code null} if absent. */
@@ -302,8 +305,6 @@ public final class LeaderboardStore {
     private static long score(Response score) {
         return Math.round(Double.parseDouble(score.toString()));
     }
-
-    private static final Map<String, String> SHA1 = new java.util.concurrent.ConcurrentHashMap<>();
 
     private static String sha1Hex(String script) {
         return SHA1.computeIfAbsent(script, text -> {

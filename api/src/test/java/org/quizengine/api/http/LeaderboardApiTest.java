@@ -103,7 +103,7 @@ class LeaderboardApiTest {
             line(1, players.get(0), 500), line(2, players.get(1), 400));
         JsonObject entry = first.getJsonArray("entries").getJsonObject(0);
         assertThat(entry.getString("username")).isEqualTo(players.get(0).name());
-        assertThat(Instant.parse(entry.getString("reachedAt"))).isEqualTo(at.truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
+        assertThat(Instant.parse(entry.getString("reachedAt"))).isEqualTo(millis(at));
 
         assertThat(lines(ok(node.get(BOARDS + "day?offset=2&limit=2", token)))).containsExactly(
             line(3, players.get(2), 300), line(4, players.get(3), 200));
@@ -154,7 +154,8 @@ class LeaderboardApiTest {
         for (String board : List.of("all", "week", "day")) {
             JsonObject page = ok(node.get(BOARDS + board, ann.token()));
             assertThat(lines(page)).as(board).containsExactly(line(1, bob, 600), line(2, ann, 600), line(3, cy, 600));
-            assertThat(page.getJsonArray("entries").stream().map(e -> Instant.parse(((JsonObject) e).getString("reachedAt"))))
+            assertThat(page.getJsonArray("entries").stream()
+                .map(e -> Instant.parse(((JsonObject) e).getString("reachedAt"))))
                 .containsExactly(millis(t), millis(t.plusSeconds(60)), millis(t.plusSeconds(120)));
         }
         assertThat(ok(node.get(BOARDS + "all/me", cy.token())).getInteger("rank")).isEqualTo(3);

@@ -1,6 +1,7 @@
 package org.quizengine.api.leaderboard;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.quizengine.api.testing.StoreFixtures.await;
 import static org.quizengine.api.testing.StoreFixtures.failureOf;
 
@@ -100,12 +101,13 @@ class LeaderboardRebuildTest {
             assertThat(await(boards.page(period.boardId(now), 0, 10)).entries()).as(period.name())
                 .extracting(LeaderboardEntry::userId, LeaderboardEntry::score)
                 .containsExactly(
-                    org.assertj.core.groups.Tuple.tuple(users.get(3), 400L),
-                    org.assertj.core.groups.Tuple.tuple(users.get(2), 300L),
-                    org.assertj.core.groups.Tuple.tuple(users.get(1), 200L),
-                    org.assertj.core.groups.Tuple.tuple(users.get(0), 100L));
+                    tuple(users.get(3), 400L),
+                    tuple(users.get(2), 300L),
+                    tuple(users.get(1), 200L),
+                    tuple(users.get(0), 100L));
         }
-        assertThat(await(redis.keys(LeaderboardKeys.PREFIX + "rebuild:*"))).as("nothing of the rebuild is left").isEmpty();
+        assertThat(await(redis.keys(LeaderboardKeys.PREFIX + "rebuild:*"))).as("nothing of the rebuild is left")
+            .isEmpty();
         assertThat(await(rebuild.run()).matches()).as("and another may run").isEqualTo(4);
     }
 
