@@ -18,6 +18,7 @@ import java.util.UUID;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -58,6 +59,12 @@ class LeaderboardRebuildTest {
         await(stores.close());
     }
 
+    /** Tests here store matches in PostgreSQL only where they say so; Redis starts empty each time. */
+    @BeforeEach
+    void emptyRedis() {
+        await(redis.flushall(List.of()));
+    }
+
     @Test
     void resultsAppliedWhileItRunsAreNeitherLostNorCountedTwice() throws InterruptedException {
         List<UUID> users = IntStream.range(0, 4)
@@ -79,9 +86,7 @@ class LeaderboardRebuildTest {
         await(locker.query("BEGIN").execute());
         await(locker.query("LOCK TABLE matches IN ACCESS EXCLUSIVE MODE").execute());
         Future<RebuildReport> running = rebuild.run();
-        while (await(redis.exists(List.of(LeaderboardKeys.REBUILD_LOCK))).toInteger() == 0) {
-            Thread.sleep(10);
-        }
+        awaitLock();
         assertThat(failureOf(rebuild.run())).isInstanceOfSatisfying(QuizException.class,
             e -> assertThat(e.code()).isEqualTo(ErrorCode.LEADERBOARD_REBUILD_RUNNING));
         assertThat(await(boards.apply(appliedMeanwhile))).isTrue();
@@ -109,6 +114,49 @@ class LeaderboardRebuildTest {
         assertThat(await(redis.keys(LeaderboardKeys.PREFIX + "rebuild:*"))).as("nothing of the rebuild is left")
             .isEmpty();
         assertThat(await(rebuild.run()).matches()).as("and another may run").isEqualTo(4);
+    }
+
+    @Test
+    void whatPostgresqlDoesNotHoldIsDropped() {
+        UUID onlyInRedis = UUID.randomUUID();
+        Instant now = Instant.now();
+        await(boards.apply(match(now.minusSeconds(5), onlyInRedis, 999)));
+        assertThat(await(boards.rankOf(Period.DAY.boardId(now), onlyInRedis))).isNotNull();
+
+        await(rebuild.run());
+
+        for (Period period : Period.values()) {
+            assertThat(await(boards.rankOf(period.boardId(now), onlyInRedis))).as(period.name()).isNull();
+        }
+    }
+
+    @Test
+    void aRebuildThatOutlivesItsLockLeavesTheBoardsAsTheyWere() throws InterruptedException {
+        UUID player = UUID.randomUUID();
+        Instant now = Instant.now();
+        await(boards.apply(match(now.minusSeconds(5), player, 321)));
+        SqlConnection locker = await(stores.pool().getConnection());
+        await(locker.query("BEGIN").execute());
+        await(locker.query("LOCK TABLE matches IN ACCESS EXCLUSIVE MODE").execute());
+        Future<RebuildReport> running = rebuild.run();
+        awaitLock();
+
+        // What the lock's expiry does: from here on, results would no longer be journalled.
+        await(redis.del(List.of(LeaderboardKeys.REBUILD_LOCK)));
+        await(locker.query("ROLLBACK").execute());
+        await(locker.close());
+
+        assertThat(failureOf(running)).isInstanceOfSatisfying(QuizException.class,
+            e -> assertThat(e.code()).isEqualTo(ErrorCode.LEADERBOARD_REBUILD_EXPIRED));
+        assertThat(await(boards.rankOf(Period.ALL.boardId(now), player)))
+            .isEqualTo(new LeaderboardEntry(1, player, 321, Instant.ofEpochMilli(now.minusSeconds(5).toEpochMilli())));
+    }
+
+    /** Waits until a rebuild started on another thread holds its lock (it is then journalling). */
+    private static void awaitLock() throws InterruptedException {
+        while (await(redis.exists(List.of(LeaderboardKeys.REBUILD_LOCK))).toInteger() == 0) {
+            Thread.sleep(10);
+        }
     }
 
     private static MatchResult match(Instant finishedAt, UUID user, int score) {
