@@ -86,7 +86,7 @@ public final class Node {
             stores = started;
             services = NodeServices.create(vertx, stores, options);
             outbox = new ResultOutbox(vertx, options.storage().dataDir().resolve("outbox").toString(),
-                List.of(services.results()::save, services.leaderboards()::apply));
+                List.of(services.results()::save, services::applyToLeaderboards));
             gateway = new WebSocketGateway(vertx, options.nodeId(), options.gateway(), services.sessions()::authenticate,
                 new ActivePlayers(vertx), clock);
             cluster = ClusterView.of(vertx, options.nodeId());

@@ -18,6 +18,7 @@ import org.quizengine.api.history.MatchResultStore;
 import org.quizengine.api.http.ApiContract;
 import org.quizengine.api.http.ApiRouter;
 import org.quizengine.api.http.HealthRoutes;
+import org.quizengine.api.leaderboard.LeaderboardRebuild;
 import org.quizengine.api.leaderboard.LeaderboardRoutes;
 import org.quizengine.api.leaderboard.LeaderboardStore;
 import org.quizengine.api.leaderboard.PlayerNames;
@@ -32,6 +33,7 @@ import org.quizengine.api.question.QuestionRepository;
 import org.quizengine.api.storage.Stores;
 import org.quizengine.engine.config.NodeOptions;
 import org.quizengine.engine.gateway.WebSocketGateway;
+import org.quizengine.shared.match.MatchResult;
 
 /** The REST-side services of a node, built once over its stores, and the HTTP router that serves them. */
 record NodeServices(Vertx vertx, Stores stores, NodeOptions options, PasswordHasher hasher, Sessions sessions,
@@ -71,11 +73,18 @@ record NodeServices(Vertx vertx, Stores stores, NodeOptions options, PasswordHas
         new MyDataRoutes(users, hasher, profiles, new ExportRepository(stores.pool()),
             new AccountDeletion(stores.pool()), leaderboards, sessions::revokeAllOf,
             Clock.systemUTC()).mount(signedIn);
-        new LeaderboardRoutes(leaderboards, new PlayerNames(stores.pool()), Clock.systemUTC()).mount(signedIn);
+        new LeaderboardRoutes(leaderboards, new PlayerNames(stores.pool()),
+            new LeaderboardRebuild(stores.pool(), leaderboards, Clock.systemUTC()), Clock.systemUTC()).mount(signedIn);
         new CategoryRoutes(questions).mount(signedIn);
         Router root = api.router();
         root.get(WebSocketGateway.PATH).handler(gateway::handleUpgrade);
         return root;
+    }
+
+    /** The leaderboards' part of storing a result: every player but those who have deleted their account since. */
+    Future<Boolean> applyToLeaderboards(MatchResult result) {
+        return users.deletedAmong(result.players().stream().map(MatchResult.PlayerResult::userId).toList())
+            .compose(deleted -> leaderboards.apply(result, deleted));
     }
 
     Future<Void> close() {

@@ -61,6 +61,10 @@ public enum ErrorCode {
     INVALID_OPTION(1307, 422),
     MATCH_OVERLOADED(1308, 503),
 
+    // Leaderboards.
+    LEADERBOARD_REBUILD_RUNNING(1410, 409),
+    LEADERBOARD_REBUILD_EXPIRED(1411, 503),
+
     // Everything else.
     NOT_FOUND(1401, 404),
     // Profiles and my data: the password that confirms deleting one's account is wrong.

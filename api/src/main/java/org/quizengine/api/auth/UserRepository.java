@@ -29,6 +29,7 @@ public final class UserRepository {
     private static final String FIND_BY_EMAIL = "SELECT " + COLUMNS + " FROM users WHERE lower(email) = lower($1)"
         + " AND deleted_at IS NULL";
     private static final String FIND_BY_ID = "SELECT " + COLUMNS + " FROM users WHERE id = $1 AND deleted_at IS NULL";
+    private static final String DELETED_AMONG = "SELECT id FROM users WHERE id = ANY($1) AND deleted_at IS NOT NULL";
     private static final String SET_ROLE = "UPDATE users SET role = $2 WHERE id = $1";
     private static final String SET_DISABLED = "UPDATE users SET disabled = $2 WHERE id = $1";
 
@@ -65,6 +66,18 @@ public final class UserRepository {
     /** Finds by email if {@code login} has an '@' (usernames never do), else by username. */
     public Future<Optional<UserAccount>> findByLogin(String login) {
         return login.indexOf('@') >= 0 ? findByEmail(login) : findByUsername(login);
+    }
+
+    /** Which of {@code ids} belong to deleted accounts. */
+    public Future<java.util.Set<UUID>> deletedAmong(java.util.Collection<UUID> ids) {
+        if (ids.isEmpty()) {
+            return Future.succeededFuture(java.util.Set.of());
+        }
+        return pool.preparedQuery(DELETED_AMONG).execute(Tuple.of(ids.toArray(new UUID[0]))).map(rows -> {
+            java.util.Set<UUID> deleted = new java.util.HashSet<>();
+            rows.forEach(row -> deleted.add(row.getUUID("id")));
+            return deleted;
+        });
     }
 
     public Future<Optional<UserAccount>> findById(UUID id) {

@@ -1,6 +1,7 @@
 package org.quizengine.api.http;
 
 import io.vertx.ext.web.RoutingContext;
+import java.util.List;
 import java.util.UUID;
 import org.quizengine.shared.ErrorCode;
 import org.quizengine.shared.QuizException;
@@ -16,7 +17,7 @@ public final class Responses {
         ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(Wire.encode(body));
     }
 
-    /** An integer query parameter within bounds, or the default when absent. */
+    /** An integer query parameter within bounds, or the default when absent; otherwise a field error naming it. */
     public static int intParam(RoutingContext ctx, String name, int fallback, int min, int max) {
         String value = ctx.request().getParam(name);
         if (value == null || value.isBlank()) {
@@ -30,8 +31,8 @@ public final class Responses {
         } catch (NumberFormatException ignored) {
             // fall through to the same error as an out-of-range value
         }
-        throw new QuizException(ErrorCode.VALIDATION_FAILED,
-            "Query parameter '" + name + "' must be a whole number between " + min + " and " + max + ".");
+        throw new ValidationException(List.of(new FieldError(name,
+            "must be a whole number between " + min + " and " + max)));
     }
 
     /** A UUID path parameter; anything else is "not found", since no resource can have that id. */

@@ -3,7 +3,6 @@ package org.quizengine.api.leaderboard;
 import io.vertx.core.Future;
 import io.vertx.redis.client.RedisAPI;
 import io.vertx.redis.client.Response;
-import io.vertx.redis.client.ResponseType;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -11,10 +10,14 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import org.quizengine.shared.ErrorCode;
 import org.quizengine.shared.QuizException;
 import org.quizengine.shared.match.MatchResult;
@@ -23,12 +26,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The leaderboards, as Redis sorted sets (member: user id, score: sum of match scores), one per
- * {@link Period} and period instance.
+ * The leaderboards, as Redis sorted sets, one per {@link Period} and period instance (keys in
+ * {@link LeaderboardKeys}). A board's score is a player's total points and its member says when the
+ * player reached that total ({@link TieBreak}), so equal totals rank by who got there first.
  *
  * <p>Applying a match is idempotent: one Lua script atomically sets a per-match marker and, only
  * if the marker was not there yet, adds every player's score to the three boards. Results are
- * retried until applied, so a retry after a lost reply must not count twice.
+ * retried until applied, so a retry after a lost reply must not count twice. While a
+ * {@link LeaderboardRebuild} runs, the script also journals the result so the rebuilt boards get it.
+ *
+ * <p>Reads are Lua scripts too, so a page and the board's size, or a player's rank and the lines
+ * around it, come from one moment.
  */
 public final class LeaderboardStore {
     public static final int MAX_PAGE_SIZE = 100;
@@ -39,27 +47,115 @@ public final class LeaderboardStore {
     /** Results older than this are not applied at all: their marker could expire before a retry. */
     static final Duration MAX_RESULT_AGE = APPLIED_MARKER_TTL.minusDays(1);
 
-    static final String APPLIED_PREFIX = Period.KEY_PREFIX + "applied:";
+    /**
+     * Lua shared by applying a result and by replaying one into a rebuilt board. A result is an
+     * array: [1] marker TTL, [2] match id, [3] member prefix ({@link TieBreak#prefix}), [4] board key
+     * prefix, [5] members key prefix, [6..11] three (board id, expiry in unix seconds or 0) pairs,
+     * then (user id, points) pairs.
+     */
+    static final String RESULT_FUNCTIONS = """
+        local function reached(member)
+          return tonumber(string.sub(member, 1, 13))
+        end
+        -- Adds points to a user's total; member is theirs had they reached the new total with this match.
+        -- Larger digits mean earlier. A total is reached by the last match that scored (the first if none did).
+        local function addTo(board, index, user, amount, member)
+          local old = redis.call('HGET', index, user)
+          local total = amount
+          local chosen = member
+          if old then
+            local oldTotal = tonumber(redis.call('ZSCORE', board, old) or '0')
+            total = oldTotal + amount
+            if amount > 0 then
+              if oldTotal > 0 and reached(old) < reached(member) then chosen = old end
+            elseif oldTotal > 0 or reached(old) > reached(member) then
+              chosen = old
+            end
+            if chosen ~= old then redis.call('ZREM', board, old) end
+          end
+          redis.call('ZADD', board, string.format('%.17g', total), chosen)
+          redis.call('HSET', index, user, chosen)
+        end
+        local function applyResult(prefix, a)
+          for b = 6, 10, 2 do
+            local board = prefix .. a[4] .. a[b]
+            local index = prefix .. a[5] .. a[b]
+            for i = 12, #a, 2 do
+              addTo(board, index, a[i], tonumber(a[i + 1]), a[3] .. a[i])
+            end
+            local expiry = tonumber(a[b + 1])
+            if expiry > 0 then
+              redis.call('EXPIREAT', board, expiry)
+              redis.call('EXPIREAT', index, expiry)
+            end
+          end
+        end
+        """;
 
-    // KEYS: 1 the applied marker, 2 the all-time board, 3 the week board, 4 the day board.
-    // ARGV: 1 marker TTL (s), 2 week board expiry (unix s), 3 day board expiry (unix s),
-    //       then pairs of user id, score.
-    static final String APPLY_SCRIPT = """
+    // KEYS: 1 the applied marker, 2 the rebuild lock (its value is the rebuild's journal), 3 the board registry.
+    // ARGV: a result, as RESULT_FUNCTIONS reads it.
+    static final String APPLY_SCRIPT = RESULT_FUNCTIONS + """
         if not redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[1]) then
           return 0
         end
-        for i = 4, #ARGV, 2 do
-          redis.call('ZINCRBY', KEYS[2], ARGV[i + 1], ARGV[i])
-          redis.call('ZINCRBY', KEYS[3], ARGV[i + 1], ARGV[i])
-          redis.call('ZINCRBY', KEYS[4], ARGV[i + 1], ARGV[i])
+        applyResult('', ARGV)
+        if #ARGV >= 12 then
+          for b = 6, 10, 2 do redis.call('SADD', KEYS[3], ARGV[b]) end
         end
-        redis.call('EXPIREAT', KEYS[3], ARGV[2])
-        redis.call('EXPIREAT', KEYS[4], ARGV[3])
+        local journal = redis.call('GET', KEYS[2])
+        if journal then
+          redis.call('RPUSH', journal, cjson.encode(ARGV))
+          local ttl = redis.call('PTTL', KEYS[2])
+          if ttl > 0 then redis.call('PEXPIRE', journal, ttl) end
+        end
         return 1
         """;
 
+    // KEYS: 1 the board. ARGV: 1 first position, 2 last position. Returns size, first position, then member, score...
+    static final String PAGE_SCRIPT = """
+        local out = {redis.call('ZCARD', KEYS[1]), tonumber(ARGV[1])}
+        for _, value in ipairs(redis.call('ZREVRANGE', KEYS[1], ARGV[1], ARGV[2], 'WITHSCORES')) do
+          out[#out + 1] = value
+        end
+        return out
+        """;
+
+    // KEYS: 1 the board, 2 its members hash. ARGV: 1 user id, 2 radius.
+    // Returns size, first position (-1: the user is not on the board), then member, score...
+    static final String AROUND_SCRIPT = """
+        local size = redis.call('ZCARD', KEYS[1])
+        local member = redis.call('HGET', KEYS[2], ARGV[1])
+        local rank = member and redis.call('ZREVRANK', KEYS[1], member)
+        if not rank then
+          return {size, -1}
+        end
+        local radius = tonumber(ARGV[2])
+        local first = math.max(0, rank - radius)
+        local out = {size, first}
+        for _, value in ipairs(redis.call('ZREVRANGE', KEYS[1], first, rank + radius, 'WITHSCORES')) do
+          out[#out + 1] = value
+        end
+        return out
+        """;
+
+    // KEYS: 1 the board registry. ARGV: 1 user id, 2 board key prefix, 3 members key prefix.
+    // Returns how many boards the user was taken off.
+    static final String REMOVE_SCRIPT = """
+        local removed = 0
+        for _, id in ipairs(redis.call('SMEMBERS', KEYS[1])) do
+          local index = ARGV[3] .. id
+          local member = redis.call('HGET', index, ARGV[1])
+          if member then
+            redis.call('ZREM', ARGV[2] .. id, member)
+            redis.call('HDEL', index, ARGV[1])
+            removed = removed + 1
+          end
+        end
+        return removed
+        """;
+
     private static final Logger LOG = LoggerFactory.getLogger(LeaderboardStore.class);
-    private static final String APPLY_SCRIPT_SHA = sha1Hex(APPLY_SCRIPT);
+    private static final Map<String, String> SHA1 = new ConcurrentHashMap<>();
 
     private final RedisAPI redis;
     private final Clock clock;
@@ -72,6 +168,19 @@ public final class LeaderboardStore {
     public LeaderboardStore(RedisAPI redis, Clock clock) {
         this.redis = Objects.requireNonNull(redis, "redis");
         this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /**
+     * Like {@link #apply(MatchResult)}, leaving out the players in {@code leaveOut}: those whose
+     * accounts were deleted after the match, whose late result must not put them back on a board.
+     */
+    public Future<Boolean> apply(MatchResult result, java.util.Set<UUID> leaveOut) {
+        if (leaveOut.isEmpty()) {
+            return apply(result);
+        }
+        return apply(new MatchResult(result.matchId(), result.kind(), result.category(), result.startedAt(),
+            result.finishedAt(), result.players().stream().filter(p -> !leaveOut.contains(p.userId())).toList(),
+            result.questions()));
     }
 
     /**
@@ -89,55 +198,41 @@ public final class LeaderboardStore {
                 result.matchId(), finishedAt);
             return Future.succeededFuture(false);
         }
-        List<String> keysAndArgs = new ArrayList<>(8 + 2 * result.players().size());
-        keysAndArgs.add("4");
-        keysAndArgs.add(appliedMarker(result.matchId()));
-        keysAndArgs.add(Period.ALL.key(finishedAt));
-        keysAndArgs.add(Period.WEEK.key(finishedAt));
-        keysAndArgs.add(Period.DAY.key(finishedAt));
-        keysAndArgs.add(Long.toString(APPLIED_MARKER_TTL.toSeconds()));
-        keysAndArgs.add(Long.toString(Period.WEEK.expiresAt(finishedAt).getEpochSecond()));
-        keysAndArgs.add(Long.toString(Period.DAY.expiresAt(finishedAt).getEpochSecond()));
+        List<String> args = new ArrayList<>(16 + 2 * result.players().size());
+        args.add("3");
+        args.add(LeaderboardKeys.appliedMarker(result.matchId()));
+        args.add(LeaderboardKeys.REBUILD_LOCK);
+        args.add(LeaderboardKeys.REGISTRY);
+        args.addAll(resultArgs(result.matchId(), finishedAt));
         for (PlayerResult player : result.players()) {
-            keysAndArgs.add(player.userId().toString());
-            keysAndArgs.add(Integer.toString(player.score()));
+            args.add(player.userId().toString());
+            args.add(Integer.toString(player.score()));
         }
-        return runApplyScript(keysAndArgs).map(reply -> reply != null && reply.toInteger() == 1);
+        return eval(APPLY_SCRIPT, args).map(reply -> reply != null && reply.toInteger() == 1);
+    }
+
+    /** The arguments before the players' of a result finished at {@code finishedAt} (see {@link #RESULT_FUNCTIONS}). */
+    static List<String> resultArgs(UUID matchId, Instant finishedAt) {
+        List<String> args = new ArrayList<>(11);
+        args.add(Long.toString(APPLIED_MARKER_TTL.toSeconds()));
+        args.add(matchId.toString());
+        args.add(TieBreak.prefix(finishedAt.toEpochMilli()));
+        args.add(LeaderboardKeys.BOARD_PREFIX);
+        args.add(LeaderboardKeys.MEMBERS_PREFIX);
+        for (Period period : Period.values()) {
+            args.add(period.boardId(finishedAt));
+            Instant expiry = period.expiresAt(finishedAt);
+            args.add(expiry == null ? "0" : Long.toString(expiry.getEpochSecond()));
+        }
+        return args;
     }
 
     /**
-     * The key that exists while {@code matchId} counts as applied to the boards (for
-     * {@link #APPLIED_MARKER_TTL}); lets an audit tell a result still on its way from one never applied.
+     * Lines {@code offset} to {@code offset + limit - 1} (0-based) of board {@code boardId}, best
+     * first, and the board's size; past the end the lines are empty.
      */
-    public static String appliedMarker(UUID matchId) {
-        return APPLIED_PREFIX + matchId;
-    }
-
-    /** EVALSHA saves sending the script each time; Redis forgets scripts on restart, hence EVAL. */
-    private Future<Response> runApplyScript(List<String> keysAndArgs) {
-        List<String> evalsha = new ArrayList<>(keysAndArgs.size() + 1);
-        evalsha.add(APPLY_SCRIPT_SHA);
-        evalsha.addAll(keysAndArgs);
-        return redis.evalsha(evalsha).recover(failure -> {
-            if (failure.getMessage() == null || !failure.getMessage().startsWith("NOSCRIPT")) {
-                return Future.failedFuture(failure);
-            }
-            List<String> eval = new ArrayList<>(keysAndArgs.size() + 1);
-            eval.add(APPLY_SCRIPT);
-            eval.addAll(keysAndArgs);
-            return redis.eval(eval);
-        });
-    }
-
-    /**
-     * A page of the board of {@code period} that contains {@code now}, best first.
-     *
-     * @param offset 0-based position of the first entry
-     * @param limit  1 to {@link #MAX_PAGE_SIZE}
-     */
-    public Future<List<LeaderboardEntry>> top(Period period, Instant now, int offset, int limit) {
-        Objects.requireNonNull(period, "period");
-        Objects.requireNonNull(now, "now");
+    public Future<BoardSlice> page(String boardId, int offset, int limit) {
+        Objects.requireNonNull(boardId, "boardId");
         if (offset < 0) {
             return Future.failedFuture(new QuizException(ErrorCode.VALIDATION_FAILED, "offset must not be negative"));
         }
@@ -145,60 +240,102 @@ public final class LeaderboardStore {
             return Future.failedFuture(new QuizException(ErrorCode.VALIDATION_FAILED,
                 "limit must be between 1 and " + MAX_PAGE_SIZE));
         }
-        String stop = Long.toString((long) offset + limit - 1);
-        return redis.zrevrange(List.of(period.key(now), Integer.toString(offset), stop, "WITHSCORES"))
-            .map(reply -> toEntries(reply, offset));
+        return eval(PAGE_SCRIPT, List.of("1", LeaderboardKeys.board(boardId), Integer.toString(offset),
+            Long.toString((long) offset + limit - 1))).map(LeaderboardStore::toSlice);
     }
 
-    /** {@code userId}'s line on the board of {@code period} containing {@code now}, or {@code null} if absent. */
-    public Future<LeaderboardEntry> rankOf(Period period, Instant now, UUID userId) {
-        Objects.requireNonNull(period, "period");
-        Objects.requireNonNull(now, "now");
+    /**
+     * {@code userId}'s line on board {@code boardId} with up to {@code radius} lines above and below
+     * it (fewer at the top and bottom), or {@code null} when the user is not on the board.
+     */
+    public Future<BoardSlice> around(String boardId, UUID userId, int radius) {
+        Objects.requireNonNull(boardId, "boardId");
         Objects.requireNonNull(userId, "userId");
-        String key = period.key(now);
-        String member = userId.toString();
-        Future<Response> rank = redis.zrevrank(key, member);
-        Future<Response> score = redis.zscore(key, member);
-        return Future.all(rank, score).map(both -> {
-            // Both are null when absent; the board may also expire between the two reads.
-            if (rank.result() == null || score.result() == null) {
-                return null;
+        if (radius < 0) {
+            return Future.failedFuture(new QuizException(ErrorCode.VALIDATION_FAILED, "radius must not be negative"));
+        }
+        return eval(AROUND_SCRIPT, List.of("2", LeaderboardKeys.board(boardId), LeaderboardKeys.members(boardId),
+            userId.toString(), Integer.toString(radius)))
+            .map(reply -> reply.get(1).toLong() < 0 ? null : toSlice(reply));
+    }
+
+    /** Takes {@code userId} off every board there is, as when their account is deleted. Idempotent. */
+    public Future<Void> removePlayer(UUID userId) {
+        Objects.requireNonNull(userId, "userId");
+        return eval(REMOVE_SCRIPT, List.of("1", LeaderboardKeys.REGISTRY, userId.toString(),
+            LeaderboardKeys.BOARD_PREFIX, LeaderboardKeys.MEMBERS_PREFIX)).mapEmpty();
+    }
+
+    /** {@code userId}'s line on board {@code boardId}, or {@code null} if absent. */
+    public Future<LeaderboardEntry> rankOf(String boardId, UUID userId) {
+        return around(boardId, userId, 0).map(slice -> slice == null ? null : slice.entries().get(0));
+    }
+
+    /** The totals of {@code users} on board {@code boardId}; users not on it are left out. For audits. */
+    public Future<Map<UUID, Long>> pointsOf(String boardId, Collection<UUID> users) {
+        List<UUID> ids = List.copyOf(users);
+        if (ids.isEmpty()) {
+            return Future.succeededFuture(Map.of());
+        }
+        List<String> args = new ArrayList<>(ids.size() + 1);
+        args.add(LeaderboardKeys.members(boardId));
+        ids.forEach(id -> args.add(id.toString()));
+        return redis.hmget(args).compose(members -> {
+            List<String> zmscore = new ArrayList<>();
+            zmscore.add(LeaderboardKeys.board(boardId));
+            List<UUID> present = new ArrayList<>();
+            for (int i = 0; i < ids.size(); i++) {
+                if (members.get(i) != null) {
+                    present.add(ids.get(i));
+                    zmscore.add(members.get(i).toString());
+                }
             }
-            return new LeaderboardEntry(rank.result().toInteger() + 1, userId, score(score.result()));
+            if (present.isEmpty()) {
+                return Future.succeededFuture(Map.<UUID, Long>of());
+            }
+            return redis.zmscore(zmscore).map(scores -> {
+                Map<UUID, Long> points = new HashMap<>();
+                for (int i = 0; i < present.size(); i++) {
+                    if (scores.get(i) != null) {
+                        points.put(present.get(i), score(scores.get(i)));
+                    }
+                }
+                return points;
+            });
         });
     }
 
-    /**
-     * Takes {@code userId} off the all-time board and off the boards of the current and the previous
-     * week and day (by this store's clock), as when their account is deleted. Idempotent.
-     */
-    public Future<Void> removePlayer(UUID userId) {
-        Objects.requireNonNull(userId, "userId");
-        Instant now = clock.instant();
-        List<String> keys = List.of(Period.ALL.key(now), Period.WEEK.key(now), Period.WEEK.key(now.minus(Duration.ofDays(7))),
-            Period.DAY.key(now), Period.DAY.key(now.minus(Duration.ofDays(1))));
-        String member = userId.toString();
-        return Future.all(keys.stream().map(key -> redis.zrem(List.of(key, member))).toList()).mapEmpty();
+    /** Runs {@code script} by its SHA-1, sending it only when Redis does not know it (after a restart). */
+    Future<Response> eval(String script, List<String> keysAndArgs) {
+        List<String> evalsha = new ArrayList<>(keysAndArgs.size() + 1);
+        evalsha.add(sha1Hex(script));
+        evalsha.addAll(keysAndArgs);
+        return redis.evalsha(evalsha).recover(failure -> {
+            if (failure.getMessage() == null || !failure.getMessage().startsWith("NOSCRIPT")) {
+                return Future.failedFuture(failure);
+            }
+            List<String> eval = new ArrayList<>(keysAndArgs.size() + 1);
+            eval.add(script);
+            eval.addAll(keysAndArgs);
+            return redis.eval(eval);
+        });
     }
 
-    /**
-     * RESP3 (what Redis 6+ speaks to this client) answers WITHSCORES with [member, score] pairs;
-     * RESP2 with a flat member, score, member, score list. Both are read.
-     */
-    private static List<LeaderboardEntry> toEntries(Response reply, int offset) {
+    RedisAPI redis() {
+        return redis;
+    }
+
+    /** A script's reply: size, first position, then member, score pairs. */
+    private static BoardSlice toSlice(Response reply) {
+        long size = reply.get(0).toLong();
+        int first = reply.get(1).toInteger();
         List<LeaderboardEntry> entries = new ArrayList<>();
-        if (reply == null || reply.size() == 0) {
-            return entries;
+        for (int i = 2; i + 1 < reply.size(); i += 2) {
+            String member = reply.get(i).toString();
+            entries.add(new LeaderboardEntry(first + entries.size() + 1, TieBreak.userId(member),
+                score(reply.get(i + 1)), TieBreak.reachedAt(member)));
         }
-        boolean pairs = reply.get(0).type() == ResponseType.MULTI;
-        int step = pairs ? 1 : 2;
-        for (int i = 0; i < reply.size(); i += step) {
-            Response member = pairs ? reply.get(i).get(0) : reply.get(i);
-            Response score = pairs ? reply.get(i).get(1) : reply.get(i + 1);
-            entries.add(new LeaderboardEntry(offset + entries.size() + 1, UUID.fromString(member.toString()),
-                score(score)));
-        }
-        return entries;
+        return new BoardSlice(size, entries);
     }
 
     private static long score(Response score) {
@@ -206,11 +343,13 @@ public final class LeaderboardStore {
     }
 
     private static String sha1Hex(String script) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-1").digest(script.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-1 is required of every Java runtime", e);
-        }
+        return SHA1.computeIfAbsent(script, text -> {
+            try {
+                byte[] digest = MessageDigest.getInstance("SHA-1").digest(text.getBytes(StandardCharsets.UTF_8));
+                return HexFormat.of().formatHex(digest);
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException("SHA-1 is required of every Java runtime", e);
+            }
+        });
     }
 }

@@ -5,22 +5,20 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.time.temporal.IsoFields;
 import java.time.temporal.TemporalAdjusters;
-import java.util.Locale;
 
 /**
- * The leaderboards: all time, this ISO week and today, by UTC. A match counts in the week and the
- * day in which it finished.
+ * The kinds of leaderboard: all time, an ISO week (Monday 00:00 UTC to the next) and a day
+ * (00:00 UTC to the next). A match counts in the week and the day in which it finished; which
+ * board that is follows from the instant alone ({@link LeaderboardKeys#boardId}), so boards roll
+ * over by themselves at the boundary.
  */
 public enum Period {
     ALL(Duration.ZERO),
-    /** Kept 8 days after the week ends, so "last week" can still be read for a while. */
+    /** Kept 8 days after the week ends: "previous week" for the whole next week, plus a day. */
     WEEK(Duration.ofDays(8)),
-    /** Kept 2 days after the day ends. */
+    /** Kept 2 days after the day ends: "previous day" for the whole next day, plus a day. */
     DAY(Duration.ofDays(2));
-
-    static final String KEY_PREFIX = "lb:";
 
     private final Duration retention;
 
@@ -28,18 +26,31 @@ public enum Period {
         this.retention = retention;
     }
 
-    /**
-     * The Redis key of this period's board that contains {@code at}: {@code lb:all},
-     * {@code lb:week:2026-W47}, {@code lb:day:2026-11-22}.
-     */
-    public String key(Instant at) {
+    /** The id of this period's board that contains {@code at}. */
+    public String boardId(Instant at) {
+        return LeaderboardKeys.boardId(this, at);
+    }
+
+    /** The start of the period that contains {@code at}; {@code null} for all time. */
+    public Instant start(Instant at) {
         LocalDate day = LocalDate.ofInstant(at, ZoneOffset.UTC);
-        return switch (this) {
-            case ALL -> KEY_PREFIX + "all";
-            case WEEK -> String.format(Locale.ROOT, "%sweek:%d-W%02d", KEY_PREFIX,
-                day.get(IsoFields.WEEK_BASED_YEAR), day.get(IsoFields.WEEK_OF_WEEK_BASED_YEAR));
-            case DAY -> KEY_PREFIX + "day:" + day;
+        LocalDate start = switch (this) {
+            case ALL -> null;
+            case WEEK -> day.with(TemporalAdjusters.previousOrSame(DayOfWeek.MONDAY));
+            case DAY -> day;
         };
+        return start == null ? null : start.atStartOfDay(ZoneOffset.UTC).toInstant();
+    }
+
+    /** The (exclusive) end of the period that contains {@code at}; {@code null} for all time. */
+    public Instant end(Instant at) {
+        LocalDate day = LocalDate.ofInstant(at, ZoneOffset.UTC);
+        LocalDate end = switch (this) {
+            case ALL -> null;
+            case WEEK -> day.with(TemporalAdjusters.next(DayOfWeek.MONDAY));
+            case DAY -> day.plusDays(1);
+        };
+        return end == null ? null : end.atStartOfDay(ZoneOffset.UTC).toInstant();
     }
 
     /**
@@ -47,12 +58,7 @@ public enum Period {
      * {@code null} for the all-time board, which is kept for ever.
      */
     public Instant expiresAt(Instant at) {
-        LocalDate day = LocalDate.ofInstant(at, ZoneOffset.UTC);
-        LocalDate end = switch (this) {
-            case ALL -> null;
-            case WEEK -> day.with(TemporalAdjusters.next(DayOfWeek.MONDAY));
-            case DAY -> day.plusDays(1);
-        };
-        return end == null ? null : end.atStartOfDay(ZoneOffset.UTC).toInstant().plus(retention);
+        Instant end = end(at);
+        return end == null ? null : end.plus(retention);
     }
 }

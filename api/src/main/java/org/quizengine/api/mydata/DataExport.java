@@ -9,8 +9,8 @@ import org.quizengine.api.profile.PlayerStats;
  * millis except the ISO-8601 {@code exportedAt} and {@code account.createdAt}; absent values are
  * left out.
  *
- * @param leaderboards the boards the user is on now: {@code all}, {@code week}, {@code previousWeek},
- *                     {@code day}, {@code previousDay}
+ * @param leaderboards the boards the user is on now: {@code all}, {@code week}, {@code day},
+ *                     {@code previous-week}, {@code previous-day} (as in the leaderboard URLs)
  * @param matches      every finished match they played, newest first
  */
 public record DataExport(String exportedAt, Account account, PlayerStats stats, List<Standing> leaderboards,

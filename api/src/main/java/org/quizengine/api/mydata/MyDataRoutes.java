@@ -24,6 +24,7 @@ import org.quizengine.api.auth.UserRepository;
 import org.quizengine.api.http.FieldError;
 import org.quizengine.api.http.JsonBodies;
 import org.quizengine.api.http.ValidationException;
+import org.quizengine.api.leaderboard.Board;
 import org.quizengine.api.leaderboard.LeaderboardEntry;
 import org.quizengine.api.leaderboard.LeaderboardStore;
 import org.quizengine.api.leaderboard.Period;
@@ -130,11 +131,9 @@ public final class MyDataRoutes {
     /** Where the user stands now on each board, current and previous period; boards they are not on are left out. */
     private Future<List<DataExport.Standing>> standings(UUID userId, Instant now) {
         Map<String, Future<LeaderboardEntry>> boards = new LinkedHashMap<>();
-        boards.put("all", leaderboards.rankOf(Period.ALL, now, userId));
-        boards.put("week", leaderboards.rankOf(Period.WEEK, now, userId));
-        boards.put("previousWeek", leaderboards.rankOf(Period.WEEK, now.minus(Duration.ofDays(7)), userId));
-        boards.put("day", leaderboards.rankOf(Period.DAY, now, userId));
-        boards.put("previousDay", leaderboards.rankOf(Period.DAY, now.minus(Duration.ofDays(1)), userId));
+        for (Board board : Board.values()) {
+            boards.put(board.pathName(), leaderboards.rankOf(board.boardId(now), userId));
+        }
         return Future.all(List.copyOf(boards.values())).map(all -> {
             List<DataExport.Standing> standings = new ArrayList<>();
             boards.forEach((board, entry) -> {

@@ -51,7 +51,7 @@ class ApiContractTest {
         Map<String, Object> document = new Yaml().load(response.bodyAsString());
         assertThat(document.get("openapi")).isEqualTo("3.0.3");
         assertThat((Map<String, Object>) document.get("paths")).containsKeys(
-            "/api/v1/auth/register", "/api/v1/auth/login", "/api/v1/me", "/api/v1/leaderboards/{period}");
+            "/api/v1/auth/register", "/api/v1/auth/login", "/api/v1/me", "/api/v1/leaderboards/{board}");
         // The document as written, not the copy with test routes the gate uses here.
         assertThat((Map<String, Object>) document.get("paths")).doesNotContainKey("/api/v1/test/admin-only");
     }

@@ -24,8 +24,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.quizengine.api.history.MatchResultStore;
+import org.quizengine.api.leaderboard.Board;
 import org.quizengine.api.leaderboard.LeaderboardEntry;
-import org.quizengine.api.leaderboard.Period;
 import org.quizengine.api.mydata.AccountDeletion;
 import org.quizengine.api.testing.TestMatches;
 import org.quizengine.shared.match.MatchResult;
@@ -165,12 +165,23 @@ class MyDataApiTest {
         assertThat(detail.bodyAsString()).doesNotContain(me.username());
         assertThat(node.get("/api/v1/me/matches", rival.token()).bodyAsJsonObject().getJsonArray("items")).hasSize(1);
 
+        // A result of a match I played before leaving, arriving late, is stored as the node stores it
+        // (NodeServices.applyToLeaderboards): without putting me back on a board.
+        MatchResult late = TestMatches.match(UUID.randomUUID(), System.currentTimeMillis(), 3, List.of(me.id(), rival.id()));
+        await(results.save(late));
+        await(node.leaderboards.apply(late, await(node.users.deletedAmong(List.of(me.id(), rival.id())))));
+
         // Off every leaderboard; the other player stays on them.
         Instant now = Instant.now();
-        for (Period period : Period.values()) {
-            assertThat(await(node.leaderboards.rankOf(period, now, me.id()))).as(period.name()).isNull();
-            assertThat(await(node.leaderboards.top(period, now, 0, 100))).as(period.name())
-                .extracting(LeaderboardEntry::userId).contains(rival.id()).doesNotContain(me.id());
+        for (Board board : Board.values()) {
+            String boardId = board.boardId(now);
+            assertThat(await(node.leaderboards.rankOf(boardId, me.id()))).as(boardId).isNull();
+            List<UUID> listed = await(node.leaderboards.page(boardId, 0, 100)).entries().stream()
+                .map(LeaderboardEntry::userId).toList();
+            assertThat(listed).as(boardId).doesNotContain(me.id());
+            if (!board.pathName().startsWith("previous")) {
+                assertThat(listed).as(boardId).contains(rival.id());
+            }
         }
 
         // Nothing personal is left in the row.

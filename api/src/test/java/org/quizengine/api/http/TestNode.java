@@ -26,16 +26,20 @@ import org.quizengine.api.auth.SessionRepository;
 import org.quizengine.api.auth.Sessions;
 import org.quizengine.api.auth.TokenService;
 import org.quizengine.api.auth.UserRepository;
-import org.quizengine.api.protection.ProtectionOptions;
 import org.quizengine.api.history.HistoryRepository;
 import org.quizengine.api.history.HistoryRoutes;
+import org.quizengine.api.leaderboard.LeaderboardRebuild;
+import org.quizengine.api.leaderboard.LeaderboardRoutes;
 import org.quizengine.api.leaderboard.LeaderboardStore;
+import org.quizengine.api.leaderboard.PlayerNames;
 import org.quizengine.api.mydata.AccountDeletion;
 import org.quizengine.api.mydata.ExportRepository;
 import org.quizengine.api.mydata.MyDataRoutes;
 import org.quizengine.api.profile.ProfileRepository;
 import org.quizengine.api.profile.ProfileRoutes;
+import org.quizengine.api.protection.ProtectionOptions;
 import org.quizengine.api.storage.Stores;
+import org.quizengine.api.testing.SettableClock;
 import org.quizengine.api.testing.StoreFixtures;
 
 /**
@@ -58,6 +62,8 @@ final class TestNode {
     final ApiRouter api;
     final HttpServer server;
     final WebClient client;
+    /** The time the leaderboard and my-data routes see; real until a test sets it. */
+    final SettableClock clock = new SettableClock();
     final LeaderboardStore leaderboards;
     /** Whose sessions the account deletion revoked, in order. */
     final List<UUID> revokedSessions = new CopyOnWriteArrayList<>();
@@ -77,8 +83,10 @@ final class TestNode {
         this.users = users;
         this.api = api;
         this.server = server;
-        this.leaderboards = new LeaderboardStore(stores.redis());
+        this.leaderboards = new LeaderboardStore(stores.redis(), clock);
         mountProfiles();
+        new LeaderboardRoutes(leaderboards, new PlayerNames(stores.pool()),
+            new LeaderboardRebuild(stores.pool(), leaderboards, clock), clock).mount(api.protectedRouter());
         this.client = WebClient.create(vertx, new WebClientOptions()
             .setDefaultHost("127.0.0.1")
             .setDefaultPort(server.actualPort()));
@@ -140,7 +148,7 @@ final class TestNode {
             leaderboards, userId -> {
                 revokedSessions.add(userId);
                 return sessions.revokeAllOf(userId);
-            }, Clock.systemUTC()).mount(signedIn);
+            }, clock).mount(signedIn);
     }
 
     void stop() {

@@ -15,7 +15,7 @@ import org.quizengine.api.leaderboard.Period;
  * stored {@code match_players} rows.
  *
  * <p>Rows come in per user and UTC day: a day lies in exactly one day board and one week board, so
- * that is fine enough to file each score under the board its match went to. The board keys come
+ * that is fine enough to file each score under the board its match went to. The board ids come
  * from {@link Period}, as the engine's do, so a match finished just before midnight on a Sunday
  * counts in last week's board, not in this one.
  */
@@ -30,7 +30,7 @@ final class PlayerTotals {
     void add(UUID userId, LocalDate day, long matches, long score) {
         Instant dayStart = day.atStartOfDay(ZoneOffset.UTC).toInstant();
         for (Period period : Period.values()) {
-            String board = period.key(dayStart);
+            String board = period.boardId(dayStart);
             scoreByBoard.computeIfAbsent(board, key -> new HashMap<>()).merge(userId, score, Long::sum);
             Instant expiry = period.expiresAt(dayStart);
             if (expiry != null) {
@@ -49,7 +49,7 @@ final class PlayerTotals {
     Set<String> boardsAt(Instant now) {
         Set<String> boards = new TreeSet<>();
         for (Period period : Period.values()) {
-            boards.add(period.key(now));
+            boards.add(period.boardId(now));
         }
         for (String board : scoreByBoard.keySet()) {
             Instant expiry = boardExpiry.get(board);

@@ -21,6 +21,7 @@ import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisAPI;
 import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
@@ -42,6 +43,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import org.quizengine.api.leaderboard.LeaderboardKeys;
 import org.quizengine.api.leaderboard.LeaderboardStore;
 
 /**
@@ -178,7 +180,7 @@ public final class StoreAudit {
     }
 
     private Future<Set<UUID>> appliedAmong(Set<UUID> matchIds) {
-        return perId(() -> Request.cmd(Command.MGET), matchIds, LeaderboardStore::appliedMarker).map(markers -> {
+        return perId(() -> Request.cmd(Command.MGET), matchIds, LeaderboardKeys::appliedMarker).map(markers -> {
             Set<UUID> applied = new HashSet<>();
             markers.forEach((matchId, marker) -> {
                 if (marker != null) {
@@ -260,29 +262,33 @@ public final class StoreAudit {
 
     private Future<Void> checkLeaderboards(Set<UUID> players, PlayerTotals totals, AuditReport report) {
         List<String> boards = List.copyOf(totals.boardsAt(Instant.now()));
-        List<Future<Map<UUID, Response>>> reads = boards.stream()
-            .map(board -> perId(() -> Request.cmd(Command.ZMSCORE).arg(board), players, UUID::toString))
+        LeaderboardStore leaderboards = new LeaderboardStore(RedisAPI.api(redis));
+        List<Future<Map<UUID, Long>>> reads = boards.stream()
+            .map(board -> leaderboards.pointsOf(board, players))
             .toList();
-        return Future.all(reads).map(all -> {
-            report.add(LEADERBOARD_PLAYERS_CHECKED, players.size());
-            for (int i = 0; i < boards.size(); i++) {
-                compareBoard(boards.get(i), reads.get(i).result(), totals, report);
-            }
-            return null;
-        });
+        return Future.all(reads)
+            .recover(failure -> Future.failedFuture(new IllegalStateException(
+                "Store audit could not read Redis at " + redisAddress + ": " + failure.getMessage(), failure)))
+            .map(all -> {
+                report.add(LEADERBOARD_PLAYERS_CHECKED, players.size());
+                for (int i = 0; i < boards.size(); i++) {
+                    compareBoard(boards.get(i), players, reads.get(i).result(), totals, report);
+                }
+                return null;
+            });
     }
 
-    private static void compareBoard(String board, Map<UUID, Response> scores, PlayerTotals totals,
+    private static void compareBoard(String board, Set<UUID> players, Map<UUID, Long> scores, PlayerTotals totals,
                                      AuditReport report) {
-        scores.forEach((userId, score) -> {
-            // ZMSCORE answers nil for a member not on the board: a player who scored nothing there.
-            long onBoard = score == null ? 0 : Math.round(score.toDouble());
+        for (UUID userId : players) {
+            // A player not on the board scored nothing there.
+            long onBoard = scores.getOrDefault(userId, 0L);
             long stored = totals.score(board, userId);
             if (onBoard != stored) {
                 report.problem(LEADERBOARD_MISMATCHES,
                     "user " + userId + " has " + onBoard + " on board " + board + ", stored matches sum to " + stored);
             }
-        });
+        }
     }
 
     private Future<Void> checkStats(Set<UUID> players, PlayerTotals totals, AuditReport report) {

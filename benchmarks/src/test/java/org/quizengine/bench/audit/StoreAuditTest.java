@@ -23,6 +23,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.quizengine.api.history.MatchResultStore;
+import org.quizengine.api.leaderboard.LeaderboardKeys;
 import org.quizengine.api.leaderboard.LeaderboardStore;
 import org.quizengine.api.leaderboard.Period;
 import org.quizengine.api.storage.StorageOptions;
@@ -119,14 +120,16 @@ class StoreAuditTest {
     void aScoreChangedBehindTheEnginesBackIsAMismatch() {
         Run run = playTwoMatches();
         UUID cheater = run.users().get(1);
-        await(stores.redis().zincrby(Period.ALL.key(Instant.now()), "250", cheater.toString()));
+        String board = Period.ALL.boardId(Instant.now());
+        String member = await(stores.redis().hget(LeaderboardKeys.members(board), cheater.toString())).toString();
+        await(stores.redis().zincrby(LeaderboardKeys.board(board), "250", member));
 
         JsonObject report = await(audit.run(run.acknowledged(), run.players(), SETTLE));
 
         assertThat(report.getLong("leaderboardMismatches")).isEqualTo(1);
         assertThat(report.getLong("statsMismatches")).isZero();
         assertThat(examples(report)).anySatisfy(example -> assertThat(example)
-            .contains(cheater.toString()).contains(Period.ALL.key(Instant.now())));
+            .contains(cheater.toString()).contains(board));
     }
 
     @Test

@@ -56,7 +56,7 @@ class DocumentedApiTest {
 
     private static HttpResponse<Buffer> call(WebClient client, int port, Operation operation, String token) {
         String path = operation.getOpenAPIPath()
-            .replace("{period}", "all")
+            .replace("{board}", "all")
             .replace("{matchId}", UUID.randomUUID().toString())
             .replaceAll("\\{[^}]+}", "no-such-thing");
         HttpRequest<Buffer> request = client.request(operation.getHttpMethod(), port, "localhost", path)
