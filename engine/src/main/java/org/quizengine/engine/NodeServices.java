@@ -21,6 +21,9 @@ import org.quizengine.api.leaderboard.PlayerNames;
 import org.quizengine.api.profile.ProfileRepository;
 import org.quizengine.api.profile.ProfileRoutes;
 import org.quizengine.api.question.CategoryRoutes;
+import org.quizengine.api.question.ModerationRoutes;
+import org.quizengine.api.question.QuestionBankChanges;
+import org.quizengine.api.question.QuestionModerationStore;
 import org.quizengine.api.question.QuestionBankSeeder;
 import org.quizengine.api.question.QuestionRepository;
 import org.quizengine.api.storage.Stores;
@@ -58,6 +61,7 @@ record NodeServices(Vertx vertx, Stores stores, NodeOptions options, PasswordHas
         new HistoryRoutes(new HistoryRepository(stores.pool())).mount(signedIn);
         new LeaderboardRoutes(leaderboards, new PlayerNames(stores.pool()), Clock.systemUTC()).mount(signedIn);
         new CategoryRoutes(questions).mount(signedIn);
+        new ModerationRoutes(new QuestionModerationStore(stores.pool()), new QuestionBankChanges(vertx)).mount(api);
         Router root = api.router();
         root.get(WebSocketGateway.PATH).handler(gateway::handleUpgrade);
         return root;

@@ -50,6 +50,11 @@ public enum ErrorCode {
 
     // Everything else.
     NOT_FOUND(1401, 404),
+
+    // Question and category moderation.
+    QUESTION_DUPLICATE(1420, 409),
+    QUESTION_EDIT_CONFLICT(1421, 409),
+    CATEGORY_EXISTS(1422, 409),
     SERVICE_UNAVAILABLE(1501, 503),
     INTERNAL_ERROR(1500, 500);
 

@@ -6,7 +6,9 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import org.quizengine.api.auth.AccountJson;
 import org.quizengine.api.auth.AuthRouter;
 import org.quizengine.api.auth.Authentication;
@@ -37,11 +39,14 @@ public final class ApiRouter {
     private final Router api;
     private final Router protectedRoutes;
     private final UserRepository users;
+    private final BodyHandler defaultBody = BodyHandler.create(false).setBodyLimit(BODY_LIMIT_BYTES);
+    /** Full paths (with {@code /api/v1}) whose bodies have a limit of their own; see {@link #bodyLimit}. */
+    private final Map<String, BodyHandler> ownBodyLimits = new ConcurrentHashMap<>();
 
     public ApiRouter(Vertx vertx, TokenService tokens, PasswordHasher hasher, UserRepository users, HealthRoutes health) {
         this.users = Objects.requireNonNull(users, "users");
         api = Router.router(vertx);
-        api.route().handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT_BYTES));
+        api.route().handler(ctx -> ownBodyLimits.getOrDefault(ctx.normalizedPath(), defaultBody).handle(ctx));
         // Last, so failures in any sub-router mounted later, with or without its own handler, end here.
         api.route().last().failureHandler(Problems::handleFailure);
         mountPublic(AuthRouter.MOUNT_PATH, new AuthRouter(vertx, hasher, tokens, users).router());
@@ -80,6 +85,19 @@ public final class ApiRouter {
     /** Mounts {@code sub} at {@code /api/v1 + path} (e.g. {@code "/profile"}) behind the bearer token. */
     public ApiRouter mountProtected(String path, Router sub) {
         protectedRoutes.route(subPath(path)).subRouter(sub);
+        return this;
+    }
+
+    /**
+     * Lets requests to one exact path under {@code /api/v1} (e.g. {@code "/questions/import"}) carry
+     * bodies of up to {@code bytes} instead of {@link #BODY_LIMIT_BYTES}; a larger body is answered
+     * 413. Every other path keeps the default limit.
+     */
+    public ApiRouter bodyLimit(String path, long bytes) {
+        if (!path.startsWith("/") || path.endsWith("/") || bytes <= 0) {
+            throw new IllegalArgumentException("A body limit needs a path like /name and a positive size");
+        }
+        ownBodyLimits.put(API_PREFIX + path, BodyHandler.create(false).setBodyLimit(bytes));
         return this;
     }
 

@@ -17,6 +17,11 @@ import org.quizengine.api.auth.AuthOptions;
 import org.quizengine.api.auth.PasswordHasher;
 import org.quizengine.api.auth.TokenService;
 import org.quizengine.api.auth.UserRepository;
+import org.quizengine.api.question.CategoryRoutes;
+import org.quizengine.api.question.ModerationRoutes;
+import org.quizengine.api.question.QuestionBankChanges;
+import org.quizengine.api.question.QuestionModerationStore;
+import org.quizengine.api.question.QuestionRepository;
 import org.quizengine.api.storage.Stores;
 import org.quizengine.api.testing.StoreFixtures;
 
@@ -64,6 +69,8 @@ final class TestNode {
         TokenService tokens = new TokenService(vertx, authOptions);
         UserRepository users = new UserRepository(stores.pool());
         ApiRouter api = new ApiRouter(vertx, tokens, hasher, users, new HealthRoutes(vertx, stores));
+        new CategoryRoutes(new QuestionRepository(stores.pool())).mount(api.protectedRouter());
+        new ModerationRoutes(new QuestionModerationStore(stores.pool()), new QuestionBankChanges(vertx)).mount(api);
         HttpServer server = await(vertx.createHttpServer().requestHandler(api.router()).listen(0, "127.0.0.1"));
         return new TestNode(vertx, authOptions, stores, hasher, tokens, users, api, server);
     }
