@@ -3,10 +3,10 @@ package org.quizengine.api.question;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.HashSet;
 import org.quizengine.api.http.FieldError;
 
 /**

@@ -3,6 +3,7 @@ package org.quizengine.api.question;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.CharacterCodingException;
@@ -62,7 +63,7 @@ final class QuestionImport {
     static QuestionImport fromJson(Buffer body) {
         Object value;
         try {
-            value = io.vertx.core.json.Json.decodeValue(body);
+            value = Json.decodeValue(body);
         } catch (DecodeException e) {
             throw new QuizException(ErrorCode.MALFORMED_MESSAGE, "The request body is not valid JSON.");
         }
