@@ -302,6 +302,14 @@ class QuestionModerationApiTest {
             new JsonObject().put("active", false)).bodyAsJsonObject();
         assertThat(deactivated.getBoolean("active")).isFalse();
         assertThat(categoryNames()).as("players no longer see it").doesNotContain("Tabletop");
+        JsonObject listed = send(HttpMethod.GET, CATEGORIES + "?includeInactive=true", moderator, null).bodyAsJsonObject()
+            .getJsonArray("categories").stream().map(JsonObject.class::cast)
+            .filter(c -> c.getString("id").equals(id)).findFirst().orElseThrow();
+        assertThat(listed).as("moderators still find it").isEqualTo(new JsonObject().put("id", id)
+            .put("name", "Tabletop").put("active", false).put("activeQuestions", 0));
+        assertProblem(send(HttpMethod.GET, CATEGORIES + "?includeInactive=true", user, null), 403, "FORBIDDEN");
+        assertThat(fields(send(HttpMethod.GET, CATEGORIES + "?includeInactive=yes", moderator, null)))
+            .containsExactly("includeInactive");
         // Moderators may still fill an inactive category before opening it.
         createQuestion(id, "Chess pieces per side?");
         send(HttpMethod.PATCH, CATEGORIES + "/" + id, moderator, new JsonObject().put("active", true));
