@@ -48,13 +48,13 @@ public enum ErrorCode {
     INVALID_OPTION(1307, 422),
     MATCH_OVERLOADED(1308, 503),
 
-    // Everything else.
-    NOT_FOUND(1401, 404),
-
-    // Question and category moderation.
+    // Question and category moderation (REST).
     QUESTION_DUPLICATE(1420, 409),
     QUESTION_EDIT_CONFLICT(1421, 409),
     CATEGORY_EXISTS(1422, 409),
+
+    // Everything else.
+    NOT_FOUND(1401, 404),
     SERVICE_UNAVAILABLE(1501, 503),
     INTERNAL_ERROR(1500, 500);
 
