@@ -28,7 +28,10 @@ import org.quizengine.api.mydata.MyDataRoutes;
 import org.quizengine.api.profile.ProfileRepository;
 import org.quizengine.api.profile.ProfileRoutes;
 import org.quizengine.api.question.CategoryRoutes;
+import org.quizengine.api.question.ModerationRoutes;
+import org.quizengine.api.question.QuestionBankChanges;
 import org.quizengine.api.question.QuestionBankSeeder;
+import org.quizengine.api.question.QuestionModerationStore;
 import org.quizengine.api.question.QuestionRepository;
 import org.quizengine.api.storage.Stores;
 import org.quizengine.engine.config.NodeOptions;
@@ -76,6 +79,7 @@ record NodeServices(Vertx vertx, Stores stores, NodeOptions options, PasswordHas
         new LeaderboardRoutes(leaderboards, new PlayerNames(stores.pool()),
             new LeaderboardRebuild(stores.pool(), leaderboards, Clock.systemUTC()), Clock.systemUTC()).mount(signedIn);
         new CategoryRoutes(questions).mount(signedIn);
+        new ModerationRoutes(new QuestionModerationStore(stores.pool()), new QuestionBankChanges(vertx)).mount(api);
         Router root = api.router();
         root.get(WebSocketGateway.PATH).handler(gateway::handleUpgrade);
         return root;

@@ -65,6 +65,11 @@ public enum ErrorCode {
     LEADERBOARD_REBUILD_RUNNING(1410, 409),
     LEADERBOARD_REBUILD_EXPIRED(1411, 503),
 
+    // Question and category moderation (REST).
+    QUESTION_DUPLICATE(1420, 409),
+    QUESTION_EDIT_CONFLICT(1421, 409),
+    CATEGORY_EXISTS(1422, 409),
+
     // Everything else.
     NOT_FOUND(1401, 404),
     // Profiles and my data: the password that confirms deleting one's account is wrong.

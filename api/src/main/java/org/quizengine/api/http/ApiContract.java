@@ -64,12 +64,46 @@ public final class ApiContract {
 
     /** Per operation id, the media types its request body may be sent as (none: it takes no body). */
     private final Map<String, Set<String>> bodyTypes;
+    /** Per operation id, its string parameters, which this class checks itself (see {@link StringParameter}). */
+    private final Map<String, List<StringParameter>> stringParameters;
 
-    private ApiContract(Vertx vertx, OpenAPIContract contract, Buffer document, Map<String, Set<String>> bodyTypes) {
+    private ApiContract(Vertx vertx, OpenAPIContract contract, Buffer document, Map<String, Set<String>> bodyTypes,
+                        Map<String, List<StringParameter>> stringParameters) {
         this.contract = contract;
         this.validator = RequestValidator.create(vertx, contract);
         this.document = document;
         this.bodyTypes = bodyTypes;
+        this.stringParameters = stringParameters;
+    }
+
+    /**
+     * A string path or query parameter. The validator reads "-3" or "1.5" as numbers before checking
+     * them against a string schema, so a valid username such as "1.5" would be refused; these are
+     * taken out of its copy of the document and checked here, as the strings they are.
+     */
+    private record StringParameter(String name, String in, boolean required, io.vertx.json.schema.Validator schema) {
+        static StringParameter of(JsonObject parameter) {
+            io.vertx.json.schema.Validator schema = io.vertx.json.schema.Validator.create(
+                io.vertx.json.schema.JsonSchema.of(parameter.getJsonObject("schema").copy()),
+                new io.vertx.json.schema.JsonSchemaOptions().setDraft(io.vertx.json.schema.Draft.DRAFT4)
+                    .setBaseUri("app://").setOutputFormat(io.vertx.json.schema.OutputFormat.Basic));
+            return new StringParameter(parameter.getString("name"), parameter.getString("in"),
+                parameter.getBoolean("required", false), schema);
+        }
+
+        /** What is wrong with {@code value} (null: absent), or null when nothing is. */
+        String problem(String value) {
+            if (value == null) {
+                return required ? "is required" : null;
+            }
+            OutputUnit result = schema.validate(value);
+            if (Boolean.TRUE.equals(result.getValid())) {
+                return null;
+            }
+            List<FieldError> errors = new ArrayList<>();
+            collect(result, name, errors);
+            return errors.isEmpty() ? "is not valid" : errors.get(0).message();
+        }
     }
 
     /** Reads and resolves {@code openapi.yaml}; fails when the document is not a valid OpenAPI 3 contract. */
@@ -85,6 +119,7 @@ public final class ApiContract {
         Buffer document;
         JsonObject json;
         Map<String, Set<String>> bodyTypes;
+        Map<String, List<StringParameter>> stringParameters;
         try {
             document = readResource(RESOURCE);
             JsonObject merged = parse(document);
@@ -97,6 +132,7 @@ public final class ApiContract {
                 }
             }
             bodyTypes = bodyTypes(merged);
+            stringParameters = stringParameters(merged);
             json = forValidation(merged);
         } catch (RuntimeException e) {
             return Future.failedFuture(new IllegalStateException("Cannot read " + RESOURCE + ": " + e.getMessage(), e));
@@ -104,7 +140,7 @@ public final class ApiContract {
         return OpenAPIContract.from(vertx, json)
             .recover(e -> Future.failedFuture(new IllegalStateException(
                 RESOURCE + " is not a valid OpenAPI 3 document: " + causes(e), e)))
-            .map(contract -> new ApiContract(vertx, contract, document, bodyTypes));
+            .map(contract -> new ApiContract(vertx, contract, document, bodyTypes, stringParameters));
     }
 
     /**
@@ -116,13 +152,20 @@ public final class ApiContract {
      */
     private static JsonObject forValidation(JsonObject document) {
         JsonObject copy = document.copy();
+        forEachObject(copy.getJsonObject("paths"), path -> {
+            withoutStringParameters(path);
+            forEachObject(path, ApiContract::withoutStringParameters);
+        });
         forEachObject(copy.getJsonObject("paths"), path -> forEachObject(path, operation -> {
             if (operation.getValue("responses") instanceof JsonObject responses) {
                 forEachObject(responses, response -> response.remove("content"));
             }
-            if (operation.getValue("requestBody") instanceof JsonObject body
-                && !body.getJsonObject("content", new JsonObject()).containsKey(JSON)) {
-                operation.remove("requestBody");
+            if (operation.getValue("requestBody") instanceof JsonObject body) {
+                JsonObject content = body.getJsonObject("content", new JsonObject());
+                content.fieldNames().removeIf(type -> !type.equals(JSON));
+                if (content.isEmpty()) {
+                    operation.remove("requestBody");
+                }
             }
         }));
         if (copy.getJsonObject("components") != null) {
@@ -152,6 +195,53 @@ public final class ApiContract {
                 .add(new JsonObject().put("enum", new JsonArray().addNull())));
         }
         return result;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void withoutStringParameters(JsonObject pathOrOperation) {
+        if (pathOrOperation.getValue("parameters") instanceof JsonArray parameters) {
+            parameters.getList().removeIf(p -> p instanceof JsonObject parameter ? isString(parameter)
+                : p instanceof Map<?, ?> map && isString(new JsonObject((Map<String, Object>) map)));
+            if (parameters.isEmpty()) {
+                pathOrOperation.remove("parameters");
+            }
+        }
+    }
+
+    private static boolean isString(JsonObject parameter) {
+        JsonObject schema = parameter.getJsonObject("schema");
+        return schema != null && "string".equals(schema.getString("type"))
+            && ("path".equals(parameter.getString("in")) || "query".equals(parameter.getString("in")));
+    }
+
+    private static Map<String, List<StringParameter>> stringParameters(JsonObject document) {
+        Map<String, List<StringParameter>> result = new java.util.HashMap<>();
+        forEachObject(document.getJsonObject("paths"), path -> {
+            List<JsonObject> shared = stringParametersOf(path);
+            forEachObject(path, operation -> {
+                String id = operation.getString("operationId");
+                if (id == null) {
+                    return;
+                }
+                List<StringParameter> all = new ArrayList<>();
+                shared.forEach(p -> all.add(StringParameter.of(p)));
+                stringParametersOf(operation).forEach(p -> all.add(StringParameter.of(p)));
+                result.put(id, List.copyOf(all));
+            });
+        });
+        return Map.copyOf(result);
+    }
+
+    private static List<JsonObject> stringParametersOf(JsonObject pathOrOperation) {
+        List<JsonObject> found = new ArrayList<>();
+        if (pathOrOperation.getValue("parameters") instanceof JsonArray parameters) {
+            parameters.forEach(p -> {
+                if (p instanceof JsonObject parameter && isString(parameter)) {
+                    found.add(parameter);
+                }
+            });
+        }
+        return found;
     }
 
     private static Map<String, Set<String>> bodyTypes(JsonObject document) {
@@ -261,16 +351,58 @@ public final class ApiContract {
     }
 
     private void validate(RoutingContext ctx, Operation operation) {
+        List<FieldError> parameterErrors = stringParameterErrors(ctx, operation);
+        if (!parameterErrors.isEmpty()) {
+            ctx.fail(new ValidationException(parameterErrors));
+            return;
+        }
         Set<String> accepted = bodyTypes.getOrDefault(operation.getOperationId(), Set.of());
         if (!accepted.isEmpty() && !ctx.body().isEmpty() && !accepted.contains(mediaType(ctx))) {
             ctx.fail(new QuizException(ErrorCode.UNSUPPORTED_MEDIA_TYPE,
                 "The request body must be sent as " + String.join(" or ", new java.util.TreeSet<>(accepted)) + "."));
             return;
         }
+        if (accepted.contains(mediaType(ctx)) && !mediaType(ctx).equals(JSON)) {
+            // A CSV import, say: its handler reads and checks it (empty, too), row by row.
+            ctx.next();
+            return;
+        }
         extractor.extractValidatableRequest(ctx, operation)
             .compose(request -> validator.validate(request, operation.getOperationId()))
             .onSuccess(validated -> ctx.next())
             .onFailure(failure -> ctx.fail(asProblem(failure, operation)));
+    }
+
+    private List<FieldError> stringParameterErrors(RoutingContext ctx, Operation operation) {
+        List<StringParameter> parameters = stringParameters.getOrDefault(operation.getOperationId(), List.of());
+        if (parameters.isEmpty()) {
+            return List.of();
+        }
+        Map<String, String> pathValues = pathValues(operation.getOpenAPIPath(), ctx.request().path());
+        List<FieldError> errors = new ArrayList<>();
+        for (StringParameter parameter : parameters) {
+            String value = "path".equals(parameter.in()) ? pathValues.get(parameter.name())
+                : ctx.request().getParam(parameter.name());
+            String problem = parameter.problem(value);
+            if (problem != null) {
+                errors.add(new FieldError(parameter.name(), problem));
+            }
+        }
+        return errors;
+    }
+
+    /** The values of {@code template}'s {name} segments in {@code path}, decoded. */
+    static Map<String, String> pathValues(String template, String path) {
+        String[] names = template.split("/", -1);
+        String[] values = path.split("/", -1);
+        Map<String, String> result = new java.util.HashMap<>();
+        for (int i = 0; i < names.length && i < values.length; i++) {
+            if (names[i].startsWith("{") && names[i].endsWith("}")) {
+                result.put(names[i].substring(1, names[i].length() - 1),
+                    java.net.URLDecoder.decode(values[i].replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8));
+            }
+        }
+        return result;
     }
 
     private static String mediaType(RoutingContext ctx) {
@@ -287,9 +419,10 @@ public final class ApiContract {
         boolean aboutBody = failure.getMessage() != null && failure.getMessage().contains("body");
         if (failure instanceof SchemaValidationException schema) {
             List<FieldError> errors = fieldErrors(schema, aboutBody ? bodyProperties(operation) : List.of());
-            if (aboutBody && (errors.isEmpty() || errors.stream().anyMatch(e -> e.field().equals(WHOLE_BODY)))) {
-                // Missing, or JSON of the wrong shape (an array, a string, null).
-                return new QuizException(ErrorCode.MALFORMED_MESSAGE, "The request body must be a JSON object.");
+            if (aboutBody && (errors.isEmpty() || errors.stream().anyMatch(e -> e.field().equals(WHOLE_BODY)
+                && e.message().startsWith("Instance type")))) {
+                // Missing, or JSON of the wrong shape (an array for an object, a string, null).
+                return new QuizException(ErrorCode.MALFORMED_MESSAGE, "The request body must be a JSON " + bodyType(operation) + ".");
             }
             return errors.isEmpty() ? new QuizException(ErrorCode.VALIDATION_FAILED, schema.getMessage())
                 : new ValidationException(errors);
@@ -325,6 +458,16 @@ public final class ApiContract {
             return position < 0 ? Integer.MAX_VALUE : position;
         }));
         return result;
+    }
+
+    private static String bodyType(Operation operation) {
+        try {
+            String type = operation.getRequestBody().getOpenAPIModel().getJsonObject("content")
+                .getJsonObject(JSON).getJsonObject("schema").getString("type");
+            return type == null ? "value of the documented shape" : type;
+        } catch (RuntimeException e) {
+            return "value of the documented shape";
+        }
     }
 
     private static List<String> bodyProperties(Operation operation) {

@@ -31,22 +31,31 @@ public final class Problems {
 
     /** Sends a problem response for {@code code} that names the rejected fields. */
     public static void send(RoutingContext ctx, ErrorCode code, String detail, List<FieldError> errors) {
+        JsonObject members = new JsonObject();
+        if (!errors.isEmpty()) {
+            JsonArray list = new JsonArray();
+            errors.forEach(error -> list.add(new JsonObject().put("field", error.field()).put("message", error.message())));
+            members.put("errors", list);
+        }
+        send(ctx, code, detail, members);
+    }
+
+    /**
+     * Sends a problem response for {@code code} with extension members beside the standard ones
+     * (RFC 9457 section 3.2), e.g. {@code errors} naming the rows of a rejected import.
+     */
+    public static void send(RoutingContext ctx, ErrorCode code, String detail, JsonObject extensions) {
         if (ctx.response().headWritten()) {
             ctx.response().reset();
             return;
         }
-        JsonObject body = new JsonObject()
+        JsonObject body = extensions.copy()
             .put("type", "urn:quizengine:error:" + code.name().toLowerCase(java.util.Locale.ROOT))
             .put("title", code.name())
             .put("status", code.httpStatus())
             .put("code", code.name())
             .put("detail", detail)
             .put("instance", ctx.request().path());
-        if (!errors.isEmpty()) {
-            JsonArray list = new JsonArray();
-            errors.forEach(error -> list.add(new JsonObject().put("field", error.field()).put("message", error.message())));
-            body.put("errors", list);
-        }
         if (code.httpStatus() == 401 && !ctx.response().headers().contains("WWW-Authenticate")) {
             // RFC 9110: a 401 names the scheme that would work.
             ctx.response().putHeader("WWW-Authenticate", "Bearer");

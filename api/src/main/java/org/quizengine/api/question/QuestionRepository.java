@@ -27,6 +27,13 @@ public final class QuestionRepository {
         GROUP BY c.id, c.name
         ORDER BY c.name, c.id""";
 
+    static final String ALL_CATEGORIES = """
+        SELECT c.id, c.name, c.active, count(q.id) FILTER (WHERE q.active) AS active_questions
+        FROM categories c
+        LEFT JOIN questions q ON q.category_id = c.id
+        GROUP BY c.id, c.name, c.active
+        ORDER BY c.name, c.id""";
+
     private final Pool pool;
 
     public QuestionRepository(Pool pool) {
@@ -48,6 +55,16 @@ public final class QuestionRepository {
             List<Category> categories = new ArrayList<>(rows.size());
             rows.forEach(row -> categories.add(
                 new Category(row.getString("id"), row.getString("name"), row.getLong("active_questions").intValue())));
+            return categories;
+        });
+    }
+
+    /** Every category, active or not, by name, each with its number of active questions: what moderators see. */
+    public Future<List<CategoryOverview>> allCategories() {
+        return pool.query(ALL_CATEGORIES).execute().map(rows -> {
+            List<CategoryOverview> categories = new ArrayList<>(rows.size());
+            rows.forEach(row -> categories.add(new CategoryOverview(row.getString("id"), row.getString("name"),
+                row.getBoolean("active"), row.getLong("active_questions").intValue())));
             return categories;
         });
     }

@@ -38,6 +38,11 @@ import org.quizengine.api.mydata.MyDataRoutes;
 import org.quizengine.api.profile.ProfileRepository;
 import org.quizengine.api.profile.ProfileRoutes;
 import org.quizengine.api.protection.ProtectionOptions;
+import org.quizengine.api.question.CategoryRoutes;
+import org.quizengine.api.question.ModerationRoutes;
+import org.quizengine.api.question.QuestionBankChanges;
+import org.quizengine.api.question.QuestionModerationStore;
+import org.quizengine.api.question.QuestionRepository;
 import org.quizengine.api.storage.Stores;
 import org.quizengine.api.testing.SettableClock;
 import org.quizengine.api.testing.StoreFixtures;
@@ -134,6 +139,8 @@ final class TestNode {
             new SessionRepository(stores.pool(), authOptions.accessTokenTtl()), stores.redis());
         ApiRouter api = new ApiRouter(vertx, await(ApiContract.load(vertx, java.util.List.of(TEST_ROUTES))), sessions, hasher,
             users, new HealthRoutes(vertx, stores), protection, redis);
+        new CategoryRoutes(new QuestionRepository(stores.pool())).mount(api.protectedRouter());
+        new ModerationRoutes(new QuestionModerationStore(stores.pool()), new QuestionBankChanges(vertx)).mount(api);
         HttpServer server = await(vertx.createHttpServer().requestHandler(api.router()).listen(0, "127.0.0.1"));
         return new TestNode(vertx, authOptions, stores, ownsStores, hasher, tokens, sessions, users, api, server);
     }

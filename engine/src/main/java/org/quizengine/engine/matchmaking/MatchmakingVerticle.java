@@ -52,6 +52,8 @@ public final class MatchmakingVerticle extends VerticleBase {
     private final Lobbies lobbies;
     private QuestionPicker picker = new QuestionPicker(List.of());
     private MessageConsumer<MatchmakingCommand> consumer;
+    private long loadsStarted;
+    private long loadApplied;
 
     public MatchmakingVerticle(MatchmakingOptions options, MatchOptions matchOptions,
                                Supplier<Future<List<QuestionSpec>>> questionSource, MatchPlacement placement,
@@ -70,15 +72,36 @@ public final class MatchmakingVerticle extends VerticleBase {
         return reloadQuestions().compose(v -> {
             consumer = vertx.eventBus().consumer(Addresses.MATCHMAKING, this::onCommand);
             vertx.setPeriodic(FILL_CHECK_MILLIS, id -> startDueGroups());
-            // Questions edited by moderators reach new matches without a restart; live matches keep theirs.
+            // Questions edited by moderators reach new matches without a restart; live matches keep
+            // the copies they started with. A moderation write asks for a reload at once; the
+            // periodic one is the safety net for a notice that never came (no matchmaker then, say).
+            MessageConsumer<String> changes = vertx.eventBus().consumer(Addresses.QUESTION_BANK_CHANGED,
+                this::onQuestionBankChanged);
             vertx.setPeriodic(QUESTION_RELOAD_MILLIS, id -> reloadQuestions());
-            return consumer.completion();
+            return Future.all(consumer.completion(), changes.completion());
+        });
+    }
+
+    private void onQuestionBankChanged(Message<String> message) {
+        reloadQuestions().onComplete(done -> {
+            if (done.succeeded()) {
+                message.reply("reloaded");
+            } else {
+                message.fail(ErrorCode.SERVICE_UNAVAILABLE.busCode(), "The question bank could not be reloaded.");
+            }
         });
     }
 
     private Future<Void> reloadQuestions() {
+        // Loads may overlap (periodic and on notice); one that started earlier never replaces a later one.
+        long load = ++loadsStarted;
         return questionSource.get()
-            .onSuccess(questions -> picker = new QuestionPicker(questions))
+            .onSuccess(questions -> {
+                if (load > loadApplied) {
+                    loadApplied = load;
+                    picker = new QuestionPicker(questions);
+                }
+            })
             .onFailure(e -> LOG.warn("Could not load the question bank; keeping the previous one", e))
             .mapEmpty();
     }

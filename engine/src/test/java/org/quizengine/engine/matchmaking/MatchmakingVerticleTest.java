@@ -479,10 +479,41 @@ class MatchmakingVerticleTest {
             .onComplete(ctx.succeedingThenComplete());
     }
 
+    // Question bank changes
+
+    @Test
+    @Timeout(value = 10, timeUnit = TimeUnit.SECONDS)
+    void aQuestionBankChangeNoticeReloadsTheBankBeforeItIsAnswered(VertxTestContext ctx) {
+        AtomicReference<List<QuestionSpec>> bank = new AtomicReference<>(QUESTIONS);
+        List<QuestionSpec> withGeography = Stream.concat(QUESTIONS.stream(), questions("geography", 201, 6)).toList();
+
+        deploy(NEVER, NODE_A, () -> Future.succeededFuture(bank.get()))
+            .compose(id -> refusal(ask(new JoinQueue(ANN, NODE_A, "geography", 3))))
+            .compose(refused -> {
+                assertThat(refused).isEqualTo(ErrorCode.UNKNOWN_CATEGORY);
+                bank.set(withGeography); // a moderator added a category and its questions
+                return vertx.eventBus().request(Addresses.QUESTION_BANK_CHANGED, "test");
+            })
+            .compose(reloaded -> {
+                assertThat(reloaded.body()).isEqualTo("reloaded");
+                return ask(new JoinQueue(ANN, NODE_A, "geography", 3));
+            })
+            .map(reply -> {
+                assertThat(reply).isEqualTo(new Queued("geography", 3, 1));
+                return null;
+            })
+            .onComplete(ctx.succeedingThenComplete());
+    }
+
     private Future<String> deploy(long fillTimeoutMillis, String placementNode) {
+        return deploy(fillTimeoutMillis, placementNode, () -> Future.succeededFuture(QUESTIONS));
+    }
+
+    private Future<String> deploy(long fillTimeoutMillis, String placementNode,
+                                  java.util.function.Supplier<Future<List<QuestionSpec>>> questionSource) {
         MatchmakingOptions options = new MatchmakingOptions(3, 2, 4, fillTimeoutMillis, 5, 30, 10);
         return vertx.deployVerticle(new MatchmakingVerticle(options, new MatchOptions(DEFAULTS, 500, 1_000),
-            () -> Future.succeededFuture(QUESTIONS), () -> placementNode, System::currentTimeMillis, new Random(7)));
+            questionSource, () -> placementNode, System::currentTimeMillis, new Random(7)));
     }
 
     private Future<ServerEvent> ask(MatchmakingCommand command) {

@@ -13,6 +13,12 @@ public final class Addresses {
      */
     public static final String SESSIONS_REVOKED = "quiz.sessions.revoked";
 
+    /**
+     * A moderator changed the question bank (any text): the matchmaker reloads it and replies, so new
+     * matches see the change at once. Live matches keep the copies they started with.
+     */
+    public static final String QUESTION_BANK_CHANGED = "quiz.questions.changed";
+
     private static final String MATCH_PREFIX = "quiz.match.";
     private static final String NODE_PREFIX = "quiz.node.";
 
