@@ -23,7 +23,6 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -357,12 +356,12 @@ public final class ApiContract {
             return;
         }
         Set<String> accepted = bodyTypes.getOrDefault(operation.getOperationId(), Set.of());
-        if (!accepted.isEmpty() && !ctx.body().isEmpty() && !accepted.contains(mediaType(ctx))) {
+        if (!accepted.isEmpty() && !ctx.body().isEmpty() && !accepted.contains(JsonBodies.mediaType(ctx))) {
             ctx.fail(new QuizException(ErrorCode.UNSUPPORTED_MEDIA_TYPE,
                 "The request body must be sent as " + String.join(" or ", new java.util.TreeSet<>(accepted)) + "."));
             return;
         }
-        if (accepted.contains(mediaType(ctx)) && !mediaType(ctx).equals(JSON)) {
+        if (accepted.contains(JsonBodies.mediaType(ctx)) && !JsonBodies.mediaType(ctx).equals(JSON)) {
             // A CSV import, say: its handler reads and checks it (empty, too), row by row.
             ctx.next();
             return;
@@ -403,15 +402,6 @@ public final class ApiContract {
             }
         }
         return result;
-    }
-
-    private static String mediaType(RoutingContext ctx) {
-        String type = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
-        if (type == null) {
-            return "";
-        }
-        int parameters = type.indexOf(';');
-        return (parameters < 0 ? type : type.substring(0, parameters)).trim().toLowerCase(Locale.ROOT);
     }
 
     /** A validator failure as the client should see it: which field, and what is wrong, never the value. */

@@ -21,7 +21,7 @@ public final class JsonBodies {
      * type, MALFORMED_MESSAGE (400) for bad JSON or a non-object.
      */
     public static JsonObject requireObject(RoutingContext ctx) {
-        if (!isJson(ctx.request().getHeader(HttpHeaders.CONTENT_TYPE))) {
+        if (!mediaType(ctx).equals(JSON)) {
             throw new QuizException(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "The request body must be sent as " + JSON + ".");
         }
         if (ctx.body().isEmpty()) {
@@ -39,12 +39,13 @@ public final class JsonBodies {
         return object;
     }
 
-    private static boolean isJson(String contentType) {
+    /** The request's media type, lower case and without parameters ({@code text/csv; charset=utf-8} is {@code text/csv}); empty if none. */
+    public static String mediaType(RoutingContext ctx) {
+        String contentType = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
         if (contentType == null) {
-            return false;
+            return "";
         }
         int parameters = contentType.indexOf(';');
-        String mediaType = parameters < 0 ? contentType : contentType.substring(0, parameters);
-        return mediaType.trim().toLowerCase(Locale.ROOT).equals(JSON);
+        return (parameters < 0 ? contentType : contentType.substring(0, parameters)).trim().toLowerCase(Locale.ROOT);
     }
 }

@@ -9,7 +9,6 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -166,7 +165,7 @@ public final class ModerationRoutes {
             throw new ValidationException(List.of(new FieldError("dryRun", "Must be true or false.")));
         }
         boolean dryRun = "true".equals(dryRunParam);
-        QuestionImport batch = switch (mediaType(ctx)) {
+        QuestionImport batch = switch (JsonBodies.mediaType(ctx)) {
             case "application/json" -> QuestionImport.fromJson(body(ctx));
             case "text/csv" -> QuestionImport.fromCsv(body(ctx));
             default -> throw new QuizException(ErrorCode.MALFORMED_MESSAGE,
@@ -339,12 +338,4 @@ public final class ModerationRoutes {
         return null;
     }
 
-    private static String mediaType(RoutingContext ctx) {
-        String contentType = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
-        if (contentType == null) {
-            return "";
-        }
-        int parameters = contentType.indexOf(';');
-        return (parameters < 0 ? contentType : contentType.substring(0, parameters)).trim().toLowerCase(Locale.ROOT);
-    }
 }
