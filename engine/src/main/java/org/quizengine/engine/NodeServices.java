@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.quizengine.api.auth.AdminBootstrap;
@@ -43,6 +44,9 @@ record NodeServices(Vertx vertx, Stores stores, NodeOptions options, PasswordHas
                     UserRepository users, QuestionRepository questions, MatchResultStore results,
                     LeaderboardStore leaderboards) {
 
+    /** How often every node rewrites the Redis marks of recently revoked sessions (see Sessions#keepMarks). */
+    static final Duration MARK_RENEWAL = Duration.ofMinutes(1);
+
     static NodeServices create(Vertx vertx, Stores stores, NodeOptions options) {
         PasswordHasher hasher = new PasswordHasher(vertx, options.auth().argon2());
         UserRepository users = new UserRepository(stores.pool());
@@ -56,7 +60,8 @@ record NodeServices(Vertx vertx, Stores stores, NodeOptions options, PasswordHas
     /** First-start work: the question bank and the bootstrap admin. Safe when several nodes start at once. */
     Future<Void> prepare() {
         return new QuestionBankSeeder(vertx).seedIfEmpty(stores.pool())
-            .compose(seeded -> new AdminBootstrap(users, hasher).ensureAdmin(options.auth()));
+            .compose(seeded -> new AdminBootstrap(users, hasher).ensureAdmin(options.auth()))
+            .onSuccess(v -> sessions.keepMarks(MARK_RENEWAL));
     }
 
     /**
@@ -92,6 +97,7 @@ record NodeServices(Vertx vertx, Stores stores, NodeOptions options, PasswordHas
     }
 
     Future<Void> close() {
+        sessions.stopKeepingMarks();
         return hasher.close();
     }
 }

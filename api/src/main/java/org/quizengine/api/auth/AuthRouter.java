@@ -78,13 +78,10 @@ public final class AuthRouter {
         String name = (String) login;
         String address = ClientAddress.of(ctx);
 
-        throttle.retryAfter(name, address)
+        // The attempt is counted before the password is checked (and given back if it was right).
+        throttle.reserve(name, address)
             .compose(wait -> wait.isZero() ? authenticate(name, (String) password) : throttled(ctx, wait))
-            .compose(
-                account -> throttle.succeeded(name, address).map(account),
-                failure -> isInvalidCredentials(failure)
-                    ? throttle.failed(name, address).compose(counted -> Future.failedFuture(failure))
-                    : Future.failedFuture(failure))
+            .compose(account -> throttle.succeeded(name, address).map(account))
             .onSuccess(account -> sendSession(ctx, 200, account))
             .onFailure(ctx::fail);
     }
@@ -102,10 +99,6 @@ public final class AuthRouter {
         ctx.response().putHeader(HttpHeaders.RETRY_AFTER, Long.toString(seconds));
         return Future.failedFuture(new QuizException(ErrorCode.LOGIN_THROTTLED,
             "Too many failed logins; try again in " + seconds + " s."));
-    }
-
-    private static boolean isInvalidCredentials(Throwable failure) {
-        return failure instanceof QuizException quiz && quiz.code() == ErrorCode.INVALID_CREDENTIALS;
     }
 
     private Future<UserAccount> checkPassword(UserAccount account, String password) {

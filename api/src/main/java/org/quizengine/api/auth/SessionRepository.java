@@ -58,6 +58,7 @@ public final class SessionRepository {
     private static final String LIST_LIVE = "SELECT id, created_at, last_used_at, expires_at, user_agent, client_address"
         + " FROM sessions WHERE user_id = $1 AND " + LIVE + " ORDER BY last_used_at DESC, id LIMIT " + MAX_LISTED;
     private static final String IS_REVOKED = "SELECT revoked_at IS NOT NULL FROM sessions WHERE id = $1";
+    private static final String REVOKED_SINCE = "SELECT id FROM sessions WHERE revoked_at > now() - make_interval(secs => $1)";
     private static final String SET_DISABLED = "UPDATE users SET disabled = true WHERE id = $1";
     private static final String SET_PASSWORD = "UPDATE users SET password_hash = $3 WHERE id = $1 AND password_hash = $2";
 
@@ -193,6 +194,15 @@ public final class SessionRepository {
     }
 
     /** Whether the session is revoked; a session that does not exist (its user deleted) counts as revoked. */
+    /** The sessions revoked within the last {@code window}: those whose access tokens may still be alive. */
+    public Future<List<UUID>> revokedWithin(Duration window) {
+        return pool.preparedQuery(REVOKED_SINCE).execute(Tuple.of((double) window.toSeconds())).map(rows -> {
+            List<UUID> ids = new java.util.ArrayList<>();
+            rows.forEach(row -> ids.add(row.getUUID(0)));
+            return ids;
+        });
+    }
+
     public Future<Boolean> isRevoked(UUID sessionId) {
         return pool.preparedQuery(IS_REVOKED).execute(Tuple.of(sessionId))
             .map(rows -> rows.size() == 0 || rows.iterator().next().getBoolean(0));

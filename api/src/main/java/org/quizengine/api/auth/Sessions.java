@@ -14,6 +14,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.quizengine.shared.ErrorCode;
 import org.quizengine.shared.QuizException;
@@ -46,6 +47,8 @@ public final class Sessions {
     private static final Duration CLOCK_SKEW = Duration.ofMinutes(1);
     private static final Pattern REFRESH_TOKEN = Pattern.compile("[A-Za-z0-9_-]{43}");
     private static final Logger LOG = LoggerFactory.getLogger(Sessions.class);
+    /** How long a revocation check or mark waits for Redis before treating it as unreachable. */
+    private static final long REDIS_TIMEOUT_MS = 1_000;
 
     private final Vertx vertx;
     private final AuthOptions options;
@@ -56,6 +59,7 @@ public final class Sessions {
     private final RedisAPI redis;
     private final Duration markTtl;
     private final SecureRandom random = new SecureRandom();
+    private long markTimer = -1;
 
     public Sessions(Vertx vertx, AuthOptions options, TokenService tokens, PasswordHasher hasher, UserRepository users,
                     SessionRepository repository, RedisAPI redis) {
@@ -236,8 +240,45 @@ public final class Sessions {
         });
     }
 
+    /**
+     * Writes the Redis mark again for every session revoked within an access token's life: marks
+     * lost to a Redis restart, or never written because Redis failed at the time, come back within
+     * one period on every node, so a revoked session's access tokens stop working even then.
+     * Idempotent; run it on a timer ({@link #keepMarks}).
+     */
+    public Future<Integer> remarkRecentlyRevoked() {
+        return repository.revokedWithin(markTtl).compose(ids -> {
+            if (ids.isEmpty()) {
+                return Future.succeededFuture(0);
+            }
+            String seconds = Long.toString(markTtl.toSeconds());
+            List<Future<?>> marks = new ArrayList<>();
+            for (UUID id : ids) {
+                marks.add(redis.set(List.of(REVOKED_KEY_PREFIX + id, "1", "EX", seconds))
+                    .timeout(REDIS_TIMEOUT_MS, TimeUnit.MILLISECONDS));
+            }
+            return Future.all(marks).map(ids.size());
+        });
+    }
+
+    /** Runs {@link #remarkRecentlyRevoked} every {@code period} until {@link #stopKeepingMarks}. */
+    public void keepMarks(Duration period) {
+        stopKeepingMarks();
+        markTimer = vertx.setPeriodic(period.toMillis(), id -> remarkRecentlyRevoked()
+            .onFailure(e -> LOG.warn("Could not renew the revoked-session marks: {}", e.getMessage())));
+    }
+
+    public void stopKeepingMarks() {
+        if (markTimer >= 0) {
+            vertx.cancelTimer(markTimer);
+            markTimer = -1;
+        }
+    }
+
     private Future<Boolean> isRevoked(UUID sessionId) {
+        // A Redis that hangs (rather than refuses) must not hang every request: PostgreSQL answers then.
         return redis.exists(List.of(REVOKED_KEY_PREFIX + sessionId))
+            .timeout(REDIS_TIMEOUT_MS, TimeUnit.MILLISECONDS)
             .map(response -> response.toInteger() > 0)
             .recover(redisDown -> {
                 LOG.warn("Cannot check session {} in Redis ({}); asking PostgreSQL", sessionId, redisDown.getMessage());
@@ -260,7 +301,8 @@ public final class Sessions {
         List<Future<?>> marks = new ArrayList<>();
         String seconds = Long.toString(markTtl.toSeconds());
         for (UUID id : sessionIds) {
-            marks.add(redis.set(List.of(REVOKED_KEY_PREFIX + id, "1", "EX", seconds)));
+            marks.add(redis.set(List.of(REVOKED_KEY_PREFIX + id, "1", "EX", seconds))
+                .timeout(REDIS_TIMEOUT_MS, TimeUnit.MILLISECONDS));
         }
         return Future.all(marks).transform(written -> {
             vertx.eventBus().publish(Addresses.SESSIONS_REVOKED, Wire.encode(new SessionsRevoked(sessionIds, code.name(), reason)));

@@ -284,11 +284,13 @@ public final class ApiContract {
 
     /**
      * The handler in front of all routes under {@code /api/v1}: refuses what is not described,
-     * validates operations open to anyone, and leaves the others to {@link #signedInGate()}.
+     * validates operations open to anyone, and leaves the others to {@link #signedInGate()}. It reads
+     * the normalised path, as the router does ({@code /me/sessions/..} is {@code /me}), so what is
+     * checked is what is served.
      */
     public Handler<RoutingContext> gate() {
         return ctx -> {
-            Operation operation = contract.findOperation(ctx.request().path(), ctx.request().method());
+            Operation operation = contract.findOperation(ctx.normalizedPath(), ctx.request().method());
             if (operation == null) {
                 refuseUndescribed(ctx);
                 return;
@@ -308,7 +310,7 @@ public final class ApiContract {
             Operation operation = ctx.get(OPERATION_KEY);
             if (operation == null) {
                 // Not routed through gate(): a wiring mistake, not the client's.
-                ctx.fail(new IllegalStateException("No operation for " + ctx.request().path()));
+                ctx.fail(new IllegalStateException("No operation for " + ctx.normalizedPath()));
                 return;
             }
             Role required = requiredRole(operation);
@@ -337,16 +339,16 @@ public final class ApiContract {
     }
 
     private void refuseUndescribed(RoutingContext ctx) {
-        Path path = contract.findPath(ctx.request().path());
+        Path path = contract.findPath(ctx.normalizedPath());
         if (path == null) {
-            ctx.fail(new QuizException(ErrorCode.NOT_FOUND, "There is no " + ctx.request().path() + " in this API."));
+            ctx.fail(new QuizException(ErrorCode.NOT_FOUND, "There is no " + ctx.normalizedPath() + " in this API."));
             return;
         }
         Set<String> allowed = new LinkedHashSet<>();
         path.getOperations().forEach(op -> allowed.add(op.getHttpMethod().name()));
         ctx.response().putHeader(HttpHeaders.ALLOW, String.join(", ", allowed));
         ctx.fail(new QuizException(ErrorCode.METHOD_NOT_ALLOWED,
-            ctx.request().method().name() + " is not allowed on " + ctx.request().path() + "; use " + String.join(" or ", allowed) + "."));
+            ctx.request().method().name() + " is not allowed on " + ctx.normalizedPath() + "; use " + String.join(" or ", allowed) + "."));
     }
 
     private void validate(RoutingContext ctx, Operation operation) {
@@ -377,7 +379,7 @@ public final class ApiContract {
         if (parameters.isEmpty()) {
             return List.of();
         }
-        Map<String, String> pathValues = pathValues(operation.getOpenAPIPath(), ctx.request().path());
+        Map<String, String> pathValues = pathValues(operation.getOpenAPIPath(), ctx.normalizedPath());
         List<FieldError> errors = new ArrayList<>();
         for (StringParameter parameter : parameters) {
             String value = "path".equals(parameter.in()) ? pathValues.get(parameter.name())

@@ -32,6 +32,8 @@ public final class AccountDeletion {
         WHERE id = $1 AND deleted_at IS NULL""";
     static final String ANONYMISE_MATCHES = "UPDATE match_players SET username = $2 WHERE user_id = $1";
     static final String DROP_STATS = "DELETE FROM player_stats WHERE user_id = $1";
+    // Revoked already; what they recorded about where the user signed in from goes too.
+    static final String FORGET_SESSIONS = "UPDATE sessions SET user_agent = NULL, client_address = NULL WHERE user_id = $1";
 
     private final Pool pool;
 
@@ -48,13 +50,21 @@ public final class AccountDeletion {
     public Future<Void> anonymise(UUID userId) {
         Objects.requireNonNull(userId, "userId");
         String name = anonymousName(userId);
-        String email = userId + "@deleted.invalid";
+        // Not an email address registration accepts (no '@'), so nobody can take it first and make the
+        // unique index refuse this deletion.
+        String email = anonymousEmail(userId);
         return pool.withTransaction(conn -> conn.preparedQuery(ANONYMISE_USER)
             .execute(Tuple.of(userId, name, email, NO_PASSWORD))
             .compose(updated -> updated.rowCount() == 1
                 ? conn.preparedQuery(ANONYMISE_MATCHES).execute(Tuple.of(userId, name))
                 : Future.failedFuture(new QuizException(ErrorCode.NOT_FOUND, "No such user.")))
             .compose(done -> conn.preparedQuery(DROP_STATS).execute(Tuple.of(userId)))
+            .compose(done -> conn.preparedQuery(FORGET_SESSIONS).execute(Tuple.of(userId)))
             .mapEmpty());
+    }
+
+    /** What a deleted account's email becomes: unique, and never a valid address. */
+    public static String anonymousEmail(UUID userId) {
+        return "deleted:" + userId;
     }
 }

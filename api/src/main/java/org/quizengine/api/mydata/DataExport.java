@@ -12,13 +12,20 @@ import org.quizengine.api.profile.PlayerStats;
  * @param leaderboards the boards the user is on now: {@code all}, {@code week}, {@code day},
  *                     {@code previous-week}, {@code previous-day} (as in the leaderboard URLs)
  * @param matches      every finished match they played, newest first
+ * @param sessions     every session (sign-in) recorded for them, newest first, ended ones included
  */
 public record DataExport(String exportedAt, Account account, PlayerStats stats, List<Standing> leaderboards,
-                         List<PlayedMatch> matches) {
+                         List<PlayedMatch> matches, List<SignIn> sessions) {
 
     public DataExport {
         leaderboards = List.copyOf(leaderboards);
         matches = List.copyOf(matches);
+        sessions = List.copyOf(sessions);
+    }
+
+    /** A session (one sign-in) as recorded: when, from where, and whether it has ended. Times are ISO-8601. */
+    public record SignIn(UUID id, String createdAt, String lastUsedAt, String expiresAt, String revokedAt,
+                         String userAgent, String clientAddress) {
     }
 
     /** The account row, without the password hash. */

@@ -41,11 +41,32 @@ public final class ExportRepository {
 
     private final Pool pool;
 
+    static final String MY_SESSIONS = """
+        SELECT id, created_at, last_used_at, expires_at, revoked_at, user_agent, client_address
+        FROM sessions WHERE user_id = $1 ORDER BY created_at DESC""";
+
     public ExportRepository(Pool pool) {
         this.pool = Objects.requireNonNull(pool, "pool");
     }
 
     /** Every finished match {@code userId} played, newest first. */
+    /** Every session recorded for {@code userId}, newest first. */
+    public Future<List<DataExport.SignIn>> sessions(UUID userId) {
+        return pool.preparedQuery(MY_SESSIONS).execute(Tuple.of(userId)).map(rows -> {
+            List<DataExport.SignIn> sessions = new ArrayList<>();
+            for (Row row : rows) {
+                sessions.add(new DataExport.SignIn(row.getUUID("id"), text(row.getOffsetDateTime("created_at")),
+                    text(row.getOffsetDateTime("last_used_at")), text(row.getOffsetDateTime("expires_at")),
+                    text(row.getOffsetDateTime("revoked_at")), row.getString("user_agent"), row.getString("client_address")));
+            }
+            return sessions;
+        });
+    }
+
+    private static String text(OffsetDateTime time) {
+        return time == null ? null : time.toInstant().toString();
+    }
+
     public Future<List<PlayedMatch>> matches(UUID userId) {
         Objects.requireNonNull(userId, "userId");
         Tuple id = Tuple.of(userId);

@@ -56,7 +56,7 @@ public final class BodyLimits implements Handler<RoutingContext> {
 
     @Override
     public void handle(RoutingContext ctx) {
-        long limit = limitFor(ctx.request().path());
+        long limit = limitFor(ctx.normalizedPath());
         ctx.put(LIMIT_KEY, limit);
         String length = ctx.request().getHeader(HttpHeaders.CONTENT_LENGTH);
         if (length != null && declaredLength(length) > limit) {

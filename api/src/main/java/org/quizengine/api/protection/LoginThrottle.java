@@ -36,9 +36,10 @@ import org.slf4j.LoggerFactory;
  * separately. When Redis does not answer, logins are not throttled ({@link FailOpen}); the slow
  * password hash still limits guessing.
  *
- * <p>A failure is counted when its answer is known, so attempts already in flight when a counter
- * fills are still checked: a client sending in parallel gets at most that many extra guesses.
- * The keys of one check are read in one script, so this needs a single Redis (or one slot).
+ * <p>Every attempt is counted before its password is checked, in the same script that checks the
+ * counters, and a success takes its count back: so attempts sent in parallel cannot all pass a
+ * check before any of them is counted. The keys of one attempt are used in one script, so this
+ * needs a single Redis (or one slot).
  */
 public final class LoginThrottle {
     static final String KEY_PREFIX = "quiz:login-failures:";
@@ -56,23 +57,29 @@ public final class LoginThrottle {
             options.failuresPerAddress());
     }
 
-    /** How long {@code login} from {@code address} must wait; zero when it may try now. Never fails. */
-    public Future<Duration> retryAfter(String login, String address) {
-        return counters.waitUntilBelow(keys(login, address), limits)
+    /**
+     * Counts an attempt by {@code login} from {@code address} before its password is checked, unless
+     * a counter is full: then the answer is how long it must wait, and nothing is counted. Zero: go
+     * ahead. Never fails.
+     */
+    public Future<Duration> reserve(String login, String address) {
+        return counters.reserve(keys(login, address), limits, options.window())
             .recover(failure -> {
                 failOpen.report(failure);
                 return Future.succeededFuture(Duration.ZERO);
             });
     }
 
-    /** Records a wrong password (or unknown login name). Never fails. */
-    public Future<Void> failed(String login, String address) {
-        return counters.add(keys(login, address), limits, options.window()).recover(this::ignore);
-    }
-
-    /** Records a successful login: this client's failures for this login name are forgiven. Never fails. */
+    /**
+     * The attempt reserved for {@code login} from {@code address} succeeded: this client's failures
+     * for this login name are forgiven, and the attempt no longer counts against the login name or
+     * the address (their failures stay). Never fails.
+     */
     public Future<Void> succeeded(String login, String address) {
-        return counters.delete(keys(login, address).get(0)).recover(this::ignore);
+        List<String> keys = keys(login, address);
+        return counters.delete(keys.get(0))
+            .compose(v -> counters.giveBack(keys.subList(1, 3), limits.subList(1, 3)))
+            .recover(this::ignore);
     }
 
     private Future<Void> ignore(Throwable failure) {

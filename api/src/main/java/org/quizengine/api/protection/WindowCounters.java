@@ -34,9 +34,11 @@ final class WindowCounters {
         return {count, ttl}
         """;
 
-    // ARGV: one limit per key (0 = not counted). Returns the milliseconds until the last full
-    // window ends, 0 when no counter has reached its limit.
-    private static final String WAIT = """
+    // ARGV: one limit per key (0 = not counted), then the window in milliseconds. When a counter is
+    // full, counts nothing and returns the milliseconds until the last full window ends; otherwise
+    // counts one for each key and returns 0. One script, so parallel attempts cannot all slip past.
+    private static final String RESERVE = """
+        local window = ARGV[#ARGV]
         local wait = 0
         for i, key in ipairs(KEYS) do
           local limit = tonumber(ARGV[i])
@@ -45,16 +47,23 @@ final class WindowCounters {
             if ttl > wait then wait = ttl end
           end
         end
-        return wait
-        """;
-
-    // ARGV: one limit per key (0 = not counted), then the window in milliseconds.
-    private static final String ADD = """
-        local window = ARGV[#ARGV]
+        if wait > 0 then
+          return wait
+        end
         for i, key in ipairs(KEYS) do
           if tonumber(ARGV[i]) > 0 then
             redis.call('INCR', key)
             if redis.call('PTTL', key) < 0 then redis.call('PEXPIRE', key, window) end
+          end
+        end
+        return 0
+        """;
+
+    // ARGV: one limit per key (0 = not counted). Takes one count back from each counted key that has one.
+    private static final String GIVE_BACK = """
+        for i, key in ipairs(KEYS) do
+          if tonumber(ARGV[i]) > 0 and tonumber(redis.call('GET', key) or '0') > 0 then
+            redis.call('DECR', key)
           end
         end
         return 0
@@ -72,17 +81,19 @@ final class WindowCounters {
             .map(response -> new Hit(response.get(0).toLong(), Duration.ofMillis(response.get(1).toLong())));
     }
 
-    /** How long until every counter among {@code keys} is below its limit again; zero if all are already. */
-    Future<Duration> waitUntilBelow(List<String> keys, List<Integer> limits) {
-        return eval(WAIT, keys, limits.stream().map(String::valueOf).toList())
-            .map(response -> Duration.ofMillis(Math.max(0, response.toLong())));
-    }
-
-    /** Counts one more for each of {@code keys} whose limit is not 0. */
-    Future<Void> add(List<String> keys, List<Integer> limits, Duration window) {
+    /**
+     * Counts one attempt on each of {@code keys} whose limit is not 0, unless one of them is already
+     * full: then counts nothing and answers how long until the last full window ends (zero: counted).
+     */
+    Future<Duration> reserve(List<String> keys, List<Integer> limits, Duration window) {
         List<String> args = new ArrayList<>(limits.stream().map(String::valueOf).toList());
         args.add(Long.toString(window.toMillis()));
-        return eval(ADD, keys, args).mapEmpty();
+        return eval(RESERVE, keys, args).map(response -> Duration.ofMillis(Math.max(0, response.toLong())));
+    }
+
+    /** Takes back one count from each of {@code keys} whose limit is not 0: an attempt that turned out fine. */
+    Future<Void> giveBack(List<String> keys, List<Integer> limits) {
+        return eval(GIVE_BACK, keys, limits.stream().map(String::valueOf).toList()).mapEmpty();
     }
 
     Future<Void> delete(String key) {

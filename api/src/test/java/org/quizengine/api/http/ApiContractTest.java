@@ -110,6 +110,22 @@ class ApiContractTest {
     }
 
     @Test
+    void signingInNeedsNoAccessToken() {
+        ApiContract contract = await(ApiContract.load(node.vertx));
+        for (Operation operation : contract.operations()) {
+            if (List.of("/api/v1/auth/register", "/api/v1/auth/login", "/api/v1/auth/refresh")
+                .contains(operation.getOpenAPIPath())) {
+                assertThat(contract.needsToken(operation)).as(operation.getOpenAPIPath()).isFalse();
+            }
+        }
+        // And so the gate checks a refresh request itself.
+        HttpResponse<Buffer> refresh = node.postJson("/api/v1/auth/refresh", new JsonObject().put("refreshToken", 42));
+        assertProblem(refresh, 422, "VALIDATION_FAILED");
+        assertThat(refresh.bodyAsJsonObject().getJsonArray("errors").getJsonObject(0).getString("field"))
+            .isEqualTo("refreshToken");
+    }
+
+    @Test
     void aQueryParameterOutsideItsSchemaIsRefusedNamingIt() {
         assertThat(node.get("/api/v1/public-feature/hello?times=3", null).bodyAsString()).isEqualTo("hello x3");
 
@@ -119,6 +135,16 @@ class ApiContractTest {
             assertProblem(response, 422, "VALIDATION_FAILED");
             assertThat(response.bodyAsJsonObject().getJsonArray("errors").getJsonObject(0).getString("field"))
                 .as("for times=%s", bad).isEqualTo("times");
+        }
+    }
+
+    @Test
+    void dotSegmentsAreResolvedBeforeTheCheckAsTheyAreForRouting() {
+        // The router serves these as /public-feature/hello, so the gate checks them as that.
+        for (String path : List.of("/api/v1/public-feature/x/../hello", "/api/v1/public-feature/x/%2e%2e/hello",
+            "/api/v1/public-feature/./hello")) {
+            assertProblem(node.get(path + "?times=abc", null), 422, "VALIDATION_FAILED");
+            assertThat(node.get(path + "?times=2", null).bodyAsString()).as(path).isEqualTo("hello x2");
         }
     }
 

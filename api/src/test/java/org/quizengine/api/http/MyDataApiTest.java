@@ -106,6 +106,12 @@ class MyDataApiTest {
         }
         // Only my own answers: the rival's are theirs.
         assertThat(response.bodyAsString()).doesNotContain(rival.id().toString());
+
+        // My one sign-in (the registration), and from where: mine, not the rival's.
+        JsonArray sessions = export.getJsonArray("sessions");
+        assertThat(sessions).hasSize(1);
+        assertThat(sessions.getJsonObject(0).getString("clientAddress")).isEqualTo("127.0.0.1");
+        assertThat(sessions.getJsonObject(0).getString("revokedAt")).isNull();
     }
 
     @Test
@@ -193,6 +199,12 @@ class MyDataApiTest {
         assertThat(row.getString("password_hash")).doesNotContain("argon2");
         assertThat(row.getString("display_name")).isNull();
         assertThat(row.getValue("deleted_at")).isNotNull();
+        // Nor where I signed in from.
+        Row signIns = await(node.stores.pool().preparedQuery(
+            "SELECT count(*) AS sessions, count(user_agent) + count(client_address) AS traces FROM sessions WHERE user_id = $1")
+            .execute(Tuple.of(me.id()))).iterator().next();
+        assertThat(signIns.getLong("sessions")).isPositive();
+        assertThat(signIns.getLong("traces")).isZero();
 
         // My old name and email are free for someone new.
         HttpResponse<Buffer> again = node.postJson("/api/v1/auth/register", registration(me.username(), me.email(), PASSWORD));
@@ -206,6 +218,11 @@ class MyDataApiTest {
             registration("Deleted-0123456789abcdef", "someone-" + UUID.randomUUID() + "@example.com", PASSWORD));
         assertProblem(response, 422, "VALIDATION_FAILED");
         assertThat(response.bodyAsJsonObject().getJsonArray("errors").getJsonObject(0).getString("field")).isEqualTo("username");
+
+        // Nor the email a deleted account gets: taking it first would make that deletion fail.
+        HttpResponse<Buffer> squatter = node.postJson("/api/v1/auth/register",
+            registration(TestNode.uniqueName("squat"), AccountDeletion.anonymousEmail(UUID.randomUUID()), PASSWORD));
+        assertProblem(squatter, 422, "VALIDATION_FAILED");
     }
 
     private static MatchResult record(MatchResult result) {

@@ -299,6 +299,24 @@ class ProtectionApiTest {
     }
 
     @Test
+    void loginsSentAllAtOnceGetNoMoreGuessesThanLoginsSentOneByOne() {
+        String address = uniqueAddress();
+        String username = registerUser(address);
+        List<Future<HttpResponse<Buffer>>> burst = new ArrayList<>();
+        for (int i = 0; i < 4 * PER_ACCOUNT_AND_ADDRESS; i++) {
+            burst.add(request(i % 2 == 0 ? nodeA : nodeB, HttpMethod.POST, LOGIN, address)
+                .sendJsonObject(AuthApiTest.login(username, "wrong password " + i)));
+        }
+        await(Future.join(burst));
+
+        List<Integer> statuses = burst.stream().map(answer -> answer.result().statusCode()).toList();
+        // Each password checked was counted before it was checked, so the burst got the same
+        // number of guesses as one client trying one at a time.
+        assertThat(statuses.stream().filter(status -> status == 401)).hasSize(PER_ACCOUNT_AND_ADDRESS);
+        assertThat(statuses.stream().filter(status -> status == 429)).hasSize(3 * PER_ACCOUNT_AND_ADDRESS);
+    }
+
+    @Test
     void failedLoginsForOneAccountFromManyAddressesAreThrottledForEveryone() {
         String username = registerUser(uniqueAddress());
         for (int i = 0; i < PER_ACCOUNT; i++) {

@@ -195,6 +195,22 @@ class SessionApiTest {
     }
 
     @Test
+    void aRevocationWhoseRedisMarkWasLostIsMarkedAgain() {
+        String username = uniqueName("lostmark");
+        JsonObject session = node.register(username, username + "@example.com", PASSWORD);
+        String token = session.getString("accessToken");
+        assertThat(send(node, HttpMethod.POST, LOGOUT, token, null).statusCode()).isEqualTo(204);
+        // Redis restarted without its data, say: the mark is gone, and Redis's "not revoked" is trusted.
+        await(node.stores.redis().del(List.of(Sessions.REVOKED_KEY_PREFIX + session.getString("sessionId"))));
+        assertThat(node.get(ME, token).statusCode()).isEqualTo(200);
+
+        // What every node runs each minute.
+        assertThat(await(node.sessions.remarkRecentlyRevoked())).isPositive();
+
+        assertProblem(node.get(ME, token), 401, "SESSION_REVOKED");
+    }
+
+    @Test
     void logoutAllEndsEverySessionOfTheUserOnly() {
         String username = uniqueName("everywhere");
         JsonObject one = node.register(username, username + "@example.com", PASSWORD);
