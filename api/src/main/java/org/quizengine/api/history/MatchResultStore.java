@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
+import java.util.UUID;
 import org.quizengine.shared.match.MatchResult;
 import org.quizengine.shared.match.MatchResult.AnswerRecord;
 import org.quizengine.shared.match.MatchResult.PlayerResult;
@@ -32,6 +33,10 @@ public final class MatchResultStore {
         VALUES ($1, $2, $3, $4, $5, $6)
         ON CONFLICT (id) DO NOTHING
         RETURNING id""";
+
+    // An account deletion (which updates the user's row) and this save wait for each other, so the
+    // deletion's anonymising sees every row this save writes, or this save sees the account deleted.
+    static final String LOCK_PLAYERS = "SELECT 1 FROM users WHERE id = ANY($1) ORDER BY id FOR SHARE";
 
     // Rows for users that no longer exist (an account deleted while its match was being saved)
     // are skipped rather than failing the whole match for everyone else; hence INSERT ... SELECT
@@ -95,7 +100,9 @@ public final class MatchResultStore {
     }
 
     private static Future<Void> writeDetails(SqlConnection conn, MatchResult result) {
-        return batch(conn, INSERT_PLAYER, playerTuples(result))
+        UUID[] players = result.players().stream().map(PlayerResult::userId).toArray(UUID[]::new);
+        return conn.preparedQuery(LOCK_PLAYERS).execute(Tuple.of((Object) players))
+            .compose(locked -> batch(conn, INSERT_PLAYER, playerTuples(result)))
             .compose(done -> batch(conn, INSERT_QUESTION, questionTuples(result)))
             .compose(done -> batch(conn, INSERT_ANSWER, answerTuples(result)))
             .compose(done -> batch(conn, UPSERT_STATS, statsTuples(result)));

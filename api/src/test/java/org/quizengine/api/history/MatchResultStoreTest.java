@@ -10,6 +10,8 @@ import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Transaction;
 import io.vertx.sqlclient.Tuple;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -72,6 +74,31 @@ class MatchResultStoreTest {
             .isEmpty();
         assertThat(await(pool.preparedQuery("SELECT 1 FROM player_stats WHERE user_id = $1").execute(Tuple.of(stays))))
             .hasSize(1);
+    }
+
+    @Test
+    void aResultSavedWhileItsPlayerIsBeingDeletedWaitsAndIsStoredAnonymously() throws InterruptedException {
+        UUID leaving = insertUser(pool, "leaving-" + UUID.randomUUID().toString().substring(0, 8));
+        UUID stays = insertUser(pool, "stays-" + UUID.randomUUID().toString().substring(0, 8));
+        MatchResult result = TestMatches.match(UUID.randomUUID(), 1_763_900_000_000L, 2, List.of(leaving, stays));
+        String anonymous = AccountDeletion.anonymousName(leaving);
+        // A deletion under way: its update of the user row is made but not committed yet.
+        SqlConnection deleting = await(pool.getConnection());
+        Transaction deletion = await(deleting.begin());
+        await(deleting.preparedQuery("UPDATE users SET username = $2, deleted_at = now() WHERE id = $1")
+            .execute(Tuple.of(leaving, anonymous)));
+
+        Future<Boolean> saving = results.save(result);
+        Thread.sleep(300); // time for the save to run ahead, were it not made to wait
+        await(deletion.commit());
+        await(deleting.close());
+        await(saving);
+
+        Row player = await(pool.preparedQuery("SELECT username FROM match_players WHERE match_id = $1 AND user_id = $2")
+            .execute(Tuple.of(result.matchId(), leaving))).iterator().next();
+        assertThat(player.getString("username")).isEqualTo(anonymous);
+        assertThat(await(pool.preparedQuery("SELECT 1 FROM player_stats WHERE user_id = $1").execute(Tuple.of(leaving))))
+            .isEmpty();
     }
 
     @Test
