@@ -89,7 +89,8 @@ final class CsvRecords {
                     endOfRecord = true;
                 }
             }
-            boolean blank = fields.size() == 1 && fields.get(0).isEmpty();
+            // An empty line, or one of only separators (",,,,", as spreadsheets export empty rows).
+            boolean blank = fields.stream().allMatch(String::isBlank);
             if (!blank) {
                 records.add(new Line(start, fields));
             }

@@ -20,6 +20,12 @@ class CsvRecordsTest {
     }
 
     @Test
+    void skipsRowsOfOnlySeparatorsAsSpreadsheetsExportEmptyRows() throws Exception {
+        assertThat(CsvRecords.parse("a,b\n,,\n , \nc,d\n")).containsExactly(
+            new CsvRecords.Line(1, List.of("a", "b")), new CsvRecords.Line(4, List.of("c", "d")));
+    }
+
+    @Test
     void ignoresAByteOrderMarkAndAMissingFinalLineEnd() throws Exception {
         assertThat(CsvRecords.parse("\uFEFFé,\"\"")).containsExactly(new CsvRecords.Line(1, List.of("é", "")));
         assertThat(CsvRecords.parse("")).isEmpty();
