@@ -29,6 +29,11 @@ public final class LeaderboardKeys {
     public static final String APPLIED_PREFIX = PREFIX + "applied:";
     public static final String REGISTRY = PREFIX + "boards";
     public static final String REBUILD_LOCK = PREFIX + "rebuild:active";
+    /**
+     * Players taken off the boards (deleted accounts): a sorted set of user ids by when, kept as long
+     * as a result may still arrive late, so neither a late result nor a rebuild brings them back.
+     */
+    public static final String REMOVED = PREFIX + "removed";
 
     private LeaderboardKeys() {
     }

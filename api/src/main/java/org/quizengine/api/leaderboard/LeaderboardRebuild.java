@@ -90,6 +90,17 @@ public final class LeaderboardRebuild {
         for _, id in ipairs(redis.call('SMEMBERS', KEYS[4])) do
           redis.call('SET', ARGV[4] .. id, '1', 'NX', 'EX', ARGV[3])
         end
+        -- Players removed (accounts deleted) after the snapshot was read are still in it.
+        for _, user in ipairs(redis.call('ZRANGE', REMOVED, 0, -1)) do
+          for id, _ in pairs(boards) do
+            local board, index = ARGV[2] .. ARGV[5] .. id, ARGV[2] .. ARGV[6] .. id
+            local member = redis.call('HGET', index, user)
+            if member then
+              redis.call('ZREM', board, member)
+              redis.call('HDEL', index, user)
+            end
+          end
+        end
         for _, id in ipairs(redis.call('SMEMBERS', KEYS[5])) do
           if not boards[id] then
             redis.call('DEL', ARGV[5] .. id, ARGV[6] .. id)

@@ -53,7 +53,7 @@ public final class LeaderboardStore {
      * prefix, [5] members key prefix, [6..11] three (board id, expiry in unix seconds or 0) pairs,
      * then (user id, points) pairs.
      */
-    static final String RESULT_FUNCTIONS = """
+    static final String RESULT_FUNCTIONS = "local REMOVED = '" + LeaderboardKeys.REMOVED + "'\n" + """
         local function reached(member)
           return tonumber(string.sub(member, 1, 13))
         end
@@ -81,7 +81,9 @@ public final class LeaderboardStore {
             local board = prefix .. a[4] .. a[b]
             local index = prefix .. a[5] .. a[b]
             for i = 12, #a, 2 do
-              addTo(board, index, a[i], tonumber(a[i + 1]), a[3] .. a[i])
+              if not redis.call('ZSCORE', REMOVED, a[i]) then
+                addTo(board, index, a[i], tonumber(a[i + 1]), a[3] .. a[i])
+              end
             end
             local expiry = tonumber(a[b + 1])
             if expiry > 0 then
@@ -138,9 +140,12 @@ public final class LeaderboardStore {
         return out
         """;
 
-    // KEYS: 1 the board registry. ARGV: 1 user id, 2 board key prefix, 3 members key prefix.
+    // KEYS: 1 the board registry, 2 the removed players. ARGV: 1 user id, 2 board key prefix,
+    // 3 members key prefix, 4 now (epoch ms), 5 the oldest removal still kept (epoch ms).
     // Returns how many boards the user was taken off.
     static final String REMOVE_SCRIPT = """
+        redis.call('ZADD', KEYS[2], ARGV[4], ARGV[1])
+        redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', '(' .. ARGV[5])
         local removed = 0
         for _, id in ipairs(redis.call('SMEMBERS', KEYS[1])) do
           local index = ARGV[3] .. id
@@ -259,11 +264,17 @@ public final class LeaderboardStore {
             .map(reply -> reply.get(1).toLong() < 0 ? null : toSlice(reply));
     }
 
-    /** Takes {@code userId} off every board there is, as when their account is deleted. Idempotent. */
+    /**
+     * Takes {@code userId} off every board there is, as when their account is deleted, and keeps them
+     * off: results applied later leave them out, and so does a rebuild that read PostgreSQL before the
+     * deletion. Idempotent.
+     */
     public Future<Void> removePlayer(UUID userId) {
         Objects.requireNonNull(userId, "userId");
-        return eval(REMOVE_SCRIPT, List.of("1", LeaderboardKeys.REGISTRY, userId.toString(),
-            LeaderboardKeys.BOARD_PREFIX, LeaderboardKeys.MEMBERS_PREFIX)).mapEmpty();
+        Instant now = clock.instant();
+        return eval(REMOVE_SCRIPT, List.of("2", LeaderboardKeys.REGISTRY, LeaderboardKeys.REMOVED, userId.toString(),
+            LeaderboardKeys.BOARD_PREFIX, LeaderboardKeys.MEMBERS_PREFIX, Long.toString(now.toEpochMilli()),
+            Long.toString(now.minus(APPLIED_MARKER_TTL).toEpochMilli()))).mapEmpty();
     }
 
     /** {@code userId}'s line on board {@code boardId}, or {@code null} if absent. */

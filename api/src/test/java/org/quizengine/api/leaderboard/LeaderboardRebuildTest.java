@@ -117,6 +117,28 @@ class LeaderboardRebuildTest {
     }
 
     @Test
+    void aPlayerRemovedAfterTheRebuildReadPostgresqlStaysOff() {
+        // Their account's deletion is not in the snapshot the rebuild reads; their removal is in Redis.
+        UUID leaving = StoreFixtures.insertUser(stores.pool(), "rbgone-" + UUID.randomUUID().toString().substring(0, 8));
+        UUID staying = StoreFixtures.insertUser(stores.pool(), "rbstay-" + UUID.randomUUID().toString().substring(0, 8));
+        Instant now = Instant.now();
+        MatchResult played = match(now.minusSeconds(5), leaving, 500);
+        MatchResult other = match(now.minusSeconds(4), staying, 400);
+        for (MatchResult result : List.of(played, other)) {
+            await(results.save(result));
+            await(boards.apply(result));
+        }
+        await(boards.removePlayer(leaving));
+
+        await(rebuild.run());
+
+        for (Period period : Period.values()) {
+            assertThat(await(boards.rankOf(period.boardId(now), leaving))).as(period.name()).isNull();
+            assertThat(await(boards.rankOf(period.boardId(now), staying))).as(period.name()).isNotNull();
+        }
+    }
+
+    @Test
     void whatPostgresqlDoesNotHoldIsDropped() {
         UUID onlyInRedis = UUID.randomUUID();
         Instant now = Instant.now();

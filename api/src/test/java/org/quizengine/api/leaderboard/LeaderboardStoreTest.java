@@ -288,6 +288,9 @@ class LeaderboardStoreTest {
         List<String> boardIds = List.of(LeaderboardKeys.boardId(Period.ALL, NOON), LeaderboardKeys.boardId(Period.WEEK, NOON),
             LeaderboardKeys.boardId(Period.WEEK, lastWeek), LeaderboardKeys.boardId(Period.DAY, NOON),
             LeaderboardKeys.boardId(Period.DAY, yesterday));
+        // A result of theirs that arrives late leaves them off too; the others' points count.
+        await(boards.apply(match(NOON.plusSeconds(60), ann, 500, bob, 100)));
+
         for (String boardId : boardIds) {
             List<Ranked> lines = await(top(boardId, 0, 10));
             assertThat(lines).as(boardId).extracting(Ranked::rank, Ranked::userId)
