@@ -78,7 +78,7 @@ record NodeServices(Vertx vertx, Stores stores, NodeOptions options, PasswordHas
         ProfileRepository profiles = new ProfileRepository(stores.pool());
         new ProfileRoutes(profiles, users).mount(signedIn);
         new HistoryRoutes(new HistoryRepository(stores.pool(), options.auth().jwtSecret()), users).mount(signedIn);
-        new MyDataRoutes(users, hasher, profiles, new ExportRepository(stores.pool()),
+        new MyDataRoutes(users, hasher, api.loginThrottle(), profiles, new ExportRepository(stores.pool()),
             new AccountDeletion(stores.pool()), leaderboards, sessions::revokeAllOf,
             Clock.systemUTC()).mount(signedIn);
         new LeaderboardRoutes(leaderboards, new PlayerNames(stores.pool()),

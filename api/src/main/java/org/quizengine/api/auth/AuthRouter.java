@@ -76,12 +76,9 @@ public final class AuthRouter {
         Object password = body.getValue("password");
         requireValid(AccountRules.checkLogin(login, password));
         String name = (String) login;
-        String address = ClientAddress.of(ctx);
 
         // The attempt is counted before the password is checked (and given back if it was right).
-        throttle.reserve(name, address)
-            .compose(wait -> wait.isZero() ? authenticate(name, (String) password) : throttled(ctx, wait))
-            .compose(account -> throttle.succeeded(name, address).map(account))
+        throttle.attempt(ctx, name, () -> authenticate(name, (String) password))
             .onSuccess(account -> sendSession(ctx, 200, account))
             .onFailure(ctx::fail);
     }
@@ -92,13 +89,6 @@ public final class AuthRouter {
                 ? checkPassword(found.get(), password)
                 // Same work, same answer as a wrong password: no telling which accounts exist.
                 : hasher.verifyAgainstDummy(password).compose(ignored -> invalidCredentials()));
-    }
-
-    private static Future<UserAccount> throttled(RoutingContext ctx, Duration wait) {
-        long seconds = Math.max(1, (wait.toMillis() + 999) / 1000);
-        ctx.response().putHeader(HttpHeaders.RETRY_AFTER, Long.toString(seconds));
-        return Future.failedFuture(new QuizException(ErrorCode.LOGIN_THROTTLED,
-            "Too many failed logins; try again in " + seconds + " s."));
     }
 
     private Future<UserAccount> checkPassword(UserAccount account, String password) {

@@ -11,6 +11,7 @@ import org.quizengine.api.http.FieldError;
 import org.quizengine.api.http.JsonBodies;
 import org.quizengine.api.http.Responses;
 import org.quizengine.api.http.ValidationException;
+import org.quizengine.api.protection.LoginThrottle;
 
 /**
  * The signed-in user's own sessions and password, behind the bearer token:
@@ -19,9 +20,12 @@ import org.quizengine.api.http.ValidationException;
  */
 public final class SessionRoutes {
     private final Sessions sessions;
+    private final LoginThrottle throttle;
 
-    public SessionRoutes(Sessions sessions) {
+    /** @param throttle counts wrong current passwords like failed logins, so a stolen token cannot guess on */
+    public SessionRoutes(Sessions sessions, LoginThrottle throttle) {
         this.sessions = Objects.requireNonNull(sessions, "sessions");
+        this.throttle = Objects.requireNonNull(throttle, "throttle");
     }
 
     /** Adds the routes to a router behind {@link Authentication}, with a body handler in front. */
@@ -62,7 +66,8 @@ public final class SessionRoutes {
         if (!errors.isEmpty()) {
             throw new ValidationException(errors);
         }
-        sessions.changePassword(Authentication.current(ctx), (String) current, (String) next)
+        AuthenticatedUser user = Authentication.current(ctx);
+        throttle.attempt(ctx, user.username(), () -> sessions.changePassword(user, (String) current, (String) next))
             .onSuccess(v -> ctx.response().setStatusCode(204).end())
             .onFailure(ctx::fail);
     }

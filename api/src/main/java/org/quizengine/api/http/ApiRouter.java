@@ -52,6 +52,7 @@ public final class ApiRouter {
     private final Router protectedRoutes;
     private final UserRepository users;
     private final BodyLimits bodyLimits;
+    private final LoginThrottle loginThrottle;
 
     public ApiRouter(Vertx vertx, ApiContract contract, Sessions sessions, PasswordHasher hasher, UserRepository users,
                      HealthRoutes health, ProtectionOptions protection, RedisAPI redis) {
@@ -67,15 +68,16 @@ public final class ApiRouter {
         api.route().handler(contract.gate());
         // Last, so failures in any sub-router mounted later, with or without its own handler, end here.
         api.route().last().failureHandler(Problems::handleFailure);
-        mountPublic(AuthRouter.MOUNT_PATH, new AuthRouter(vertx, hasher, sessions, users,
-            new LoginThrottle(redis, protection.loginThrottle()), authentication, contract.signedInGate()).router());
+        loginThrottle = new LoginThrottle(redis, protection.loginThrottle());
+        mountPublic(AuthRouter.MOUNT_PATH, new AuthRouter(vertx, hasher, sessions, users, loginThrottle, authentication,
+            contract.signedInGate()).router());
 
         protectedRoutes = Router.router(vertx);
         protectedRoutes.route().handler(authentication);
         protectedRoutes.route().handler(contract.signedInGate());
         protectedRoutes.route().last().failureHandler(Problems::handleFailure);
         protectedRoutes.get("/me").handler(this::me);
-        new SessionRoutes(sessions).mount(protectedRoutes);
+        new SessionRoutes(sessions, loginThrottle).mount(protectedRoutes);
         new AdminUserRoutes(sessions, users).mount(protectedRoutes);
         api.route("/*").order(PROTECTED_ORDER).subRouter(protectedRoutes);
 
@@ -88,6 +90,11 @@ public final class ApiRouter {
         root.route(API_PREFIX + "/*").subRouter(api);
         // Requests that match no route, or fail outside any route, still get a problem body.
         ROUTER_ERRORS.forEach(status -> root.errorHandler(status, Problems::handleFailure));
+    }
+
+    /** The throttle on password attempts, for routes mounted later that check a password too. */
+    public LoginThrottle loginThrottle() {
+        return loginThrottle;
     }
 
     /** The router to hand to {@code HttpServer.requestHandler}. */

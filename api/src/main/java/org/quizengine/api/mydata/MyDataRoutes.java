@@ -29,6 +29,7 @@ import org.quizengine.api.leaderboard.LeaderboardEntry;
 import org.quizengine.api.leaderboard.LeaderboardStore;
 import org.quizengine.api.leaderboard.Period;
 import org.quizengine.api.profile.ProfileRepository;
+import org.quizengine.api.protection.LoginThrottle;
 import org.quizengine.shared.ErrorCode;
 import org.quizengine.shared.QuizException;
 import org.quizengine.shared.Wire;
@@ -51,6 +52,7 @@ public final class MyDataRoutes {
 
     private final UserRepository users;
     private final PasswordHasher hasher;
+    private final LoginThrottle throttle;
     private final ProfileRepository profiles;
     private final ExportRepository exports;
     private final AccountDeletion deletion;
@@ -62,11 +64,12 @@ public final class MyDataRoutes {
      * @param revokeAllSessions ends every session (refresh token family) of a user, on every node;
      *                          must succeed before the account is deleted
      */
-    public MyDataRoutes(UserRepository users, PasswordHasher hasher, ProfileRepository profiles,
+    public MyDataRoutes(UserRepository users, PasswordHasher hasher, LoginThrottle throttle, ProfileRepository profiles,
                         ExportRepository exports, AccountDeletion deletion, LeaderboardStore leaderboards,
                         Function<UUID, Future<Void>> revokeAllSessions, Clock clock) {
         this.users = Objects.requireNonNull(users, "users");
         this.hasher = Objects.requireNonNull(hasher, "hasher");
+        this.throttle = Objects.requireNonNull(throttle, "throttle");
         this.profiles = Objects.requireNonNull(profiles, "profiles");
         this.exports = Objects.requireNonNull(exports, "exports");
         this.deletion = Objects.requireNonNull(deletion, "deletion");
@@ -101,10 +104,12 @@ public final class MyDataRoutes {
     private void deleteMe(RoutingContext ctx) {
         String password = confirmationPassword(JsonBodies.requireObject(ctx));
         users.activeAccount(Authentication.current(ctx).userId())
-            .compose(account -> hasher.verify(password, account.passwordHash()).compose(matches -> matches
-                ? Future.succeededFuture(account.id())
-                : Future.failedFuture(new QuizException(ErrorCode.PASSWORD_CONFIRMATION_FAILED,
-                    "The password is wrong; the account was not deleted."))))
+            // Counted like a login, so a stolen token cannot be used to guess the password here.
+            .compose(account -> throttle.attempt(ctx, account.username(), () -> hasher.verify(password, account.passwordHash())
+                .compose(matches -> matches
+                    ? Future.succeededFuture(account.id())
+                    : Future.failedFuture(new QuizException(ErrorCode.PASSWORD_CONFIRMATION_FAILED,
+                        "The password is wrong; the account was not deleted.")))))
             .compose(userId -> revokeAllSessions.apply(userId)
                 .compose(revoked -> deletion.anonymise(userId))
                 // The account is gone once anonymised: a Redis failure here must not tell the user

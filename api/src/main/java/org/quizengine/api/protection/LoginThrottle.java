@@ -1,6 +1,8 @@
 package org.quizengine.api.protection;
 
 import io.vertx.core.Future;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.ext.web.RoutingContext;
 import io.vertx.redis.client.RedisAPI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -10,6 +12,9 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.function.Supplier;
+import org.quizengine.shared.ErrorCode;
+import org.quizengine.shared.QuizException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -80,6 +85,25 @@ public final class LoginThrottle {
         return counters.delete(keys.get(0))
             .compose(v -> counters.giveBack(keys.subList(1, 3), limits.subList(1, 3)))
             .recover(this::ignore);
+    }
+
+    /**
+     * Runs {@code check} (anything that tries a password: a login, a password change, an account
+     * deletion) counted as an attempt by {@code login} from the request's client address. A throttled
+     * attempt fails with LOGIN_THROTTLED and a {@code Retry-After} header, without running
+     * {@code check}; one whose check succeeds is given back.
+     */
+    public <T> Future<T> attempt(RoutingContext ctx, String login, Supplier<Future<T>> check) {
+        String address = ClientAddress.of(ctx);
+        return reserve(login, address).compose(wait -> {
+            if (!wait.isZero()) {
+                long seconds = Math.max(1, (wait.toMillis() + 999) / 1000);
+                ctx.response().putHeader(HttpHeaders.RETRY_AFTER, Long.toString(seconds));
+                return Future.failedFuture(new QuizException(ErrorCode.LOGIN_THROTTLED,
+                    "Too many wrong passwords; try again in " + seconds + " s."));
+            }
+            return check.get().compose(result -> succeeded(login, address).map(result));
+        });
     }
 
     private Future<Void> ignore(Throwable failure) {

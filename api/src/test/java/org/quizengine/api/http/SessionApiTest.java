@@ -33,6 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.quizengine.api.auth.Role;
 import org.quizengine.api.auth.SessionRepository;
 import org.quizengine.api.auth.Sessions;
+import org.quizengine.api.protection.ProtectionOptions;
 import org.quizengine.shared.ErrorCode;
 import org.quizengine.shared.QuizException;
 
@@ -292,6 +293,22 @@ class SessionApiTest {
         assertThat(node.get(ME, session.getString("accessToken")).statusCode()).isEqualTo(200);
         assertThat(node.postJson(LOGIN, loginBody(username, PASSWORD)).statusCode()).isEqualTo(200);
         assertProblem(node.postJson(LOGIN, loginBody(username, "a brand new password")), 401, "INVALID_CREDENTIALS");
+    }
+
+    @Test
+    void aStolenTokenCannotBeUsedToGuessThePassword() {
+        String username = uniqueName("guessed");
+        JsonObject session = node.register(username, username + "@example.com", PASSWORD);
+        int limit = ProtectionOptions.defaults().loginThrottle().failuresPerAccountAndAddress();
+        for (int i = 0; i < limit; i++) {
+            assertProblem(changePassword(session, "guess " + i, "a brand new password"), 403, "WRONG_PASSWORD");
+        }
+
+        // Counted like failed logins: now even the right one is not looked at, here or at login.
+        HttpResponse<Buffer> throttled = changePassword(session, PASSWORD, "a brand new password");
+        assertProblem(throttled, 429, "LOGIN_THROTTLED");
+        assertThat(throttled.getHeader("Retry-After")).isNotBlank();
+        assertProblem(node.postJson(LOGIN, loginBody(username, PASSWORD)), 429, "LOGIN_THROTTLED");
     }
 
     @Test

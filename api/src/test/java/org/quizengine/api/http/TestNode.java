@@ -151,7 +151,7 @@ final class TestNode {
         ProfileRepository profiles = new ProfileRepository(stores.pool());
         new ProfileRoutes(profiles, users).mount(signedIn);
         new HistoryRoutes(new HistoryRepository(stores.pool(), authOptions.jwtSecret()), users).mount(signedIn);
-        new MyDataRoutes(users, hasher, profiles, new ExportRepository(stores.pool()), new AccountDeletion(stores.pool()),
+        new MyDataRoutes(users, hasher, api.loginThrottle(), profiles, new ExportRepository(stores.pool()), new AccountDeletion(stores.pool()),
             leaderboards, userId -> {
                 revokedSessions.add(userId);
                 return sessions.revokeAllOf(userId);
