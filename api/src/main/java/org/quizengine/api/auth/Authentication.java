@@ -66,7 +66,8 @@ public final class Authentication implements Handler<RoutingContext> {
         };
     }
 
-    private static String bearerToken(String header) {
+    /** The token of an {@code Authorization: Bearer <token>} header value; null for anything else. */
+    public static String bearerToken(String header) {
         if (header == null || header.length() <= BEARER.length()
             || !header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
             return null;

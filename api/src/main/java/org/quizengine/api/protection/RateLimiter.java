@@ -7,6 +7,7 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.redis.client.RedisAPI;
 import java.util.Objects;
+import org.quizengine.api.auth.Authentication;
 import org.quizengine.api.auth.TokenService;
 import org.quizengine.shared.ErrorCode;
 import org.quizengine.shared.QuizException;
@@ -27,7 +28,6 @@ import org.slf4j.LoggerFactory;
 public final class RateLimiter implements Handler<RoutingContext> {
     static final String KEY_PREFIX = "quiz:rate:";
     private static final Logger LOG = LoggerFactory.getLogger(RateLimiter.class);
-    private static final String BEARER = "Bearer ";
 
     private final WindowCounters counters;
     private final TokenService tokens;
@@ -81,21 +81,13 @@ public final class RateLimiter implements Handler<RoutingContext> {
     private Future<Subject> subject(RoutingContext ctx) {
         Subject anonymous = new Subject(KEY_PREFIX + "address:" + ClientAddress.of(ctx), options.anonymousPerWindow(),
             "from one address");
-        String token = bearerToken(ctx.request().getHeader(HttpHeaders.AUTHORIZATION));
+        String token = Authentication.bearerToken(ctx.request().getHeader(HttpHeaders.AUTHORIZATION));
         if (token == null) {
             return Future.succeededFuture(anonymous);
         }
         return tokens.verify(token).transform(verified -> Future.succeededFuture(verified.succeeded()
             ? new Subject(KEY_PREFIX + "user:" + verified.result().userId(), options.userPerWindow(), "per user")
             : anonymous));
-    }
-
-    private static String bearerToken(String header) {
-        if (header == null || !header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
-            return null;
-        }
-        String token = header.substring(BEARER.length()).trim();
-        return token.isEmpty() ? null : token;
     }
 
     private record Subject(String key, int limit, String per) {
