@@ -3,21 +3,17 @@ package org.quizengine.api.leaderboard;
 import io.vertx.core.Future;
 import io.vertx.redis.client.RedisAPI;
 import io.vertx.redis.client.Response;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
+import org.quizengine.api.storage.RedisScripts;
 import org.quizengine.shared.ErrorCode;
 import org.quizengine.shared.QuizException;
 import org.quizengine.shared.match.MatchResult;
@@ -160,7 +156,6 @@ public final class LeaderboardStore {
         """;
 
     private static final Logger LOG = LoggerFactory.getLogger(LeaderboardStore.class);
-    private static final Map<String, String> SHA1 = new ConcurrentHashMap<>();
 
     private final RedisAPI redis;
     private final Clock clock;
@@ -318,18 +313,7 @@ public final class LeaderboardStore {
 
     /** Runs {@code script} by its SHA-1, sending it only when Redis does not know it (after a restart). */
     Future<Response> eval(String script, List<String> keysAndArgs) {
-        List<String> evalsha = new ArrayList<>(keysAndArgs.size() + 1);
-        evalsha.add(sha1Hex(script));
-        evalsha.addAll(keysAndArgs);
-        return redis.evalsha(evalsha).recover(failure -> {
-            if (failure.getMessage() == null || !failure.getMessage().startsWith("NOSCRIPT")) {
-                return Future.failedFuture(failure);
-            }
-            List<String> eval = new ArrayList<>(keysAndArgs.size() + 1);
-            eval.add(script);
-            eval.addAll(keysAndArgs);
-            return redis.eval(eval);
-        });
+        return RedisScripts.run(redis, script, keysAndArgs);
     }
 
     RedisAPI redis() {
@@ -351,16 +335,5 @@ public final class LeaderboardStore {
 
     private static long score(Response score) {
         return Math.round(Double.parseDouble(score.toString()));
-    }
-
-    private static String sha1Hex(String script) {
-        return SHA1.computeIfAbsent(script, text -> {
-            try {
-                byte[] digest = MessageDigest.getInstance("SHA-1").digest(text.getBytes(StandardCharsets.UTF_8));
-                return HexFormat.of().formatHex(digest);
-            } catch (NoSuchAlgorithmException e) {
-                throw new IllegalStateException("SHA-1 is required of every Java runtime", e);
-            }
-        });
     }
 }

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import org.quizengine.api.storage.RedisScripts;
 
 /**
  * Fixed-window counters in Redis, shared by every node. A window opens with the first count and
@@ -101,12 +102,11 @@ final class WindowCounters {
     }
 
     private Future<Response> eval(String script, List<String> keys, List<String> args) {
-        List<String> command = new ArrayList<>(2 + keys.size() + args.size());
-        command.add(script);
-        command.add(Integer.toString(keys.size()));
-        command.addAll(keys);
-        command.addAll(args);
-        return redis.eval(command).timeout(TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        List<String> keysAndArgs = new ArrayList<>(1 + keys.size() + args.size());
+        keysAndArgs.add(Integer.toString(keys.size()));
+        keysAndArgs.addAll(keys);
+        keysAndArgs.addAll(args);
+        return RedisScripts.run(redis, script, keysAndArgs).timeout(TIMEOUT_MS, TimeUnit.MILLISECONDS);
     }
 
     /** One counted request: how many so far in this window, and how long until it ends. */
