@@ -54,6 +54,7 @@ public final class ApiContract {
     private static final String WHOLE_BODY = "body";
     private static final String JSON = "application/json";
     private static final String OPERATION_KEY = ApiContract.class.getName() + ".operation";
+    private static final Pattern PARAMETER_NAME = Pattern.compile("parameter (\\S+)");
     private static final Pattern MISSING_PROPERTY = Pattern.compile("required property \"?'?([^\"']+)\"?'?");
 
     private final OpenAPIContract contract;
@@ -508,7 +509,7 @@ public final class ApiContract {
         if (message == null) {
             return null;
         }
-        Matcher matcher = Pattern.compile("parameter (\\S+)").matcher(message);
+        Matcher matcher = PARAMETER_NAME.matcher(message);
         return matcher.find() ? matcher.group(1) : null;
     }
 
