@@ -112,6 +112,33 @@ public final class ChildJvm {
         return log;
     }
 
+    /**
+     * SIGSTOP: the process stops where it is, sockets open and state intact, as a long GC pause or
+     * a frozen VM would leave it; {@link #thaw()} (SIGCONT) lets it carry on as if nothing happened.
+     */
+    public void freeze() {
+        signal("STOP");
+    }
+
+    /** SIGCONT after {@link #freeze()}. */
+    public void thaw() {
+        signal("CONT");
+    }
+
+    private void signal(String name) {
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+            if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot signal " + name, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
     /** SIGKILL: no shutdown hook runs, as when the machine or the OOM killer takes the process. */
     void kill9() {
         process.destroyForcibly();
@@ -122,6 +149,9 @@ public final class ChildJvm {
 
     /** SIGTERM, then up to {@code grace} for the shutdown hooks; SIGKILL after that. True if it stopped cleanly. */
     public boolean terminate(Duration grace) {
+        if (process.isAlive()) {
+            thaw(); // a frozen process would never run its shutdown hooks
+        }
         process.destroy();
         boolean clean = awaitExit(grace);
         if (!clean) {

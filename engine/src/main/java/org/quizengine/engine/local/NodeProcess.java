@@ -131,6 +131,16 @@ public final class NodeProcess implements AutoCloseable {
         jvm.kill9();
     }
 
+    /** SIGSTOP: the node stops where it is, its sockets and cluster connections left open. */
+    public void freeze() {
+        jvm.freeze();
+    }
+
+    /** SIGCONT: the frozen node carries on from where it stopped. */
+    public void thaw() {
+        jvm.thaw();
+    }
+
     /** SIGTERM (the node drains and stops), waiting up to 30 s; SIGKILL if it has not stopped by then. */
     public void terminate() {
         if (!jvm.terminate(ChildJvm.GRACEFUL_STOP)) {
