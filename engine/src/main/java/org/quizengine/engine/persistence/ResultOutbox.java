@@ -99,6 +99,21 @@ public final class ResultOutbox implements ResultSink {
         return map().compose(AsyncMap::size);
     }
 
+    /** What waits in the outbox, cluster-wide: how many results, and how long ago the oldest finished. */
+    public record Backlog(int pending, long oldestAgeMillis) {
+    }
+
+    /** The cluster-wide backlog as of {@code now} (reads every pending result: for operators, not a hot path). */
+    public Future<Backlog> backlog(long now) {
+        return map().compose(AsyncMap::entries).map(entries -> {
+            long oldest = now;
+            for (String json : entries.values()) {
+                oldest = Math.min(oldest, Wire.decode(json, MatchResult.class).finishedAt());
+            }
+            return new Backlog(entries.size(), entries.isEmpty() ? 0 : Math.max(0, now - oldest));
+        });
+    }
+
     private void write(String key, MatchResult result, long retryMillis) {
         if (!inFlight.add(key)) {
             return;
