@@ -27,6 +27,8 @@ final class SimPlayer {
     private final String username;
     private final LobbyGroup lobby;
     private int urlIndex;
+    /** The node of the current socket, or of the last one: a crash closes it before the fault is marked. */
+    private String socketUrl = "";
     private String token;
     private WebSocket socket;
     private boolean wanted;
@@ -41,6 +43,9 @@ final class SimPlayer {
     private int pendingIndex = -1;
     private long pendingSentNanos;
     private long recoveringSince = -1;
+    private String recoveringFrom;
+    private long lastHeardNanos;
+    private long pingSentNanos = -1;
     private long echoTimer = -1;
 
     SimPlayer(LoadWorker worker, int number, LobbyGroup lobby) {
@@ -88,10 +93,36 @@ final class SimPlayer {
         }
     }
 
-    /** From now on, the time until this player next hears from its match counts as a recovery (failover). */
-    void markDisruption(long atMillis) {
-        if (matchId != null) {
-            recoveringSince = atMillis;
+    /**
+     * If the disruption touches this player's match, the time from it until the player next hears from
+     * its match (a question, a reveal, an acknowledgement, its resumed state, the end) counts as a recovery.
+     */
+    void markDisruption(LoadWorker.Disruption disruption) {
+        if (matchId != null && disruption.touches(socketUrl, matchId)) {
+            recoveringSince = disruption.atMillis();
+            recoveringFrom = disruption.fault();
+            worker.stats().marked(disruption.fault());
+        }
+    }
+
+    /**
+     * What a careful client does, since a frozen node keeps its sockets open and says nothing: after
+     * {@code livenessMillis} of silence it pings, and if nothing at all arrives within as long again it
+     * gives the socket up and reconnects through the next node.
+     */
+    void checkLiveness(long nowNanos) {
+        long limit = worker.config().livenessMillis() * 1_000_000L;
+        if (socket == null || nowNanos - lastHeardNanos < limit) {
+            return;
+        }
+        if (pingSentNanos < 0) {
+            pingSentNanos = nowNanos;
+            send(new JsonObject().put("type", "ping").put("clientTime", System.currentTimeMillis()));
+        } else if (nowNanos - pingSentNanos >= limit) {
+            worker.stats().abandoned();
+            WebSocket silent = socket;
+            closed();
+            silent.close();
         }
     }
 
@@ -173,17 +204,34 @@ final class SimPlayer {
 
     private void opened(WebSocket ws) {
         socket = ws;
+        socketUrl = url();
+        heard();
         reconnectDelay = 100;
         if (everConnected) {
             worker.stats().reconnected();
         }
         everConnected = true;
-        ws.textMessageHandler(this::received);
-        ws.closeHandler(v -> closed());
+        // A socket given up as silent may still deliver frames or close later: only the current one counts.
+        ws.textMessageHandler(text -> {
+            if (socket == ws) {
+                heard();
+                received(text);
+            }
+        });
+        ws.closeHandler(v -> {
+            if (socket == ws) {
+                closed();
+            }
+        });
         ws.exceptionHandler(e -> { });
         if (worker.config().echo()) {
             scheduleEcho();
         }
+    }
+
+    private void heard() {
+        lastHeardNanos = System.nanoTime();
+        pingSentNanos = -1;
     }
 
     private void closed() {
@@ -243,6 +291,10 @@ final class SimPlayer {
     }
 
     private void noMatch() {
+        if (matchId != null) {
+            worker.stats().lostMatch(matchId, System.currentTimeMillis(), recoveringSince >= 0 ? recoveringFrom : null);
+            recoveringSince = -1;
+        }
         matchId = null;
         if (!wanted) {
             close();
@@ -313,6 +365,7 @@ final class SimPlayer {
     }
 
     private void answerAccepted(JsonObject frame) {
+        recovered();
         if (frame.getInteger("index") == pendingIndex) {
             worker.stats().answerAcknowledged(UUID.fromString(frame.getString("matchId")), System.nanoTime() - pendingSentNanos);
             pendingIndex = -1;
@@ -343,7 +396,7 @@ final class SimPlayer {
 
     private void recovered() {
         if (recoveringSince >= 0) {
-            worker.stats().recoveredAfter(System.currentTimeMillis() - recoveringSince);
+            worker.stats().recoveredAfter(recoveringFrom, System.currentTimeMillis() - recoveringSince);
             recoveringSince = -1;
         }
     }
@@ -378,7 +431,9 @@ final class SimPlayer {
             worker.vertx().setTimer(RETRY_MILLIS, id -> lookForMatchIfIdle());
         } else if ("join_lobby".equals(ref) || "create_lobby".equals(ref)) {
             worker.vertx().setTimer(RETRY_MILLIS, id -> lookForMatchIfIdle());
-        } else if (ref == null && code.equals("SERVICE_UNAVAILABLE") || "resume".equals(ref) || code.equals("MATCH_NOT_FOUND")) {
+        } else if (ref == null && code.equals("SERVICE_UNAVAILABLE") || "resume".equals(ref) || code.equals("MATCH_NOT_FOUND")
+            || (code.equals("NOT_IN_MATCH") && matchId != null)) {
+            // Where is my match? resume answers with its state, or no_match.
             worker.vertx().setTimer(RETRY_MILLIS / 2, id -> send(new JsonObject().put("type", "resume")));
         }
     }
