@@ -22,7 +22,7 @@ import org.quizengine.engine.local.TcpProxy;
 final class ChaosRun {
     /** How the schedule measures while it waits, and tells the players of a fault. */
     interface Pace {
-        /** Records {@code seconds} seconds of the run, one reading a second. */
+        /** Records {@code seconds} seconds of the run (wall-clock), about one reading a second. */
         void collect(int seconds);
 
         /** Live matches per server name ({@code node-1..N} by slot), as last read. */

@@ -53,6 +53,7 @@ final class Run {
     private final Map<Integer, Long> workerCpuNanos = new HashMap<>();
     private final Map<Integer, JsonObject> latestTicks = new HashMap<>();
     private final long startNanos = System.nanoTime();
+    private long nextReadingNanos = startNanos + TimeUnit.SECONDS.toNanos(1);
     private final Instant startedAt = Instant.now();
     private ServerSampler.Reading lastReading;
     // The chaos scenario's: what players and stores showed, the faults caused, the result watch.
@@ -194,7 +195,7 @@ final class Run {
         ChaosRun.Pace pace = new ChaosRun.Pace() {
             @Override
             public void collect(int count) {
-                Run.this.collect(count);
+                collectFor(count);
             }
 
             @Override
@@ -240,10 +241,22 @@ final class Run {
         }
     }
 
-    /** Waits for the next whole second of the run, then reads every worker and server. */
+    /** Records readings until {@code count} seconds of wall-clock time have passed, however long each reading took. */
+    private void collectFor(int count) {
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(count);
+        while (System.nanoTime() < until) {
+            collectOne();
+        }
+    }
+
+    /**
+     * Waits for the next whole second of the run, then reads every worker and server. A reading that
+     * overran (a frozen server answers no scrape for 2 s) delays the next one rather than causing a
+     * burst of catch-up readings.
+     */
     private Second collectOne() {
-        long next = startNanos + TimeUnit.SECONDS.toNanos(seconds.size() + 1);
-        sleepNanos(next - System.nanoTime());
+        sleepNanos(nextReadingNanos - System.nanoTime());
+        nextReadingNanos = Math.max(nextReadingNanos, System.nanoTime()) + TimeUnit.SECONDS.toNanos(1);
         Second second = new Second(elapsedSeconds());
         long ownCpu = ProcessCpu.nanos();
         for (WorkerProcess worker : workers) {
