@@ -103,7 +103,7 @@ final class ChaosRun {
             details.put("replacement", started).put("replacementReadySeconds", ready);
             pace.event(started + " ready in its place");
         } catch (RuntimeException e) {
-            details.put("replacementFailed", e.getMessage());
+            details.put("replacementFailed", firstLine(e));
             System.err.println("chaos: the replacement node did not start: " + e.getMessage());
         }
         caused.add(new Caused(nextName(Fault.Kind.KILL), Fault.Kind.KILL, "kill -9 " + victim, at, at, details));
@@ -169,10 +169,20 @@ final class ChaosRun {
         for (int slot = 0; slot < nodes.size(); slot++) {
             if (!nodes.alive(slot)) {
                 String gone = nodes.nodeId(slot);
-                String started = nodes.replace(slot);
-                pace.event(started + " replaces " + gone);
-                System.out.printf("chaos: %s was gone; %s started in its place%n", gone, started);
+                try {
+                    String started = nodes.replace(slot);
+                    pace.event(started + " replaces " + gone);
+                    System.out.printf("chaos: %s was gone; %s started in its place%n", gone, started);
+                } catch (RuntimeException e) {
+                    // The next fault meets one node fewer; the report's events say so.
+                    pace.event("no node replaces " + gone);
+                    System.err.println("chaos: no node could replace " + gone + ": " + e.getMessage());
+                }
             }
         }
+    }
+
+    private static String firstLine(RuntimeException e) {
+        return String.valueOf(e.getMessage()).lines().findFirst().orElse("");
     }
 }
