@@ -6,6 +6,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.quizengine.bench.chaos.Fault;
 import org.quizengine.bench.chaos.ResultWatch;
@@ -120,9 +123,7 @@ final class ChaosRun {
         markTouched(nextName(Fault.Kind.FREEZE), at, nodes.url(slot), owned);
         pace.event("SIGSTOP " + victim);
         System.out.printf("chaos: SIGSTOP %s for %d s (%d live matches)%n", victim, options.freezeSeconds(), live);
-        pace.collect(options.freezeSeconds());
-        nodes.thaw(slot);
-        long thawed = System.currentTimeMillis();
+        long thawed = after(options.freezeSeconds(), () -> nodes.thaw(slot));
         pace.event("SIGCONT " + victim);
         caused.add(new Caused(nextName(Fault.Kind.FREEZE), Fault.Kind.FREEZE, "SIGSTOP " + victim + " for " + options.freezeSeconds() + " s", at, thawed,
             new JsonObject().put("node", victim).put("liveMatchesOnIt", live).put("matchesItRan", owned.size())));
@@ -136,13 +137,33 @@ final class ChaosRun {
         markTouched(nextName(kind), at, null, null);
         pace.event(store + " cut");
         System.out.printf("chaos: %s cut for %d s%n", store, options.outageSeconds());
-        pace.collect(options.outageSeconds());
-        proxy.start();
-        long back = System.currentTimeMillis();
+        long back = after(options.outageSeconds(), proxy::start);
         watch.outageEnded(back);
         pace.event(store + " back");
         caused.add(new Caused(nextName(kind), kind, store + " cut for " + options.outageSeconds() + " s", at, back, new JsonObject()));
         pace.collect(options.gapSeconds());
+    }
+
+    /**
+     * Ends a fault {@code seconds} from now on a timer of its own (a reading may take two seconds
+     * while a node is frozen), measuring meanwhile; returns when it ended.
+     */
+    private long after(int seconds, Runnable end) {
+        CompletableFuture<Long> ended = new CompletableFuture<>();
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+        timer.schedule(() -> {
+            try {
+                end.run();
+                ended.complete(System.currentTimeMillis());
+            } catch (RuntimeException e) {
+                ended.completeExceptionally(e);
+            }
+        }, seconds, TimeUnit.SECONDS);
+        while (!ended.isDone()) {
+            pace.collect(1);
+        }
+        timer.shutdown();
+        return ended.join();
     }
 
     /** Tells the workers: the players in a match this fault touches time how long until they play again. */

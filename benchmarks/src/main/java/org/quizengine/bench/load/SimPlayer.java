@@ -21,6 +21,8 @@ import java.util.UUID;
  */
 final class SimPlayer {
     private static final long RETRY_MILLIS = 1_000;
+    /** Longer than any question here: a match this silent may be gone, and {@code resume} says so. */
+    private static final long MATCH_SILENCE_NANOS = 10_000_000_000L;
 
     private final LoadWorker worker;
     private final int number;
@@ -46,6 +48,7 @@ final class SimPlayer {
     private String recoveringFrom;
     private long lastHeardNanos;
     private long pingSentNanos = -1;
+    private long lastFromMatchNanos;
     private long echoTimer = -1;
 
     SimPlayer(LoadWorker worker, int number, LobbyGroup lobby) {
@@ -112,6 +115,11 @@ final class SimPlayer {
      */
     void checkLiveness(long nowNanos) {
         long limit = worker.config().livenessMillis() * 1_000_000L;
+        if (socket != null && matchId != null && nowNanos - lastFromMatchNanos > MATCH_SILENCE_NANOS) {
+            // The node answers but the match has said nothing for longer than a question lasts: ask.
+            lastFromMatchNanos = nowNanos;
+            send(new JsonObject().put("type", "resume"));
+        }
         if (socket == null || nowNanos - lastHeardNanos < limit) {
             return;
         }
@@ -313,6 +321,7 @@ final class SimPlayer {
 
     private void matchStarting(JsonObject frame) {
         matchId = UUID.fromString(frame.getString("matchId"));
+        lastFromMatchNanos = System.nanoTime();
         questionCount = frame.getInteger("questionCount");
         openIndex = -1;
         dropAtIndex = worker.random().nextDouble() < worker.config().dropShare() ? worker.random().nextInt(questionCount) : -1;
@@ -395,6 +404,7 @@ final class SimPlayer {
     }
 
     private void recovered() {
+        lastFromMatchNanos = System.nanoTime();
         if (recoveringSince >= 0) {
             worker.stats().recoveredAfter(recoveringFrom, System.currentTimeMillis() - recoveringSince);
             recoveringSince = -1;
@@ -427,7 +437,10 @@ final class SimPlayer {
         String code = frame.getString("code");
         String ref = frame.getString("ref");
         worker.stats().error(code);
-        if (("quick_match".equals(ref) || "start_lobby".equals(ref)) && !code.startsWith("ALREADY_")) {
+        if (code.equals("ALREADY_IN_MATCH") && matchId == null) {
+            // The server has this player in a match this player does not know of: ask which.
+            worker.vertx().setTimer(RETRY_MILLIS / 2, id -> send(new JsonObject().put("type", "resume")));
+        } else if (("quick_match".equals(ref) || "start_lobby".equals(ref)) && !code.startsWith("ALREADY_")) {
             worker.vertx().setTimer(RETRY_MILLIS, id -> lookForMatchIfIdle());
         } else if ("join_lobby".equals(ref) || "create_lobby".equals(ref)) {
             worker.vertx().setTimer(RETRY_MILLIS, id -> lookForMatchIfIdle());
