@@ -49,6 +49,8 @@ final class SimPlayer {
     private long lastHeardNanos;
     private long pingSentNanos = -1;
     private long lastFromMatchNanos;
+    /** The last match this player was told it no longer has: told again (it asked again), it is one loss. */
+    private UUID lostMatchId;
     private long echoTimer = -1;
 
     SimPlayer(LoadWorker worker, int number, LobbyGroup lobby) {
@@ -299,10 +301,11 @@ final class SimPlayer {
     }
 
     private void noMatch() {
-        if (matchId != null) {
+        if (matchId != null && !matchId.equals(lostMatchId)) {
             worker.stats().lostMatch(matchId, System.currentTimeMillis(), recoveringSince >= 0 ? recoveringFrom : null);
-            recoveringSince = -1;
+            lostMatchId = matchId;
         }
+        recoveringSince = -1;
         matchId = null;
         if (!wanted) {
             close();
