@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import org.quizengine.bench.report.ReportPage;
+import org.quizengine.bench.servers.ChaosNodes;
 import org.quizengine.bench.servers.LocalEcho;
 import org.quizengine.bench.servers.LocalNodes;
 import org.quizengine.bench.servers.RemoteNodes;
@@ -59,6 +60,12 @@ public final class Bench {
         if (options.scenario() == Scenario.ECHO) {
             return LocalEcho.start(options.nodeJvmOptions(), options.outDir().resolve("echo.log"));
         }
+        if (options.scenario() == Scenario.CHAOS) {
+            if (!options.urls().isEmpty()) {
+                throw new IllegalArgumentException("the chaos scenario faults nodes and stores it starts itself; --url is not for it");
+            }
+            return ChaosNodes.start(options.nodes(), options.nodeSettings(), options.nodeJvmOptions());
+        }
         if (!options.urls().isEmpty()) {
             Optional<Target.StoreUris> stores = options.postgresUri().isBlank() || options.redisUri().isBlank()
                 ? Optional.empty() : Optional.of(new Target.StoreUris(options.postgresUri(), options.redisUri()));
@@ -67,15 +74,18 @@ public final class Bench {
         return LocalNodes.start(options.nodes(), options.nodeSettings(), options.nodeJvmOptions());
     }
 
-    /** Whether the audit (when it ran) found every result stored once and the boards right. */
+    /** Whether the audit (when it ran) found every result stored once and the boards right, and a chaos run met its targets. */
     static boolean clean(JsonObject report) {
         JsonObject audit = report.getJsonObject("audit", new JsonObject());
+        if (!report.getJsonObject("chaos", new JsonObject().put("passed", true)).getBoolean("passed", false)) {
+            return false;
+        }
         if (audit.containsKey("skipped")) {
             return true;
         }
         // A node killed mid-run may have stored an answer whose acknowledgement died with it: stored
         // answers no player saw acknowledged are expected there, and reported, but not a failure.
-        boolean killed = report.containsKey("failover");
+        boolean killed = report.containsKey("failover") || report.containsKey("chaos");
         return !audit.containsKey("failed") && java.util.stream.Stream.of("lost", "duplicated", "answersMissing",
                 "answersUnexpected", "matchesNotOnLeaderboards", "leaderboardMismatches", "statsMismatches")
             .filter(problem -> !(killed && problem.equals("answersUnexpected")))

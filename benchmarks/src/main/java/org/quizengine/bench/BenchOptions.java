@@ -1,13 +1,18 @@
 package org.quizengine.bench;
 
+import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
+import org.quizengine.bench.chaos.Fault;
+import org.quizengine.engine.config.ConfigLoader;
 
 /**
  * Everything a run is told, from the scenario's defaults and then the command line
@@ -21,7 +26,9 @@ public record BenchOptions(
     int killAfterSeconds,
     int matchSize, int questions, int questionMillis, int thinkMinMillis, int thinkMaxMillis,
     double accuracy, double dropShare, double lobbyShare,
-    int playersPerWorker, int connectPerSecond, String nodeHeap, String workerHeap, Path outDir) {
+    int playersPerWorker, int connectPerSecond, String nodeHeap, String workerHeap, Path outDir,
+    List<Fault.Kind> faults, int gapSeconds, int freezeSeconds, int outageSeconds, int livenessMillis,
+    int heartbeatTimeoutSeconds) {
 
     /** Players a single generator process may hold: the fd limit (20,000) leaves room for a few processes' worth. */
     public static final int MAX_PLAYERS_PER_WORKER = 9_000;
@@ -73,11 +80,24 @@ public record BenchOptions(
             parseInt("--think", thinkRange[0]), parseInt("--think", thinkRange[1]),
             v.decimal("accuracy", 0, 1), v.decimal("drop", 0, 1), v.decimal("lobby", 0, 1),
             v.integer("per-worker", 10, MAX_PLAYERS_PER_WORKER), v.integer("connect-rate", 1, 10_000),
-            v.text("node-heap"), v.text("worker-heap"), out);
+            v.text("node-heap"), v.text("worker-heap"), out,
+            faults(v.text("faults")), v.integer("gap", 5, 600), v.integer("freeze-seconds", 1, 600),
+            v.integer("outage-seconds", 1, 3_600), v.integer("liveness-ms", 0, 60_000), v.integer("heartbeat-timeout", 0, 600));
         if (options.thinkMinMillis < 0 || options.thinkMaxMillis <= options.thinkMinMillis) {
             throw new IllegalArgumentException("--think MIN-MAX needs 0 <= MIN < MAX; got '" + think + "'");
         }
         return options;
+    }
+
+    private static List<Fault.Kind> faults(String text) {
+        if (text.isBlank()) {
+            return List.of();
+        }
+        try {
+            return Arrays.stream(text.split(",")).map(String::trim).map(Fault.Kind::named).toList();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--faults: " + e.getMessage());
+        }
     }
 
     private static int parseInt(String option, String text) {
@@ -109,7 +129,24 @@ public record BenchOptions(
         // per-address request limit would throttle sign-up, which is not what is measured.
         env.put("QUIZ_RATE_LIMIT_ANONYMOUS_PER_WINDOW", "0");
         env.put("QUIZ_RATE_LIMIT_USER_PER_WINDOW", "0");
+        if (heartbeatTimeoutSeconds > 0) {
+            env.put("QUIZ_CLUSTER_HEARTBEAT_SECONDS", "1");
+            env.put("QUIZ_CLUSTER_MAX_NO_HEARTBEAT_SECONDS", Integer.toString(heartbeatTimeoutSeconds));
+        }
+        if (scenario == Scenario.CHAOS && nodesKnowSetting("cluster", "minMembers")) {
+            // A node cut off from the others (frozen, then resumed alone) must not serve on its own.
+            env.put("QUIZ_CLUSTER_MIN_MEMBERS", "2");
+        }
         return env;
+    }
+
+    /**
+     * Whether the nodes this harness starts (from its own class path) have {@code section.key}: a
+     * setting they do not know is neither passed nor reported as in effect.
+     */
+    static boolean nodesKnowSetting(String section, String key) {
+        JsonObject defaults = ConfigLoader.load(Map.of());
+        return defaults.getJsonObject(section, new JsonObject()).containsKey(key);
     }
 
     List<String> nodeJvmOptions() {
@@ -118,7 +155,7 @@ public record BenchOptions(
 
     /** What the report shows as the workload. */
     Map<String, Object> workload() {
-        Map<String, Object> w = new java.util.LinkedHashMap<>();
+        Map<String, Object> w = new LinkedHashMap<>();
         w.put("matchSize", matchSize);
         w.put("questions", questions);
         w.put("questionMillis", questionMillis);
@@ -131,6 +168,15 @@ public record BenchOptions(
         w.put("playersPerWorker", playersPerWorker);
         w.put("connectPerSecond", connectPerSecond);
         w.put("nodeHeap", nodeHeap);
+        if (scenario == Scenario.CHAOS) {
+            w.put("faults", faults.stream().map(Fault.Kind::id).toList());
+            w.put("gapSeconds", gapSeconds);
+            w.put("freezeSeconds", freezeSeconds);
+            w.put("outageSeconds", outageSeconds);
+            w.put("livenessMillis", livenessMillis);
+            w.put("heartbeatTimeoutSeconds", heartbeatTimeoutSeconds);
+            w.put("nodeSettings", new TreeMap<>(nodeSettings()));
+        }
         return w;
     }
 

@@ -26,10 +26,46 @@ final class ConsoleSummary {
         if (report.containsKey("failover")) {
             section(out, "failover", report.getJsonObject("failover"));
         }
-        section(out, "audit", report.getJsonObject("audit", new JsonObject()));
+        JsonObject audit = report.getJsonObject("audit", new JsonObject()).copy();
+        audit.remove("lostMatchIds");
+        audit.remove("duplicatedMatchIds");
+        section(out, "audit", audit);
+        if (report.containsKey("chaos")) {
+            chaos(out, report.getJsonObject("chaos"));
+        }
         out.append("matches finished: ").append(report.getValue("matchesFinished")).append('\n');
         out.append("report: ").append(dir.resolve("report.json")).append(" and ").append(dir.resolve("report.html")).append('\n');
         System.out.print(out);
+    }
+
+    /** Per fault: what players felt and what the stores did, then each target PASS or FAIL. */
+    private static void chaos(StringBuilder out, JsonObject chaos) {
+        for (Object item : chaos.getJsonArray("faults")) {
+            JsonObject fault = (JsonObject) item;
+            out.append(String.format("fault %s (%s): touched %s players; time to play again ms %s; lost %s "
+                    + "(told no_match %s, never back %s); errors %s; matches finished %s, results lost %s, duplicated %s%n",
+                fault.getString("fault"), fault.getString("label"), fault.getValue("playersTouched"),
+                fault.getJsonObject("timeToPlayAgainMs").encode(), fault.getValue("playersLost"),
+                fault.getValue("playersToldNoMatch"), fault.getValue("playersNeverBack"), fault.getJsonObject("errors").encode(),
+                fault.getValue("matchesFinished"), fault.getValue("resultsLost"), fault.getValue("resultsDuplicated")));
+            if (fault.containsKey("lateResults")) {
+                JsonObject late = fault.getJsonObject("lateResults");
+                out.append(String.format("  results of matches finished in the outage: %s, within 5 s of recovery %s, late %s, not stored %s; delay after recovery ms %s%n",
+                    late.getValue("results"), late.getValue("storedWithinLimit"), late.getValue("late"), late.getValue("notStored"),
+                    late.getJsonObject("delayAfterRecoveryMs").encode()));
+            }
+            for (Object t : fault.getJsonArray("targets")) {
+                JsonObject target = (JsonObject) t;
+                out.append(String.format("  %s  %s: %s%n", target.getBoolean("passed") ? "PASS" : "FAIL",
+                    target.getString("target"), target.getValue("measured")));
+            }
+        }
+        out.append("targets over all faults:\n");
+        for (Object t : chaos.getJsonArray("targets")) {
+            JsonObject target = (JsonObject) t;
+            out.append(String.format("  %s  %s%s%n", target.getBoolean("passed") ? "PASS" : "FAIL", target.getString("target"),
+                target.getBoolean("passed") ? "" : " (missed in " + String.join(", ", target.getJsonArray("failedIn").stream().map(String.class::cast).toList()) + ")"));
+        }
     }
 
     private static void section(StringBuilder out, String title, JsonObject values) {

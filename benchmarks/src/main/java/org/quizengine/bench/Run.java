@@ -19,10 +19,15 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
 import org.quizengine.bench.audit.StoreAudit;
+import org.quizengine.bench.chaos.ChaosReport;
+import org.quizengine.bench.chaos.Fault;
+import org.quizengine.bench.chaos.Observations;
+import org.quizengine.bench.chaos.ResultWatch;
 import org.quizengine.bench.load.Histograms;
 import org.quizengine.bench.load.ProcessCpu;
 import org.quizengine.bench.load.WorkerConfig;
 import org.quizengine.bench.load.WorkerProcess;
+import org.quizengine.bench.servers.ChaosNodes;
 import org.quizengine.bench.servers.LocalNodes;
 import org.quizengine.bench.servers.ServerSampler;
 import org.quizengine.bench.servers.Target;
@@ -48,8 +53,15 @@ final class Run {
     private final Map<Integer, Long> workerCpuNanos = new HashMap<>();
     private final Map<Integer, JsonObject> latestTicks = new HashMap<>();
     private final long startNanos = System.nanoTime();
+    private long nextReadingNanos = startNanos + TimeUnit.SECONDS.toNanos(1);
     private final Instant startedAt = Instant.now();
     private ServerSampler.Reading lastReading;
+    // The chaos scenario's: what players and stores showed, the faults caused, the result watch.
+    private final Observations observations = new Observations();
+    private List<Fault> faults = List.of();
+    private Vertx watchVertx;
+    private StoreAudit watchStores;
+    private ResultWatch watch;
 
     Run(BenchOptions options, Target target) {
         this.options = options;
@@ -88,6 +100,8 @@ final class Run {
             collect(options.killAfterSeconds());
             report.put("failoverKill", killBusiestNode());
             collect(Math.max(0, options.durationSeconds() - options.killAfterSeconds()));
+        } else if (options.scenario() == Scenario.CHAOS) {
+            faults = chaos();
         } else {
             collect(options.durationSeconds());
         }
@@ -169,6 +183,39 @@ final class Run {
         return false;
     }
 
+    /** The faults, one after another, with the result watch running from the first store outage to the audit. */
+    private List<Fault> chaos() {
+        if (!(target instanceof ChaosNodes nodes)) {
+            throw new IllegalStateException("the chaos scenario faults nodes and stores the harness started; do not give --url");
+        }
+        Target.StoreUris uris = target.stores().orElseThrow();
+        watchVertx = Vertx.vertx();
+        watchStores = new StoreAudit(watchVertx, uris.postgres(), uris.redis());
+        watch = new ResultWatch(watchVertx, watchStores);
+        ChaosRun.Pace pace = new ChaosRun.Pace() {
+            @Override
+            public void collect(int count) {
+                collectFor(count);
+            }
+
+            @Override
+            public Map<String, Integer> liveMatches() {
+                return lastReading == null ? Map.of() : lastReading.liveMatches();
+            }
+
+            @Override
+            public void mark(JsonObject command) {
+                workers.forEach(w -> w.send(command));
+            }
+
+            @Override
+            public void event(String label) {
+                events.add(new JsonObject().put("t", Math.round(elapsedSeconds() * 10) / 10.0).put("label", label));
+            }
+        };
+        return new ChaosRun(options, nodes, pace, watch).run();
+    }
+
     private JsonObject killBusiestNode() {
         if (!(target instanceof LocalNodes nodes)) {
             throw new IllegalStateException("the failover scenario kills a node the harness started; do not give --url");
@@ -194,10 +241,22 @@ final class Run {
         }
     }
 
-    /** Waits for the next whole second of the run, then reads every worker and server. */
+    /** Records readings until {@code count} seconds of wall-clock time have passed, however long each reading took. */
+    private void collectFor(int count) {
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(count);
+        while (System.nanoTime() < until) {
+            collectOne();
+        }
+    }
+
+    /**
+     * Waits for the next whole second of the run, then reads every worker and server. A reading that
+     * overran (a frozen server answers no scrape for 2 s) delays the next one rather than causing a
+     * burst of catch-up readings.
+     */
     private Second collectOne() {
-        long next = startNanos + TimeUnit.SECONDS.toNanos(seconds.size() + 1);
-        sleepNanos(next - System.nanoTime());
+        sleepNanos(nextReadingNanos - System.nanoTime());
+        nextReadingNanos = Math.max(nextReadingNanos, System.nanoTime()) + TimeUnit.SECONDS.toNanos(1);
         Second second = new Second(elapsedSeconds());
         long ownCpu = ProcessCpu.nanos();
         for (WorkerProcess worker : workers) {
@@ -207,6 +266,7 @@ final class Run {
                 Long before = workerCpuNanos.put(worker.config().worker(), cpu);
                 second.generatorCpuSeconds += before == null ? 0 : (cpu - before) / 1e9;
                 latestTicks.put(worker.config().worker(), tick);
+                tick.getJsonObject("finished", new JsonObject()).forEach(e -> finishedSeen(UUID.fromString(e.getKey()), ((Number) e.getValue()).longValue()));
             }
         }
         latestTicks.values().forEach(second::addGauges);
@@ -223,6 +283,13 @@ final class Run {
             printProgress(second);
         }
         return second;
+    }
+
+    private void finishedSeen(UUID matchId, long atMillis) {
+        observations.finished(matchId, atMillis);
+        if (watch != null) {
+            watch.finished(matchId, atMillis);
+        }
     }
 
     private void printProgress(Second s) {
@@ -291,7 +358,7 @@ final class Run {
             WorkerConfig config = new WorkerConfig(i, i * perWorker, perWorker, target.urls(),
                 options.scenario() == Scenario.ECHO, prefix, PASSWORD, options.matchSize(), options.lobbyShare(),
                 options.thinkMinMillis(), options.thinkMaxMillis(), options.accuracy(), options.dropShare(),
-                Math.max(1, options.connectPerSecond() / count), options.echoIntervalMillis());
+                Math.max(1, options.connectPerSecond() / count), options.echoIntervalMillis(), options.livenessMillis());
             workers.add(WorkerProcess.start(config, options.workerHeap(), options.outDir().resolve("worker-" + i + ".log")));
         }
     }
@@ -329,6 +396,7 @@ final class Run {
             last.getJsonArray("users").forEach(u -> users.add(UUID.fromString((String) u)));
             last.getJsonArray("recoveryMillis").forEach(ms -> recovery.add(((Number) ms).longValue()));
             marked += last.getInteger("markedPlayers");
+            observe(last);
         }
         workers.forEach(WorkerProcess::close);
         report.put("stopSeconds", Window.round((System.nanoTime() - stopping) / 1e9));
@@ -340,9 +408,44 @@ final class Run {
             report.put("failover", failover(report.getJsonObject("failoverKill"), recovery, marked));
         }
         report.put("audit", audit(acknowledged, users));
+        if (options.scenario() == Scenario.CHAOS) {
+            report.put("chaos", chaosReport(report.getJsonObject("audit")));
+        }
         report.put("events", events);
         report.put("timeline", new JsonArray(seconds.stream().map(Second::toJson).toList()));
         report.put("startedAt", startedAt.toString()).put("durationSeconds", Window.round(elapsedSeconds()));
+    }
+
+    /** What a worker's players reported at the end about the chaos faults. */
+    private void observe(JsonObject last) {
+        last.getJsonObject("markedByFault", new JsonObject()).forEach(e -> observations.marked(e.getKey(), ((Number) e.getValue()).intValue()));
+        last.getJsonObject("recoveryMillisByFault", new JsonObject()).forEach(e -> ((JsonArray) e.getValue())
+            .forEach(ms -> observations.recovered(e.getKey(), ((Number) ms).longValue())));
+        last.getJsonArray("lostMatches", new JsonArray()).stream().map(JsonObject.class::cast).forEach(lost -> observations.lost(
+            new Observations.LostMatch(UUID.fromString(lost.getString("matchId")), lost.getLong("at"), lost.getString("fault"))));
+        observations.socketsGivenUp(last.getInteger("socketsGivenUp", 0));
+    }
+
+    /** Per fault and per target, from what players, seconds, the result watch and the audit saw. */
+    private JsonObject chaosReport(JsonObject audit) {
+        if (watch != null) {
+            watch.stop();
+            watch.landedAt().forEach(observations::stored);
+            watchStores.close();
+            watchVertx.close();
+        }
+        long start = startedAt.toEpochMilli();
+        seconds.forEach(s -> observations.errors(start + Math.round(s.t * 1000), s.errors));
+        observations.audited(ids(audit.getJsonArray("lostMatchIds")), ids(audit.getJsonArray("duplicatedMatchIds")));
+        return ChaosReport.of(faults, observations);
+    }
+
+    private static Set<UUID> ids(JsonArray ids) {
+        Set<UUID> set = new HashSet<>();
+        if (ids != null) {
+            ids.forEach(id -> set.add(UUID.fromString((String) id)));
+        }
+        return set;
     }
 
     /**

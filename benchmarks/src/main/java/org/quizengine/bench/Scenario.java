@@ -19,6 +19,14 @@ public enum Scenario {
     CLUSTER("cluster", false, Map.of("nodes", "3", "players", "3000", "duration", "60")),
     /** Three clustered nodes; the one hosting the most matches is killed with SIGKILL mid-run. */
     FAILOVER("failover", false, Map.of("nodes", "3", "players", "1500", "duration", "60", "kill-after", "20")),
+    /**
+     * Three clustered nodes behind cuttable store proxies under a few hundred players playing quick
+     * matches back to back; in turn, with recovery gaps: kill -9 a node (then a replacement starts),
+     * SIGSTOP another, cut PostgreSQL, cut Redis. Reports per fault against the issue's targets.
+     */
+    CHAOS("chaos", false, Map.ofEntries(Map.entry("nodes", "3"), Map.entry("players", "300"),
+        Map.entry("questions", "5"), Map.entry("node-heap", "1g"), Map.entry("faults", "kill,freeze,postgres,redis"),
+        Map.entry("liveness-ms", "1000"), Map.entry("heartbeat-timeout", "3"))),
     /** The ceiling: the bare echo server, ramped like capacity with the same clients and message rate. */
     ECHO("echo", true, Map.of());
 
@@ -31,7 +39,9 @@ public enum Scenario {
         Map.entry("match-size", "10"), Map.entry("questions", "10"), Map.entry("question-millis", "3000"),
         Map.entry("think", "200-2500"), Map.entry("accuracy", "0.7"), Map.entry("drop", "0"), Map.entry("lobby", "0"),
         Map.entry("per-worker", "5000"), Map.entry("connect-rate", "1000"),
-        Map.entry("node-heap", "4g"), Map.entry("worker-heap", "1g"), Map.entry("out", ""));
+        Map.entry("node-heap", "4g"), Map.entry("worker-heap", "1g"), Map.entry("out", ""),
+        Map.entry("faults", ""), Map.entry("gap", "30"), Map.entry("freeze-seconds", "15"), Map.entry("outage-seconds", "30"),
+        Map.entry("liveness-ms", "0"), Map.entry("heartbeat-timeout", "0"));
 
     /** The faster variant: 1.5 s questions, think 100-1250 ms, to find the answers/s ceiling; p99 limit 100 ms. */
     static final Map<String, String> FAST_VARIANT = Map.of("question-millis", "1500", "think", "100-1250", "limit-ms", "100");

@@ -6,6 +6,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
 
 /**
  * What a {@link StoreAudit} found: flat counts (every one present, zero when nothing was found), and
@@ -26,6 +29,9 @@ final class AuditReport {
     static final String STATS_MISMATCHES = "statsMismatches";
     static final String SETTLE_SECONDS = "settleSeconds";
     static final String EXAMPLES = "examples";
+    /** The matches counted lost or duplicated, so a chaos run can tell which fault each belongs to. */
+    static final String LOST_MATCH_IDS = "lostMatchIds";
+    static final String DUPLICATED_MATCH_IDS = "duplicatedMatchIds";
 
     static final int MAX_EXAMPLES = 10;
 
@@ -35,6 +41,8 @@ final class AuditReport {
 
     private final Map<String, Long> counts = new LinkedHashMap<>();
     private final List<String> examples = new ArrayList<>();
+    private final Set<UUID> lostMatches = new TreeSet<>();
+    private final Set<UUID> duplicatedMatches = new TreeSet<>();
 
     AuditReport() {
         COUNTS.forEach(name -> counts.put(name, 0L));
@@ -57,9 +65,26 @@ final class AuditReport {
         }
     }
 
+    /** A match finished but not stored: counted lost, and named. */
+    void lostMatch(UUID matchId, String description) {
+        problem(LOST, description);
+        lostMatches.add(matchId);
+    }
+
+    /** A match with something stored twice (the match, a player of it, an answer): counted, and the match named. */
+    void duplicatedIn(UUID matchId, String description) {
+        problem(DUPLICATED, description);
+        duplicatedMatches.add(matchId);
+    }
+
     JsonObject toJson(double settleSeconds) {
         JsonObject json = new JsonObject();
         counts.forEach(json::put);
-        return json.put(SETTLE_SECONDS, settleSeconds).put(EXAMPLES, new JsonArray(examples));
+        return json.put(SETTLE_SECONDS, settleSeconds).put(EXAMPLES, new JsonArray(examples))
+            .put(LOST_MATCH_IDS, ids(lostMatches)).put(DUPLICATED_MATCH_IDS, ids(duplicatedMatches));
+    }
+
+    private static JsonArray ids(Set<UUID> matchIds) {
+        return new JsonArray(matchIds.stream().map(UUID::toString).toList());
     }
 }

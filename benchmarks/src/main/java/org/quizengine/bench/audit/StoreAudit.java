@@ -4,10 +4,8 @@ import static org.quizengine.bench.audit.AuditReport.ANSWERS_ACKNOWLEDGED;
 import static org.quizengine.bench.audit.AuditReport.ANSWERS_MISSING;
 import static org.quizengine.bench.audit.AuditReport.ANSWERS_STORED;
 import static org.quizengine.bench.audit.AuditReport.ANSWERS_UNEXPECTED;
-import static org.quizengine.bench.audit.AuditReport.DUPLICATED;
 import static org.quizengine.bench.audit.AuditReport.LEADERBOARD_MISMATCHES;
 import static org.quizengine.bench.audit.AuditReport.LEADERBOARD_PLAYERS_CHECKED;
-import static org.quizengine.bench.audit.AuditReport.LOST;
 import static org.quizengine.bench.audit.AuditReport.MATCHES_FINISHED;
 import static org.quizengine.bench.audit.AuditReport.MATCHES_STORED;
 import static org.quizengine.bench.audit.AuditReport.NOT_ON_LEADERBOARDS;
@@ -138,6 +136,20 @@ public final class StoreAudit {
         });
     }
 
+    /**
+     * Which of {@code matchIds} are stored now, in PostgreSQL and applied to the boards both: what a
+     * result needs to count as landed.
+     */
+    public Future<Set<UUID>> landedAmong(Set<UUID> matchIds) {
+        Future<Set<UUID>> stored = storedAmong(matchIds);
+        Future<Set<UUID>> applied = appliedAmong(matchIds);
+        return Future.all(stored, applied).map(both -> {
+            Set<UUID> landed = new HashSet<>(stored.result());
+            landed.retainAll(applied.result());
+            return landed;
+        });
+    }
+
     public Future<Void> close() {
         return Future.join(pool.close(), redis.close()).mapEmpty();
     }
@@ -200,9 +212,9 @@ public final class StoreAudit {
             for (UUID matchId : matchIds) {
                 long times = timesStored.getOrDefault(matchId, 0L);
                 if (times == 0) {
-                    report.problem(LOST, "match " + matchId + " finished but not stored");
+                    report.lostMatch(matchId, "match " + matchId + " finished but not stored");
                 } else if (times > 1) {
-                    report.problem(DUPLICATED, "match " + matchId + " stored " + times + " times");
+                    report.duplicatedIn(matchId, "match " + matchId + " stored " + times + " times");
                 }
                 if (notApplied.contains(matchId)) {
                     report.problem(NOT_ON_LEADERBOARDS,
@@ -236,10 +248,10 @@ public final class StoreAudit {
         Future<List<Row>> answers = selectByIds(DUPLICATE_ANSWERS, matchIds);
         Future<List<Row>> players = selectByIds(DUPLICATE_PLAYERS, matchIds);
         return Future.all(answers, players).map(both -> {
-            answers.result().forEach(row -> report.problem(DUPLICATED, "answer of user " + row.getUUID(2)
+            answers.result().forEach(row -> report.duplicatedIn(row.getUUID(0), "answer of user " + row.getUUID(2)
                 + " to question " + row.getInteger(1) + " of match " + row.getUUID(0) + " stored "
                 + row.getLong(3) + " times"));
-            players.result().forEach(row -> report.problem(DUPLICATED, "user " + row.getUUID(1) + " stored "
+            players.result().forEach(row -> report.duplicatedIn(row.getUUID(0), "user " + row.getUUID(1) + " stored "
                 + row.getLong(2) + " times as a player of match " + row.getUUID(0)));
             return null;
         });

@@ -17,8 +17,11 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 /**
  * One load-generator process: up to {@link WorkerConfig#capacity()} simulated players on one event
@@ -26,8 +29,10 @@ import java.util.concurrent.TimeUnit;
  * files here). The coordinator talks to it over stdin and stdout, one JSON object per line:
  * <ul>
  *   <li>in: the {@link WorkerConfig}, then commands {@code {"cmd":"players","count":n}} (how many
- *   of its players should be playing), {@code {"cmd":"mark","at":epochMillis}} (a disruption:
- *   time how long each player in a match takes to hear from it again), {@code {"cmd":"stop","graceMillis":n}} (players finish the match they are in, for up to n ms, then all close);</li>
+ *   of its players should be playing), {@code {"cmd":"mark","at":epochMillis,"fault":name,"node":url,"matches":[id...]}}
+ *   (a disruption: time how long each player in a match takes to hear from it again; with {@code node}
+ *   or {@code matches}, only the players whose socket is on that node or whose match is listed),
+ *   {@code {"cmd":"stop","graceMillis":n}} (players finish the match they are in, for up to n ms, then all close);</li>
  *   <li>out: a {@code tick} every second and a {@code final} after {@code stop} (see {@link WorkerStats}).</li>
  * </ul>
  * Its own logging goes to stderr.
@@ -105,12 +110,18 @@ public final class LoadWorker {
     private void begin() {
         vertx.setPeriodic(1_000, id -> out.println(stats.tick(connected(), inMatch(), wanted).encode()));
         vertx.setPeriodic(1_000 / TICKS_PER_SECOND, id -> startSome());
+        if (config.livenessMillis() > 0) {
+            vertx.setPeriodic(Math.max(50, config.livenessMillis() / 4), id -> {
+                long now = System.nanoTime();
+                players.forEach(p -> p.checkLiveness(now));
+            });
+        }
     }
 
     private void handle(JsonObject command, CountDownLatch stopped) {
         switch (command.getString("cmd")) {
             case "players" -> want(command.getInteger("count"));
-            case "mark" -> mark(command.getLong("at"));
+            case "mark" -> mark(command);
             case "stop" -> stop(command.getLong("graceMillis", 0L), stopped);
             default -> log("unknown command " + command.encode());
         }
@@ -131,9 +142,25 @@ public final class LoadWorker {
         wanted = target;
     }
 
-    private void mark(long at) {
-        stats.marked(inMatch());
-        players.forEach(p -> p.markDisruption(at));
+    private void mark(JsonObject command) {
+        Disruption disruption = new Disruption(command.getString("fault", "failover"), command.getLong("at"),
+            command.getString("node"), command.getJsonArray("matches") == null ? null
+                : command.getJsonArray("matches").stream().map(id -> UUID.fromString((String) id)).collect(Collectors.toSet()));
+        players.forEach(p -> p.markDisruption(disruption));
+    }
+
+    /**
+     * A fault the coordinator just caused, at {@code atMillis}: the players it touches are those in a
+     * match whose socket is on {@code nodeUrl} or whose match is in {@code matches}; with both null, every
+     * player in a match.
+     */
+    record Disruption(String fault, long atMillis, String nodeUrl, Set<UUID> matches) {
+        boolean touches(String playerUrl, UUID matchId) {
+            if (nodeUrl == null && matches == null) {
+                return true;
+            }
+            return playerUrl.equals(nodeUrl) || (matches != null && matches.contains(matchId));
+        }
     }
 
     private void startSome() {

@@ -21,12 +21,16 @@ import java.util.UUID;
  */
 final class SimPlayer {
     private static final long RETRY_MILLIS = 1_000;
+    /** Longer than any question here: a match this silent may be gone, and {@code resume} says so. */
+    private static final long MATCH_SILENCE_NANOS = 10_000_000_000L;
 
     private final LoadWorker worker;
     private final int number;
     private final String username;
     private final LobbyGroup lobby;
     private int urlIndex;
+    /** The node of the current socket, or of the last one: a crash closes it before the fault is marked. */
+    private String socketUrl = "";
     private String token;
     private WebSocket socket;
     private boolean wanted;
@@ -41,6 +45,12 @@ final class SimPlayer {
     private int pendingIndex = -1;
     private long pendingSentNanos;
     private long recoveringSince = -1;
+    private String recoveringFrom;
+    private long lastHeardNanos;
+    private long pingSentNanos = -1;
+    private long lastFromMatchNanos;
+    /** The last match this player was told it no longer has: told again (it asked again), it is one loss. */
+    private UUID lostMatchId;
     private long echoTimer = -1;
 
     SimPlayer(LoadWorker worker, int number, LobbyGroup lobby) {
@@ -88,10 +98,41 @@ final class SimPlayer {
         }
     }
 
-    /** From now on, the time until this player next hears from its match counts as a recovery (failover). */
-    void markDisruption(long atMillis) {
-        if (matchId != null) {
-            recoveringSince = atMillis;
+    /**
+     * If the disruption touches this player's match, the time from it until the player next hears from
+     * its match (a question, a reveal, an acknowledgement, its resumed state, the end) counts as a recovery.
+     */
+    void markDisruption(LoadWorker.Disruption disruption) {
+        if (matchId != null && disruption.touches(socketUrl, matchId)) {
+            recoveringSince = disruption.atMillis();
+            recoveringFrom = disruption.fault();
+            worker.stats().marked(disruption.fault());
+        }
+    }
+
+    /**
+     * What a careful client does, since a frozen node keeps its sockets open and says nothing: after
+     * {@code livenessMillis} of silence it pings, and if nothing at all arrives within as long again it
+     * gives the socket up and reconnects through the next node.
+     */
+    void checkLiveness(long nowNanos) {
+        long limit = worker.config().livenessMillis() * 1_000_000L;
+        if (socket != null && matchId != null && nowNanos - lastFromMatchNanos > MATCH_SILENCE_NANOS) {
+            // The node answers but the match has said nothing for longer than a question lasts: ask.
+            lastFromMatchNanos = nowNanos;
+            send(new JsonObject().put("type", "resume"));
+        }
+        if (socket == null || nowNanos - lastHeardNanos < limit) {
+            return;
+        }
+        if (pingSentNanos < 0) {
+            pingSentNanos = nowNanos;
+            send(new JsonObject().put("type", "ping").put("clientTime", System.currentTimeMillis()));
+        } else if (nowNanos - pingSentNanos >= limit) {
+            worker.stats().abandoned();
+            WebSocket silent = socket;
+            closed();
+            silent.close();
         }
     }
 
@@ -173,17 +214,34 @@ final class SimPlayer {
 
     private void opened(WebSocket ws) {
         socket = ws;
+        socketUrl = url();
+        heard();
         reconnectDelay = 100;
         if (everConnected) {
             worker.stats().reconnected();
         }
         everConnected = true;
-        ws.textMessageHandler(this::received);
-        ws.closeHandler(v -> closed());
+        // A socket given up as silent may still deliver frames or close later: only the current one counts.
+        ws.textMessageHandler(text -> {
+            if (socket == ws) {
+                heard();
+                received(text);
+            }
+        });
+        ws.closeHandler(v -> {
+            if (socket == ws) {
+                closed();
+            }
+        });
         ws.exceptionHandler(e -> { });
         if (worker.config().echo()) {
             scheduleEcho();
         }
+    }
+
+    private void heard() {
+        lastHeardNanos = System.nanoTime();
+        pingSentNanos = -1;
     }
 
     private void closed() {
@@ -243,6 +301,11 @@ final class SimPlayer {
     }
 
     private void noMatch() {
+        if (matchId != null && !matchId.equals(lostMatchId)) {
+            worker.stats().lostMatch(matchId, System.currentTimeMillis(), recoveringSince >= 0 ? recoveringFrom : null);
+            lostMatchId = matchId;
+        }
+        recoveringSince = -1;
         matchId = null;
         if (!wanted) {
             close();
@@ -261,6 +324,7 @@ final class SimPlayer {
 
     private void matchStarting(JsonObject frame) {
         matchId = UUID.fromString(frame.getString("matchId"));
+        lastFromMatchNanos = System.nanoTime();
         questionCount = frame.getInteger("questionCount");
         openIndex = -1;
         dropAtIndex = worker.random().nextDouble() < worker.config().dropShare() ? worker.random().nextInt(questionCount) : -1;
@@ -313,6 +377,7 @@ final class SimPlayer {
     }
 
     private void answerAccepted(JsonObject frame) {
+        recovered();
         if (frame.getInteger("index") == pendingIndex) {
             worker.stats().answerAcknowledged(UUID.fromString(frame.getString("matchId")), System.nanoTime() - pendingSentNanos);
             pendingIndex = -1;
@@ -342,8 +407,9 @@ final class SimPlayer {
     }
 
     private void recovered() {
+        lastFromMatchNanos = System.nanoTime();
         if (recoveringSince >= 0) {
-            worker.stats().recoveredAfter(System.currentTimeMillis() - recoveringSince);
+            worker.stats().recoveredAfter(recoveringFrom, System.currentTimeMillis() - recoveringSince);
             recoveringSince = -1;
         }
     }
@@ -374,11 +440,16 @@ final class SimPlayer {
         String code = frame.getString("code");
         String ref = frame.getString("ref");
         worker.stats().error(code);
-        if (("quick_match".equals(ref) || "start_lobby".equals(ref)) && !code.startsWith("ALREADY_")) {
+        if (code.equals("ALREADY_IN_MATCH") && matchId == null) {
+            // The server has this player in a match this player does not know of: ask which.
+            worker.vertx().setTimer(RETRY_MILLIS / 2, id -> send(new JsonObject().put("type", "resume")));
+        } else if (("quick_match".equals(ref) || "start_lobby".equals(ref)) && !code.startsWith("ALREADY_")) {
             worker.vertx().setTimer(RETRY_MILLIS, id -> lookForMatchIfIdle());
         } else if ("join_lobby".equals(ref) || "create_lobby".equals(ref)) {
             worker.vertx().setTimer(RETRY_MILLIS, id -> lookForMatchIfIdle());
-        } else if (ref == null && code.equals("SERVICE_UNAVAILABLE") || "resume".equals(ref) || code.equals("MATCH_NOT_FOUND")) {
+        } else if (ref == null && code.equals("SERVICE_UNAVAILABLE") || "resume".equals(ref) || code.equals("MATCH_NOT_FOUND")
+            || (code.equals("NOT_IN_MATCH") && matchId != null)) {
+            // Where is my match? resume answers with its state, or no_match.
             worker.vertx().setTimer(RETRY_MILLIS / 2, id -> send(new JsonObject().put("type", "resume")));
         }
     }

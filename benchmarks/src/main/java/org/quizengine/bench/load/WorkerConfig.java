@@ -23,11 +23,14 @@ import java.util.List;
  * @param dropShare      chance per match that a player drops its socket mid-match and reconnects
  * @param connectPerSecond how fast new players sign in and connect (a ramp, not a thundering herd)
  * @param echoIntervalMillis mean interval between an echo player's messages
+ * @param livenessMillis silence after which a player pings its node, and then how long it waits for
+ *                       any frame before it gives the socket up and reconnects elsewhere; 0: never
+ *                       (a frozen node's sockets stay open, so only a client that checks notices)
  */
 public record WorkerConfig(int worker, int firstPlayer, int capacity, List<String> urls, boolean echo,
                            String userPrefix, String password, int matchSize, double lobbyShare,
                            int thinkMinMillis, int thinkMaxMillis, double accuracy, double dropShare,
-                           int connectPerSecond, int echoIntervalMillis) {
+                           int connectPerSecond, int echoIntervalMillis, int livenessMillis) {
 
     public JsonObject toJson() {
         return new JsonObject()
@@ -36,7 +39,7 @@ public record WorkerConfig(int worker, int firstPlayer, int capacity, List<Strin
             .put("userPrefix", userPrefix).put("password", password).put("matchSize", matchSize)
             .put("lobbyShare", lobbyShare).put("thinkMinMillis", thinkMinMillis).put("thinkMaxMillis", thinkMaxMillis)
             .put("accuracy", accuracy).put("dropShare", dropShare).put("connectPerSecond", connectPerSecond)
-            .put("echoIntervalMillis", echoIntervalMillis);
+            .put("echoIntervalMillis", echoIntervalMillis).put("livenessMillis", livenessMillis);
     }
 
     public static WorkerConfig fromJson(JsonObject json) {
@@ -45,6 +48,6 @@ public record WorkerConfig(int worker, int firstPlayer, int capacity, List<Strin
             json.getString("userPrefix"), json.getString("password"), json.getInteger("matchSize"),
             json.getDouble("lobbyShare"), json.getInteger("thinkMinMillis"), json.getInteger("thinkMaxMillis"),
             json.getDouble("accuracy"), json.getDouble("dropShare"), json.getInteger("connectPerSecond"),
-            json.getInteger("echoIntervalMillis"));
+            json.getInteger("echoIntervalMillis"), json.getInteger("livenessMillis", 0));
     }
 }

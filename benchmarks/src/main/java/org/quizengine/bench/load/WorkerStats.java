@@ -28,6 +28,10 @@ final class WorkerStats {
     private final Set<UUID> finishedMatches = new HashSet<>();
     private final Set<UUID> users = new HashSet<>();
     private final List<Long> recoveryMillis = new ArrayList<>();
+    private final Map<String, List<Long>> recoveryMillisByFault = new HashMap<>();
+    private final Map<String, Integer> markedByFault = new HashMap<>();
+    private final JsonArray lostMatches = new JsonArray();
+    private final JsonObject newlyFinished = new JsonObject();
     private int answersSent;
     private int answersAcked;
     private int questions;
@@ -37,6 +41,7 @@ final class WorkerStats {
     private int connectFailures;
     private int signInFailures;
     private int markedPlayers;
+    private int socketsGivenUp;
 
     void signedIn(UUID userId) {
         users.add(userId);
@@ -68,6 +73,7 @@ final class WorkerStats {
         // Every player of the match sees match_finished; count the match once per worker.
         if (finishedMatches.add(matchId)) {
             matchesFinished++;
+            newlyFinished.put(matchId.toString(), System.currentTimeMillis());
         }
     }
 
@@ -83,6 +89,11 @@ final class WorkerStats {
         drops++;
     }
 
+    /** A player gave a silent socket up (no frame, not even a pong) and reconnected elsewhere. */
+    void abandoned() {
+        socketsGivenUp++;
+    }
+
     void connectFailed() {
         connectFailures++;
     }
@@ -91,16 +102,26 @@ final class WorkerStats {
         signInFailures++;
     }
 
-    /** {@code players} were in a match when a disruption was marked; each should report a recovery. */
-    void marked(int players) {
-        markedPlayers += players;
+    /** One player was in a match {@code fault} disrupted; it should report a recovery. */
+    void marked(String fault) {
+        markedPlayers++;
+        markedByFault.merge(fault, 1, Integer::sum);
     }
 
-    void recoveredAfter(long millis) {
+    void recoveredAfter(String fault, long millis) {
         recoveryMillis.add(millis);
+        recoveryMillisByFault.computeIfAbsent(fault, f -> new ArrayList<>()).add(millis);
     }
 
-    /** The figures since the last tick, then zeroes them. */
+    /**
+     * The server told a player it has no match while the player was in one it never saw finish:
+     * the player lost that match. {@code fault} is the disruption it was recovering from, if any.
+     */
+    void lostMatch(UUID matchId, long atMillis, String fault) {
+        lostMatches.add(new JsonObject().put("matchId", matchId.toString()).put("at", atMillis).put("fault", fault));
+    }
+
+    /** The figures since the last tick (and the matches first seen finished since, with when), then zeroes them. */
     JsonObject tick(int connected, int inMatch, int wanted) {
         JsonObject tick = new JsonObject().put("type", "tick")
             .put("connected", connected).put("inMatch", inMatch).put("wanted", wanted)
@@ -110,7 +131,9 @@ final class WorkerStats {
             .put("errors", new JsonObject(new HashMap<>(errors)))
             .put("ack", Histograms.encode(ackMicros.getIntervalHistogram()))
             .put("lateness", Histograms.encode(latenessMicros.getIntervalHistogram()))
-            .put("cpuNanos", ProcessCpu.nanos());
+            .put("cpuNanos", ProcessCpu.nanos())
+            .put("finished", newlyFinished.copy());
+        newlyFinished.clear();
         answersSent = answersAcked = questions = matchesFinished = reconnects = drops = connectFailures = signInFailures = 0;
         errors.clear();
         return tick;
@@ -124,6 +147,16 @@ final class WorkerStats {
             .put("finishedMatches", matches)
             .put("users", new JsonArray(users.stream().map(UUID::toString).toList()))
             .put("markedPlayers", markedPlayers)
-            .put("recoveryMillis", new JsonArray(new ArrayList<>(recoveryMillis)));
+            .put("socketsGivenUp", socketsGivenUp)
+            .put("recoveryMillis", new JsonArray(new ArrayList<>(recoveryMillis)))
+            .put("markedByFault", new JsonObject(new HashMap<>(markedByFault)))
+            .put("recoveryMillisByFault", byFault(recoveryMillisByFault))
+            .put("lostMatches", lostMatches.copy());
+    }
+
+    private static JsonObject byFault(Map<String, List<Long>> millis) {
+        JsonObject json = new JsonObject();
+        millis.forEach((fault, list) -> json.put(fault, new JsonArray(new ArrayList<>(list))));
+        return json;
     }
 }

@@ -86,6 +86,7 @@ public final class ReportPage {
                 + section("Latency (ms)", latencyTable(objectAt(data, "latency")))
                 + errors(data)
                 + audit(objectAt(data, "audit"))
+                + chaos(objectAt(data, "chaos"))
                 + section("Capacity steps", stepsTable(objectsAt(data, "steps")))
                 + section("Timeline", charts(objectsAt(data, "timeline"), events(data)))
                 + "</body>\n</html>\n";
@@ -125,11 +126,47 @@ public final class ReportPage {
     private static String audit(JsonObject audit) {
         JsonObject counts = audit.copy();
         counts.remove("examples");
+        counts.remove("lostMatchIds");
+        counts.remove("duplicatedMatchIds");
         String examples = arrayAt(audit, "examples").stream()
                 .map(example -> "<li>" + text(example) + "</li>\n")
                 .collect(Collectors.joining());
         String list = examples.isEmpty() ? "" : "<ul>\n" + examples + "</ul>\n";
         return section("Audit", keyValueTable(counts, ReportPage::isAlarming) + list);
+    }
+
+    /** The chaos run: one table of figures per fault, its targets marked, and the targets over all faults. */
+    private static String chaos(JsonObject chaos) {
+        StringBuilder body = new StringBuilder();
+        for (JsonObject fault : objectsAt(chaos, "faults")) {
+            JsonObject figures = fault.copy();
+            List.of("targets", "fault", "label", "lateResults").forEach(figures::remove);
+            JsonObject late = objectAt(fault, "lateResults").copy();
+            late.remove("lateExamples");
+            body.append("<h3>").append(text(fault.getValue("label"))).append("</h3>\n")
+                .append(keyValueTable(figures, key -> key.equals("playersLost") || key.startsWith("results")))
+                .append(keyValueTable(late, key -> key.equals("late") || key.equals("notStored")))
+                .append(targetsTable(objectsAt(fault, "targets")));
+        }
+        List<JsonObject> overall = objectsAt(chaos, "targets").stream()
+                .map(t -> new JsonObject().put("target", t.getValue("target")).put("passed", t.getValue("passed"))
+                        .put("measured", t.getValue("failedIn")))
+                .toList();
+        if (!overall.isEmpty()) {
+            body.append("<h3>Over all faults</h3>\n").append(targetsTable(overall));
+        }
+        return section("Chaos: faults and targets", body.toString());
+    }
+
+    private static String targetsTable(List<JsonObject> targets) {
+        StringBuilder rows = new StringBuilder();
+        for (JsonObject target : targets) {
+            boolean passed = Boolean.TRUE.equals(target.getValue("passed"));
+            rows.append(passed ? "<tr>" : "<tr class=\"bad\">").append("<th>").append(text(target.getValue("target")))
+                    .append("</th><td>").append(passed ? "PASS" : "FAIL").append("</td><td>")
+                    .append(text(target.getValue("measured"))).append("</td></tr>\n");
+        }
+        return rows.isEmpty() ? "" : "<table>\n" + rows + "</table>\n";
     }
 
     /** Anything the audit found lost, duplicated, mismatched or missing is a correctness failure. */

@@ -114,6 +114,9 @@ class StoreAuditTest {
         assertThat(report.getDouble("settleSeconds")).isGreaterThanOrEqualTo(1.0);
         assertThat(examples(report)).anySatisfy(example -> assertThat(example)
             .contains(neverStored.toString()).contains("not stored"));
+        // Named, so a chaos run can tell which fault's stretch of the run lost it.
+        assertThat(report.getJsonArray("lostMatchIds")).containsExactly(neverStored.toString());
+        assertThat(report.getJsonArray("duplicatedMatchIds")).isEmpty();
     }
 
     @Test
