@@ -108,7 +108,7 @@ public final class Node {
                     cluster.onMembershipChange(vertx.getOrCreateContext(), matchHost::membershipChanged);
                 })
                 .compose(v -> runMatchmakerWhileLeader(matchmaker))
-                .compose(v -> outbox.resumePending().mapEmpty())
+                .compose(v -> outbox.start().mapEmpty())
                 .compose(v -> listenForOperators())
                 .compose(v -> ApiContract.load(vertx))
                 .compose(contract -> startHttp(withMetrics(services.router(contract, gateway, this::readiness,
@@ -256,6 +256,9 @@ public final class Node {
         // Completed from vertx.close() itself: a future of one of this Vert.x's contexts could never be
         // told, since closing ends those contexts.
         Promise<Void> stopped = Promise.promise();
+        if (outbox != null) {
+            outbox.close();
+        }
         Future.join(undeployed)
             .transform(v -> services == null ? Future.succeededFuture() : services.close())
             .transform(v -> stores == null ? Future.succeededFuture() : stores.close())

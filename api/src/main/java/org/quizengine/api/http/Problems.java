@@ -1,11 +1,15 @@
 package org.quizengine.api.http;
 
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
 import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicLong;
 import org.quizengine.api.protection.BodyLimits;
+import org.quizengine.api.storage.StoreOutage;
 import org.quizengine.shared.ErrorCode;
 import org.quizengine.shared.QuizException;
 import org.slf4j.Logger;
@@ -14,12 +18,18 @@ import org.slf4j.LoggerFactory;
 /**
  * The one place REST errors become RFC 9457 {@code application/problem+json} responses. Every
  * router installs {@link #handleFailure} as its failure handler and fails contexts with a
- * {@link QuizException}; anything else is an internal error, logged and answered without detail.
+ * {@link QuizException}; a store that could not be reached ({@link StoreOutage}) is 503
+ * SERVICE_UNAVAILABLE; anything else is an internal error, logged and answered without detail.
  * A {@link ValidationException} adds an {@code errors} member: {@code [{field, message}, ...]}.
+ * Every 503 carries {@code Retry-After}.
  */
 public final class Problems {
     public static final String CONTENT_TYPE = "application/problem+json";
+    /** What a 503 asks a client to wait: results land, and stores are retried, within a few seconds of a store's return. */
+    public static final int RETRY_AFTER_SECONDS = 5;
     private static final Logger LOG = LoggerFactory.getLogger(Problems.class);
+    private static final long OUTAGE_LOG_INTERVAL_NANOS = 60_000_000_000L;
+    private static final AtomicLong OUTAGE_LOGGED = new AtomicLong(System.nanoTime() - OUTAGE_LOG_INTERVAL_NANOS);
 
     private Problems() {
     }
@@ -50,7 +60,7 @@ public final class Problems {
             return;
         }
         JsonObject body = extensions.copy()
-            .put("type", "urn:quizengine:error:" + code.name().toLowerCase(java.util.Locale.ROOT))
+            .put("type", "urn:quizengine:error:" + code.name().toLowerCase(Locale.ROOT))
             .put("title", code.name())
             .put("status", code.httpStatus())
             .put("code", code.name())
@@ -59,6 +69,9 @@ public final class Problems {
         if (code.httpStatus() == 401 && !ctx.response().headers().contains("WWW-Authenticate")) {
             // RFC 9110: a 401 names the scheme that would work.
             ctx.response().putHeader("WWW-Authenticate", "Bearer");
+        }
+        if (code.httpStatus() == 503 && !ctx.response().headers().contains(HttpHeaders.RETRY_AFTER)) {
+            ctx.response().putHeader(HttpHeaders.RETRY_AFTER, Integer.toString(RETRY_AFTER_SECONDS));
         }
         ctx.response()
             .setStatusCode(code.httpStatus())
@@ -77,6 +90,11 @@ public final class Problems {
             send(ctx, quiz.code(), quiz.getMessage());
             return;
         }
+        if (StoreOutage.isOutage(failure)) {
+            logOutage(ctx, failure);
+            send(ctx, ErrorCode.SERVICE_UNAVAILABLE, "A data store is unavailable right now; try again shortly.");
+            return;
+        }
         int status = ctx.statusCode();
         if (failure instanceof HttpException http && http.getStatusCode() < 500) {
             // Thrown by Vert.x Web itself for requests it cannot route or read.
@@ -89,6 +107,16 @@ public final class Problems {
         }
         LOG.error("Unhandled failure on {} {}", ctx.request().method(), ctx.request().path(), failure);
         send(ctx, ErrorCode.INTERNAL_ERROR, "The server could not complete the request.");
+    }
+
+    // At most once a minute: during an outage every request that needs the store fails so.
+    private static void logOutage(RoutingContext ctx, Throwable failure) {
+        long now = System.nanoTime();
+        long last = OUTAGE_LOGGED.get();
+        if (now - last >= OUTAGE_LOG_INTERVAL_NANOS && OUTAGE_LOGGED.compareAndSet(last, now)) {
+            LOG.warn("A store is unavailable: {} {} answered 503 ({}); further ones are not logged for a minute",
+                ctx.request().method(), ctx.request().path(), failure.toString());
+        }
     }
 
     private static ErrorCode fromStatus(int status) {

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.function.Supplier;
+import org.quizengine.api.storage.StoreOutage;
 import org.quizengine.shared.ErrorCode;
 import org.quizengine.shared.QuizException;
 import org.slf4j.Logger;
@@ -45,6 +46,9 @@ import org.slf4j.LoggerFactory;
  * counters, and a success takes its count back: so attempts sent in parallel cannot all pass a
  * check before any of them is counted. The keys of one attempt are used in one script, so this
  * needs a single Redis (or one slot).
+ *
+ * <p>Only a refused password counts: an attempt whose check could not be made because PostgreSQL
+ * (or Redis) was down is given back like a success, so an outage never locks anyone out.
  */
 public final class LoginThrottle {
     static final String KEY_PREFIX = "quiz:login-failures:";
@@ -88,10 +92,19 @@ public final class LoginThrottle {
     }
 
     /**
+     * The attempt reserved for {@code login} from {@code address} could not be checked (a store was
+     * down): it is not a failure, so it no longer counts anywhere; earlier failures stay. Never fails.
+     */
+    public Future<Void> notChecked(String login, String address) {
+        return counters.giveBack(keys(login, address), limits).recover(this::ignore);
+    }
+
+    /**
      * Runs {@code check} (anything that tries a password: a login, a password change, an account
      * deletion) counted as an attempt by {@code login} from the request's client address. A throttled
      * attempt fails with LOGIN_THROTTLED and a {@code Retry-After} header, without running
-     * {@code check}; one whose check succeeds is given back.
+     * {@code check}; one whose check succeeds is given back, and so is one whose check could not be
+     * made because a store was down ({@link StoreOutage}): only a refusal counts.
      */
     public <T> Future<T> attempt(RoutingContext ctx, String login, Supplier<Future<T>> check) {
         String address = ClientAddress.of(ctx);
@@ -102,7 +115,11 @@ public final class LoginThrottle {
                 return Future.failedFuture(new QuizException(ErrorCode.LOGIN_THROTTLED,
                     "Too many wrong passwords; try again in " + seconds + " s."));
             }
-            return check.get().compose(result -> succeeded(login, address).map(result));
+            return check.get().compose(
+                result -> succeeded(login, address).map(result),
+                failure -> StoreOutage.isOutage(failure)
+                    ? notChecked(login, address).compose(v -> Future.<T>failedFuture(failure))
+                    : Future.failedFuture(failure));
         });
     }
 

@@ -11,6 +11,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.junit5.VertxExtension;
+import java.net.ConnectException;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -117,6 +118,15 @@ class ApiRouterTest {
         assertThat(crash.bodyAsString()).doesNotContain("secret internals");
     }
 
+    @Test
+    void aStoreThatCannotBeReachedIsServiceUnavailableWithRetryAfterNotAnInternalError() {
+        HttpResponse<Buffer> response = node.get("/api/v1/public-feature/store-down", null);
+
+        assertProblem(response, 503, "SERVICE_UNAVAILABLE");
+        assertThat(response.getHeader("Retry-After")).isEqualTo(Integer.toString(Problems.RETRY_AFTER_SECONDS));
+        assertThat(response.bodyAsString()).doesNotContain("5432");
+    }
+
     /** What feature modules do: their own routers, without failure handlers of their own. */
     private static void mountFeatures(Vertx vertx, ApiRouter api) {
         Router publicFeature = Router.router(vertx);
@@ -125,6 +135,8 @@ class ApiRouterTest {
         publicFeature.get("/crash").handler(ctx -> {
             throw new IllegalStateException("secret internals");
         });
+        // As the PostgreSQL client fails while the database refuses connections.
+        publicFeature.get("/store-down").handler(ctx -> ctx.fail(new ConnectException("Connection refused: /127.0.0.1:5432")));
         api.mountPublic("/public-feature", publicFeature);
 
         Router protectedFeature = Router.router(vertx);

@@ -1,13 +1,20 @@
 package org.quizengine.engine.persistence;
 
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.ContextInternal;
+import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.shareddata.AsyncMap;
+import java.io.File;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import org.quizengine.engine.match.ResultSink;
@@ -19,27 +26,68 @@ import org.slf4j.LoggerFactory;
 /**
  * Finished matches on their way to PostgreSQL and the Redis leaderboards, off the match's path.
  * A result is first put in a shared map (cluster-wide when clustered) and a spool file in the data
- * directory (so a restart does not lose it either), then written to each store;
- * both writes are idempotent, so a retry never double-counts. A failed write is retried with
- * backoff until it lands; only then is the result dropped from the map.
+ * directory (so a restart does not lose it either), then written to each store; both writes are
+ * idempotent, so a retry, or two nodes writing the same result, never double-counts. Only once
+ * every store has it is the result dropped from the map.
+ *
+ * <p>A write that fails is tried again after 250 ms, doubling to at most {@value #MAX_RETRY_MILLIS}
+ * ms between tries, for as long as it takes: a result lands within about that much of its store's
+ * return.
+ * The tries belong to the node, not to the match that handed the result in: they run on the
+ * outbox's own context, which no undeploy ends (a finished match's verticle goes after its linger,
+ * and Vert.x cancels the timers of a verticle's context with it). Every {@value #SWEEP_MILLIS} ms
+ * the outbox also looks through the shared map and takes on any result it is not already trying
+ * that finished more than that long ago: one left by a node that died or restarted, or one its own
+ * node somehow stopped trying. So while a store is down, every node tries every result.
  */
 public final class ResultOutbox implements ResultSink {
     static final String MAP_NAME = "quiz.pending-results";
+    static final long FIRST_RETRY_MILLIS = 250;
+    // At most 4 s between tries, so a result lands within 5 s of its store's return, the write included.
+    static final long MAX_RETRY_MILLIS = 4_000;
+    /** How often the outbox looks for pending results that no one here is trying. */
+    static final long SWEEP_MILLIS = 5_000;
+    /** A try that hangs (a store that neither answers nor refuses) is given up and made again. */
+    static final long ATTEMPT_TIMEOUT_MILLIS = 10_000;
     private static final Logger LOG = LoggerFactory.getLogger(ResultOutbox.class);
-    private static final long FIRST_RETRY_MILLIS = 500;
-    private static final long MAX_RETRY_MILLIS = 30_000;
 
     private final Vertx vertx;
+    private final ContextInternal context;
     private final String spoolDir;
     private final List<Function<MatchResult, Future<Boolean>>> stores;
-    private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
+    /** Results this node is writing or waiting to write again, until they land. */
+    private final Set<String> trying = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger attemptsUnderWay = new AtomicInteger();
     private final AtomicLong written = new AtomicLong();
+    private volatile boolean closed;
+    private long sweepTimer = -1;
 
     /** @param stores each store's idempotent write, in order (PostgreSQL first, then the leaderboards) */
     public ResultOutbox(Vertx vertx, String spoolDir, List<Function<MatchResult, Future<Boolean>>> stores) {
         this.vertx = vertx;
+        // A context of its own, not a verticle's: nothing undeploys it, so its timers last as long as Vert.x.
+        this.context = ((VertxInternal) vertx).createEventLoopContext();
         this.spoolDir = spoolDir;
         this.stores = List.copyOf(stores);
+    }
+
+    /** Picks up what earlier runs left pending (see {@link #resumePending}), then sweeps the shared map from time to time. */
+    public Future<Integer> start() {
+        return resumePending().onSuccess(count -> context.runOnContext(v -> {
+            if (!closed && sweepTimer < 0) {
+                sweepTimer = context.setPeriodic(SWEEP_MILLIS, id -> sweep());
+            }
+        }));
+    }
+
+    /** Stops trying (at shutdown, before the stores close); what is pending stays in the map and the spool. */
+    public void close() {
+        closed = true;
+        context.runOnContext(v -> {
+            if (sweepTimer >= 0) {
+                vertx.cancelTimer(sweepTimer);
+            }
+        });
     }
 
     /** Picks up results left pending by an earlier run (or, in a cluster, by a node that is gone). */
@@ -61,7 +109,7 @@ public final class ResultOutbox implements ResultSink {
             .compose(v -> map().compose(AsyncMap::entries))
             .map(entries -> {
                 pending.putAll(entries);
-                pending.forEach((key, json) -> write(key, Wire.decode(json, MatchResult.class), FIRST_RETRY_MILLIS));
+                pending.forEach((key, json) -> keepTrying(key, Wire.decode(json, MatchResult.class)));
                 return pending.size();
             });
     }
@@ -71,25 +119,28 @@ public final class ResultOutbox implements ResultSink {
         String key = result.matchId().toString();
         String json = Wire.encode(result);
         return Future.all(map().compose(map -> map.put(key, json)),
-                vertx.fileSystem().writeFile(spoolFile(key), io.vertx.core.buffer.Buffer.buffer(json)))
+                vertx.fileSystem().writeFile(spoolFile(key), Buffer.buffer(json)))
             .<Void>mapEmpty()
-            .onSuccess(v -> write(key, result, FIRST_RETRY_MILLIS));
+            .onSuccess(v -> keepTrying(key, result));
     }
 
-    /** Waits (at most {@code maxMillis}) for the writes this node has under way to finish. */
+    /** Waits (at most {@code maxMillis}) for the tries this node has under way to finish. */
     public Future<Void> flush(long maxMillis) {
-        io.vertx.core.Promise<Void> flushed = io.vertx.core.Promise.promise();
+        Promise<Void> flushed = Promise.promise();
         long until = System.currentTimeMillis() + maxMillis;
-        vertx.setPeriodic(50, id -> {
-            if (inFlight.isEmpty() || System.currentTimeMillis() > until) {
+        context.runOnContext(start -> context.setPeriodic(50, id -> {
+            if (attemptsUnderWay.get() == 0 || System.currentTimeMillis() > until) {
                 vertx.cancelTimer(id);
                 flushed.tryComplete();
             }
-        });
+        }));
         return flushed.future();
     }
 
-    /** Results written to every store since this node started. */
+    /**
+     * Results this node wrote to every store since it started. While a store is down every node
+     * tries every pending result, so after an outage one result may be counted by several nodes.
+     */
     public long written() {
         return written.get();
     }
@@ -114,26 +165,71 @@ public final class ResultOutbox implements ResultSink {
         });
     }
 
-    private void write(String key, MatchResult result, long retryMillis) {
-        if (!inFlight.add(key)) {
-            return;
-        }
+    /** Takes the result on, on the outbox's context, unless this node is already trying it. */
+    private void keepTrying(String key, MatchResult result) {
+        context.runOnContext(v -> {
+            if (!closed && trying.add(key)) {
+                attempt(key, result, 1, FIRST_RETRY_MILLIS);
+            }
+        });
+    }
+
+    private void attempt(String key, MatchResult result, int tries, long nextDelayMillis) {
+        attemptsUnderWay.incrementAndGet();
+        writeEverywhere(key, result)
+            .timeout(ATTEMPT_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS)
+            .onComplete(done -> {
+                attemptsUnderWay.decrementAndGet();
+                if (done.succeeded()) {
+                    trying.remove(key);
+                    written.incrementAndGet();
+                    LOG.info("Match {} result stored{}", key, tries > 1 ? " after " + tries + " tries" : "");
+                    return;
+                }
+                if (closed) {
+                    trying.remove(key);
+                    return;
+                }
+                // Once per doubling of the tries: an outage of minutes must not flood the log.
+                if (Integer.bitCount(tries) == 1) {
+                    LOG.warn("Match {} result not stored yet ({}); try {}, next in {} ms", key,
+                        done.cause().getMessage(), tries, nextDelayMillis);
+                }
+                context.setTimer(nextDelayMillis, id -> attempt(key, result, tries + 1,
+                    Math.min(nextDelayMillis * 2, MAX_RETRY_MILLIS)));
+            });
+    }
+
+    private Future<Void> writeEverywhere(String key, MatchResult result) {
         Future<Boolean> chain = Future.succeededFuture(true);
         for (Function<MatchResult, Future<Boolean>> store : stores) {
             chain = chain.compose(previous -> store.apply(result));
         }
-        chain.compose(v -> map().compose(map -> map.remove(key)))
-            .compose(v -> vertx.fileSystem().delete(spoolFile(key)).recover(e -> Future.succeededFuture()))
-            .onSuccess(v -> {
-                inFlight.remove(key);
-                written.incrementAndGet();
-                LOG.info("Match {} result stored", key);
-            })
-            .onFailure(e -> {
-                inFlight.remove(key);
-                LOG.warn("Match {} result not stored yet ({}); retrying in {} ms", key, e.getMessage(), retryMillis);
-                vertx.setTimer(retryMillis, id -> write(key, result, Math.min(retryMillis * 2, MAX_RETRY_MILLIS)));
-            });
+        return chain.compose(v -> map().compose(map -> map.remove(key)))
+            .compose(v -> vertx.fileSystem().delete(spoolFile(key)).recover(e -> Future.succeededFuture()));
+    }
+
+    /**
+     * Takes on pending results that finished a while ago and that this node is not trying. Reads
+     * only the keys, then the results it does not know: during a long outage it is trying them all.
+     */
+    private void sweep() {
+        long settled = System.currentTimeMillis() - SWEEP_MILLIS;
+        map().compose(map -> map.keys().onSuccess(keys -> keys.stream()
+                .filter(key -> !trying.contains(key))
+                .forEach(key -> map.get(key).onSuccess(json -> takeOnIfSettled(key, json, settled)))))
+            .onFailure(e -> LOG.warn("Could not look for pending results: {}", e.getMessage()));
+    }
+
+    // One gone meanwhile has landed; a fresh one is being written by the node that finished it: no need to race it.
+    private void takeOnIfSettled(String key, String json, long settled) {
+        if (json == null) {
+            return;
+        }
+        MatchResult result = Wire.decode(json, MatchResult.class);
+        if (result.finishedAt() <= settled) {
+            keepTrying(key, result);
+        }
     }
 
     private Future<AsyncMap<String, String>> map() {
@@ -141,6 +237,6 @@ public final class ResultOutbox implements ResultSink {
     }
 
     private String spoolFile(String key) {
-        return spoolDir + java.io.File.separator + key + ".json";
+        return spoolDir + File.separator + key + ".json";
     }
 }

@@ -3,6 +3,7 @@ package org.quizengine.engine.persistence;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,7 +23,9 @@ import org.quizengine.shared.match.MatchResult;
 
 /**
  * The outbox keeps a finished result until every store has taken it: a store that is down is
- * retried until it is back, and a result spooled by a node that stopped is written by the next.
+ * retried until it is back, even after the match that handed the result in is gone; a result
+ * spooled by a node that stopped is written by the next, and one left in the shared map that no
+ * one is trying is taken on.
  */
 class ResultOutboxTest {
     private Vertx vertx;
@@ -59,6 +62,25 @@ class ResultOutboxTest {
                 return Future.failedFuture("connection refused");
             }
             return Future.succeededFuture(kept.put(result.matchId(), result) == null);
+        }
+    }
+
+    /** A store that refuses every write until {@code upAt} (epoch millis), then keeps what it is given. */
+    private static final class StoreBackAt implements Function<MatchResult, Future<Boolean>> {
+        final Map<UUID, Long> keptAt = new ConcurrentHashMap<>();
+        final long upAt;
+
+        StoreBackAt(long upAt) {
+            this.upAt = upAt;
+        }
+
+        @Override
+        public Future<Boolean> apply(MatchResult result) {
+            long now = System.currentTimeMillis();
+            if (now < upAt) {
+                return Future.failedFuture("connection refused");
+            }
+            return Future.succeededFuture(keptAt.putIfAbsent(result.matchId(), now) == null);
         }
     }
 
@@ -107,5 +129,45 @@ class ResultOutboxTest {
         try (var files = Files.list(spool)) {
             assertThat(files.toList()).isEmpty();
         }
+    }
+
+    @Test
+    void aRetryOutlivesTheMatchThatHandedTheResultIn() throws Exception {
+        // Down long enough for several tries; the match that submitted is gone after the first.
+        StoreBackAt postgres = new StoreBackAt(System.currentTimeMillis() + 2_000);
+        ResultOutbox outbox = new ResultOutbox(vertx, spool.toString(), List.of(postgres));
+        TestPlayer.await(outbox.start());
+        MatchResult result = result();
+
+        String match = TestPlayer.await(vertx.deployVerticle(new VerticleBase() {
+            @Override
+            public Future<?> start() {
+                return outbox.submit(result);
+            }
+        }));
+        Thread.sleep(100);
+        TestPlayer.await(vertx.undeploy(match));
+        eventually(() -> postgres.keptAt.containsKey(result.matchId()));
+
+        long delay = postgres.keptAt.get(result.matchId()) - postgres.upAt;
+        System.out.printf("[outbox] result stored %d ms after the store came back%n", delay);
+        assertThat(delay).as("stored within the longest pause between tries of the store's return")
+            .isLessThanOrEqualTo(ResultOutbox.MAX_RETRY_MILLIS + 1_000);
+        eventually(() -> TestPlayer.await(outbox.pending()) == 0);
+    }
+
+    @Test
+    void aPendingResultThatNoOneIsTryingIsTakenOn() throws Exception {
+        FlakyStore postgres = new FlakyStore(0);
+        ResultOutbox outbox = new ResultOutbox(vertx, spool.toString(), List.of(postgres));
+        TestPlayer.await(outbox.start());
+        // As a node leaves it that stopped trying (or restarted elsewhere): in the map, finished a while ago.
+        MatchResult stranded = new MatchResult(UUID.randomUUID(), MatchKind.QUICK, null, 1_000, 2_000, List.of(), List.of());
+        TestPlayer.await(vertx.sharedData().<String, String>getAsyncMap(ResultOutbox.MAP_NAME)
+            .compose(map -> map.put(stranded.matchId().toString(), Wire.encode(stranded))));
+
+        eventually(() -> postgres.kept.containsKey(stranded.matchId()));
+        eventually(() -> TestPlayer.await(outbox.pending()) == 0);
+        assertThat(postgres.calls.get()).isEqualTo(1);
     }
 }
