@@ -98,7 +98,7 @@ public final class Failover {
     }
 
     /** The owner field, read without decoding the whole snapshot (the record's first field). */
-    static String ownerOf(String record) {
+    public static String ownerOf(String record) {
         if (!record.startsWith(OWNER_PREFIX)) {
             return Replication.decode(record).owner();
         }
