@@ -15,8 +15,6 @@ public final class HazelcastSetup {
      * can list the others by the ids they use for themselves (see {@link ClusterView#nodeIds()}).
      */
     public static final String NODE_ID_ATTRIBUTE = "quiz.node-id";
-    /** Pause between retries of a Hazelcast operation that found its partition's owner gone (default 500). */
-    static final long INVOCATION_RETRY_PAUSE_MILLIS = 100;
 
     private HazelcastSetup() {
     }
@@ -34,10 +32,6 @@ public final class HazelcastSetup {
         }
         config.setProperty("hazelcast.heartbeat.interval.seconds", Integer.toString(options.heartbeatSeconds()));
         config.setProperty("hazelcast.max.no.heartbeat.seconds", Integer.toString(options.maxNoHeartbeatSeconds()));
-        // After a member dies, operations on the partitions it owned are retried until its backups are
-        // promoted; Hazelcast's default 500 ms between tries alone costs a killed node's matches about
-        // a second of takeover (sweep read, takeover write, event-bus cleanup).
-        config.setProperty("hazelcast.invocation.retry.pause.millis", Long.toString(INVOCATION_RETRY_PAUSE_MILLIS));
         config.setProperty("hazelcast.logging.type", "slf4j");
         config.setProperty("hazelcast.phone.home.enabled", "false");
         // Vert.x's own structures: event-bus subscriptions and node info, each with one backup.

@@ -95,7 +95,7 @@ final class MatchRequests {
                 return Future.failedFuture(gaveUp(matchId, failure));
             }
             return liveOwner(matchId, next.giveUpAt()).compose(owner -> owner == null
-                ? Future.failedFuture(failure) // no record: the match is over
+                ? Future.failedFuture(matchOver(matchId, failure))
                 : attempt(matchId, again(command), next));
         });
     }
@@ -108,6 +108,13 @@ final class MatchRequests {
     private boolean unsettled() {
         long until = unsettledUntil;
         return until != 0 && until - System.nanoTime() > 0;
+    }
+
+    /** The match has no record any more: it is over, and the request finds no match, as it would have. */
+    private static Throwable matchOver(UUID matchId, Throwable failure) {
+        return failure instanceof OwnerLeft
+            ? new ReplyException(ReplyFailure.NO_HANDLERS, "match " + matchId + " is over")
+            : failure;
     }
 
     /**
