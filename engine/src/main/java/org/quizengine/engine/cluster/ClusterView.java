@@ -127,7 +127,13 @@ public final class ClusterView {
                 context.runOnContext(v -> watch.check(memberUuids()));
             }
         });
-        context.owner().setPeriodic(MEMBERSHIP_CHECK_MILLIS, id -> context.runOnContext(v -> watch.check(memberUuids())));
+        context.owner().setPeriodic(MEMBERSHIP_CHECK_MILLIS, id -> context.runOnContext(v -> {
+            if (!active()) {
+                context.owner().cancelTimer(id); // this node has left its cluster (drained, stopped)
+                return;
+            }
+            watch.check(memberUuids());
+        }));
     }
 
     private Set<UUID> memberUuids() {
