@@ -12,6 +12,9 @@ import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,6 +30,8 @@ public final class ClusterView {
      * which is not the Hazelcast member UUID; its {@code getNodes()} reads the same attribute.
      */
     private static final String VERTX_NODE_ID_ATTRIBUTE = "__vertx.nodeId";
+    /** How often {@link #onMembershipChange} also reads the member list itself. */
+    static final long MEMBERSHIP_CHECK_MILLIS = 100;
 
     private final String nodeId;
     private final ClusterManager clusterManager;
@@ -97,25 +102,59 @@ public final class ClusterView {
     }
 
     /**
-     * Runs {@code action} on {@code context} whenever a member joins or leaves. Hazelcast calls back on
-     * its own threads; the action runs on the caller's event loop like the rest of its owner.
+     * Runs {@code action} on {@code context} whenever a member joins or leaves, once per change this
+     * node sees. Hazelcast calls back on its own event threads, where a listener can wait behind
+     * another one: vertx-hazelcast cleans a dead member's subscriptions on its event thread, which
+     * held a listener sharing that thread for over a second after a kill. So the member list (a local
+     * read) is also checked every {@link #MEMBERSHIP_CHECK_MILLIS}, and whichever notices first runs
+     * the action.
      */
     public void onMembershipChange(Context context, Runnable action) {
         if (hazelcast == null) {
             return;
         }
+        MembershipWatch watch = new MembershipWatch(memberUuids(), action);
         hazelcast.getCluster().addMembershipListener(new MembershipListener() {
             @Override
             public void memberAdded(MembershipEvent event) {
                 LOG.info("Node {} joined the cluster ({} members)", describe(event.getMember()), event.getMembers().size());
-                context.runOnContext(v -> action.run());
+                context.runOnContext(v -> watch.check(memberUuids()));
             }
 
             @Override
             public void memberRemoved(MembershipEvent event) {
                 LOG.warn("Node {} left the cluster ({} members)", describe(event.getMember()), event.getMembers().size());
-                context.runOnContext(v -> action.run());
+                context.runOnContext(v -> watch.check(memberUuids()));
             }
         });
+        context.owner().setPeriodic(MEMBERSHIP_CHECK_MILLIS, id -> context.runOnContext(v -> {
+            if (!active()) {
+                context.owner().cancelTimer(id); // this node has left its cluster (drained, stopped)
+                return;
+            }
+            watch.check(memberUuids());
+        }));
+    }
+
+    private Set<UUID> memberUuids() {
+        return hazelcast.getCluster().getMembers().stream().map(Member::getUuid).collect(Collectors.toUnmodifiableSet());
+    }
+
+    /** The members one action last saw; it runs when they differ. Touched only on the action's context. */
+    private static final class MembershipWatch {
+        private final Runnable action;
+        private Set<UUID> seen;
+
+        MembershipWatch(Set<UUID> members, Runnable action) {
+            this.seen = members;
+            this.action = action;
+        }
+
+        void check(Set<UUID> members) {
+            if (!members.equals(seen)) {
+                seen = members;
+                action.run();
+            }
+        }
     }
 }

@@ -63,14 +63,16 @@ public final class Failover {
             return;
         }
         Set<String> members = Set.copyOf(cluster.nodeIds());
+        long startedAt = System.nanoTime();
         replication.all().onSuccess(matches -> {
+            long readMillis = (System.nanoTime() - startedAt) / 1_000_000;
             boolean orphans = false;
             for (Map.Entry<String, String> entry : matches.entrySet()) {
                 String owner = ownerOf(entry.getValue());
                 if (owner != null && !members.contains(owner)) {
                     orphans = true;
                     if (handingOver.add(entry.getKey())) {
-                        handOver(entry.getKey(), owner, entry.getValue());
+                        handOver(entry.getKey(), owner, entry.getValue(), readMillis);
                     }
                 }
             }
@@ -83,9 +85,10 @@ public final class Failover {
         });
     }
 
-    private void handOver(String matchId, String lostOwner, String record) {
+    private void handOver(String matchId, String lostOwner, String record, long sweepMillis) {
         String target = placement.chooseNode();
-        LOG.warn("Match {} lost its node {}; handing it to {}", matchId, lostOwner, target);
+        LOG.warn("Match {} lost its node {}; handing it to {} (the sweep read the live matches in {} ms)", matchId,
+            lostOwner, target, sweepMillis);
         vertx.eventBus().request(Addresses.nodeMatches(target), new AdoptMatch(UUID.fromString(matchId), record),
                 new DeliveryOptions().setSendTimeout(10_000))
             .onComplete(done -> {
@@ -98,7 +101,7 @@ public final class Failover {
     }
 
     /** The owner field, read without decoding the whole snapshot (the record's first field). */
-    static String ownerOf(String record) {
+    public static String ownerOf(String record) {
         if (!record.startsWith(OWNER_PREFIX)) {
             return Replication.decode(record).owner();
         }

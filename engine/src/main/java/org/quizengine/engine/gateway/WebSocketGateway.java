@@ -16,6 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 import org.quizengine.api.auth.AuthenticatedUser;
 import org.quizengine.api.http.Problems;
+import org.quizengine.engine.cluster.ClusterView;
 import org.quizengine.engine.config.GatewayOptions;
 import org.quizengine.engine.match.ActivePlayers;
 import org.quizengine.shared.ErrorCode;
@@ -58,6 +59,8 @@ public final class WebSocketGateway {
     private final LongSupplier clock;
     private final DeliveryOptions requestOptions = new DeliveryOptions().setSendTimeout(REQUEST_TIMEOUT_MILLIS);
     private final Map<UUID, PlayerConnection> connections = new ConcurrentHashMap<>();
+    /** Requests to matches, carried to a match's new owner when its node dies (see {@link MatchRequests}). */
+    private final MatchRequests matches;
 
     public WebSocketGateway(Vertx vertx, String nodeId, GatewayOptions options, TokenVerifier tokens,
                             ActivePlayers activePlayers, LongSupplier clock) {
@@ -67,10 +70,12 @@ public final class WebSocketGateway {
         this.tokens = tokens;
         this.activePlayers = activePlayers;
         this.clock = clock;
+        this.matches = new MatchRequests(vertx, ClusterView.of(vertx, nodeId));
     }
 
     /** Starts taking events for this node's players, and news of revoked sessions from any node. */
     public Future<Void> start() {
+        matches.start(vertx.getOrCreateContext());
         return vertx.eventBus().<Delivery>consumer(Addresses.nodeDeliveries(nodeId), this::onDelivery).completion()
             .compose(v -> vertx.eventBus().<String>consumer(Addresses.SESSIONS_REVOKED, this::onSessionsRevoked).completion());
     }
@@ -326,11 +331,11 @@ public final class WebSocketGateway {
                     connection.send(new ServerEvent.NoMatch());
                     return;
                 }
-                vertx.eventBus().<ServerEvent>request(Addresses.match(matchId),
-                        new MatchCommand.Attach(connection.userId(), nodeId, connection.connectionId), requestOptions)
+                // Across a failover this waits for the match's new owner: no_match only once the match is over.
+                matches.ask(matchId, new MatchCommand.Attach(connection.userId(), nodeId, connection.connectionId))
                     .onSuccess(reply -> {
-                        connection.observe(reply.body());
-                        connection.send(reply.body());
+                        connection.observe(reply);
+                        connection.send(reply);
                     })
                     .onFailure(e -> {
                         if (isGone(e)) {
@@ -356,8 +361,7 @@ public final class WebSocketGateway {
     }
 
     private Future<ServerEvent> askMatch(PlayerConnection connection, UUID matchId, MatchCommand command, String ref) {
-        return vertx.eventBus().<ServerEvent>request(Addresses.match(matchId), command, requestOptions)
-            .map(Message::body)
+        return matches.ask(matchId, command)
             .onFailure(e -> refuse(connection, e, ErrorCode.MATCH_NOT_FOUND, "No such live match.", ref));
     }
 
@@ -399,7 +403,9 @@ public final class WebSocketGateway {
         }
         UUID matchId = connection.currentMatch;
         if (matchId != null) {
-            vertx.eventBus().send(Addresses.match(matchId), new MatchCommand.Detach(connection.userId(), connection.connectionId));
+            // Asked, not just sent, so that a detach sent while the match changes owner reaches the new one.
+            matches.ask(matchId, new MatchCommand.Detach(connection.userId(), connection.connectionId))
+                .onFailure(e -> LOG.debug("Match {} did not take the detach of {}: {}", matchId, connection.userId(), e.getMessage()));
         }
         vertx.eventBus().send(Addresses.MATCHMAKING, new MatchmakingCommand.PlayerGone(connection.userId()));
     }

@@ -267,6 +267,39 @@ public final class Match {
     }
 
     /**
+     * The same answer sent again after the match changed owner: the lost owner may have recorded it
+     * (and replicated it) without its reply reaching the player. If this very answer is on record,
+     * it is acknowledged again as first judged; otherwise it is judged now like any answer. A
+     * different option for an answered question is still {@code ALREADY_ANSWERED}.
+     */
+    public Step answerAgain(UUID userId, int index, int option, long now) {
+        Seat seat = seats.get(userId);
+        Long elapsed = seat == null || seat.left ? null : recordedElapsed(seat, index, option);
+        if (elapsed == null) {
+            return answer(userId, index, option, now);
+        }
+        return stepOf(List.of(), new ServerEvent.AnswerAccepted(spec.matchId(), index, option, elapsed));
+    }
+
+    /** How long the seat took to give this answer to question {@code index}, if it is on record; else null. */
+    private Long recordedElapsed(Seat seat, int index, int option) {
+        if (index == questionIndex && seat.option != null && seat.option == option) {
+            return seat.elapsedMs; // the open question, or the one just closed (kept until the next opens)
+        }
+        for (QuestionResult closed : closedQuestions) {
+            if (closed.index() != index) {
+                continue;
+            }
+            for (AnswerRecord answer : closed.answers()) {
+                if (answer.userId().equals(seat.player.userId()) && answer.option() == option) {
+                    return answer.elapsedMs();
+                }
+            }
+        }
+        return null;
+    }
+
+    /**
      * A player's socket is on {@code nodeId} (first connect or a reconnect within the grace). The
      * reply is everything the player needs to carry on.
      */

@@ -172,7 +172,9 @@ public final class MatchVerticle extends VerticleBase {
 
     private Step handle(MatchCommand command, long now) {
         if (command instanceof MatchCommand.SubmitAnswer answer) {
-            return match.answer(answer.userId(), answer.index(), answer.option(), now);
+            return answer.resent()
+                ? match.answerAgain(answer.userId(), answer.index(), answer.option(), now)
+                : match.answer(answer.userId(), answer.index(), answer.option(), now);
         }
         if (command instanceof MatchCommand.Attach attach) {
             return match.attach(attach.userId(), attach.nodeId(), attach.connectionId(), now);
@@ -180,7 +182,10 @@ public final class MatchVerticle extends VerticleBase {
         if (command instanceof MatchCommand.Detach detach) {
             return match.detach(detach.userId(), detach.connectionId(), now);
         }
-        return match.leave(command.userId(), now);
+        if (command instanceof MatchCommand.Leave leave) {
+            return match.leave(leave.userId(), now);
+        }
+        throw new IllegalArgumentException("Unknown match command " + command);
     }
 
     /** The inbox bound: a fixed budget of commands per second, beyond which commands are refused, not queued. */

@@ -279,6 +279,36 @@ class MatchTest {
         }
 
         @Test
+        void an_answer_sent_again_after_a_failover_is_acknowledged_again_as_first_judged() {
+            Match match = atFirstQuestion();
+            accepted(match.answer(ANN.userId(), 0, wrongOf(0), Q0_OPEN + 100));
+
+            Step again = accepted(match.answerAgain(ANN.userId(), 0, wrongOf(0), Q0_OPEN + 900));
+            assertThat(again.reply()).isEqualTo(new AnswerAccepted(MATCH_ID, 0, wrongOf(0), 100));
+            assertThat(again.events()).isEmpty();
+            assertRejectedAndNothingChanged(match, () -> match.answerAgain(ANN.userId(), 0, correctOf(0), Q0_OPEN + 950),
+                ErrorCode.ALREADY_ANSWERED);
+        }
+
+        @Test
+        void an_answer_sent_again_after_its_question_closed_is_acknowledged_again_if_it_was_recorded() {
+            Match match = atSecondQuestion();
+
+            Step again = accepted(match.answerAgain(CAT.userId(), 0, correctOf(0), Q1_OPEN + 100));
+            assertThat(again.reply()).isEqualTo(new AnswerAccepted(MATCH_ID, 0, correctOf(0), 1_000));
+            assertRejectedAndNothingChanged(match, () -> match.answerAgain(CAT.userId(), 0, wrongOf(0), Q1_OPEN + 200),
+                ErrorCode.WRONG_QUESTION);
+        }
+
+        @Test
+        void an_answer_sent_again_that_was_never_recorded_is_judged_as_new() {
+            Match match = atSecondQuestion();
+
+            Step first = accepted(match.answerAgain(ANN.userId(), 1, wrongOf(1), Q1_OPEN + 300));
+            assertThat(first.reply()).isEqualTo(new AnswerAccepted(MATCH_ID, 1, wrongOf(1), 300));
+        }
+
+        @Test
         void an_answer_to_a_question_that_already_closed_is_rejected_as_the_wrong_question() {
             Match match = atSecondQuestion();
 

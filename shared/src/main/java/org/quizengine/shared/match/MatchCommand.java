@@ -16,8 +16,23 @@ public sealed interface MatchCommand {
 
     UUID userId();
 
-    /** A player answers; replied to with {@code AnswerAccepted} or failed with an error code. */
-    record SubmitAnswer(UUID userId, int index, int option) implements MatchCommand {
+    /**
+     * A player answers; replied to with {@code AnswerAccepted} or failed with an error code.
+     * {@code resent} marks the same answer sent again because the match's owner was lost before it
+     * replied: if that owner had already recorded it, it is acknowledged again rather than refused as
+     * a duplicate.
+     */
+    record SubmitAnswer(UUID userId, int index, int option, boolean resent) implements MatchCommand {
+
+        /** A player's answer as first sent. */
+        public SubmitAnswer(UUID userId, int index, int option) {
+            this(userId, index, option, false);
+        }
+
+        /** This answer, sent again to the match's new owner. */
+        public SubmitAnswer again() {
+            return new SubmitAnswer(userId, index, option, true);
+        }
     }
 
     /**
