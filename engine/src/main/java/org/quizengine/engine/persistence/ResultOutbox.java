@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A write that fails is tried again after 250 ms, doubling to at most {@value #MAX_RETRY_MILLIS}
  * ms between tries, for as long as it takes: a result lands within about that much of its store's
- * return.
+ * return. As soon as one result lands after failed tries, the others waiting are tried at once.
  * The tries belong to the node, not to the match that handed the result in: they run on the
  * outbox's own context, which no undeploy ends (a finished match's verticle goes after its linger,
  * and Vert.x cancels the timers of a verticle's context with it). Every {@value #SWEEP_MILLIS} ms
@@ -57,6 +57,8 @@ public final class ResultOutbox implements ResultSink {
     private final List<Function<MatchResult, Future<Boolean>>> stores;
     /** Results this node is writing or waiting to write again, until they land. */
     private final Set<String> trying = ConcurrentHashMap.newKeySet();
+    /** Results between two tries: the timer of the next, and the try to make at once if a store is seen back. */
+    private final Map<String, Waiting> waiting = new ConcurrentHashMap<>();
     private final AtomicInteger attemptsUnderWay = new AtomicInteger();
     private final AtomicLong written = new AtomicLong();
     private volatile boolean closed;
@@ -109,7 +111,11 @@ public final class ResultOutbox implements ResultSink {
             .compose(v -> map().compose(AsyncMap::entries))
             .map(entries -> {
                 pending.putAll(entries);
-                pending.forEach((key, json) -> keepTrying(key, Wire.decode(json, MatchResult.class)));
+                pending.forEach((key, json) -> {
+                    if (!trying.contains(key)) {
+                        keepTrying(key, Wire.decode(json, MatchResult.class));
+                    }
+                });
                 return pending.size();
             });
     }
@@ -165,6 +171,9 @@ public final class ResultOutbox implements ResultSink {
         });
     }
 
+    private record Waiting(long timerId, Runnable tryNow) {
+    }
+
     /** Takes the result on, on the outbox's context, unless this node is already trying it. */
     private void keepTrying(String key, MatchResult result) {
         context.runOnContext(v -> {
@@ -181,23 +190,42 @@ public final class ResultOutbox implements ResultSink {
             .onComplete(done -> {
                 attemptsUnderWay.decrementAndGet();
                 if (done.succeeded()) {
+                    landed(key, tries);
+                } else if (closed) {
                     trying.remove(key);
-                    written.incrementAndGet();
-                    LOG.info("Match {} result stored{}", key, tries > 1 ? " after " + tries + " tries" : "");
-                    return;
+                } else {
+                    tryAgainLater(key, result, tries, nextDelayMillis, done.cause());
                 }
-                if (closed) {
-                    trying.remove(key);
-                    return;
-                }
-                // Once per doubling of the tries: an outage of minutes must not flood the log.
-                if (Integer.bitCount(tries) == 1) {
-                    LOG.warn("Match {} result not stored yet ({}); try {}, next in {} ms", key,
-                        done.cause().getMessage(), tries, nextDelayMillis);
-                }
-                context.setTimer(nextDelayMillis, id -> attempt(key, result, tries + 1,
-                    Math.min(nextDelayMillis * 2, MAX_RETRY_MILLIS)));
             });
+    }
+
+    private void landed(String key, int tries) {
+        trying.remove(key);
+        written.incrementAndGet();
+        LOG.info("Match {} result stored{}", key, tries > 1 ? " after " + tries + " tries" : "");
+        if (tries > 1) {
+            // The stores take results again: the others waiting here need not sit out their pause.
+            waiting.forEach((other, next) -> {
+                if (waiting.remove(other, next) && vertx.cancelTimer(next.timerId())) {
+                    next.tryNow().run();
+                }
+            });
+        }
+    }
+
+    private void tryAgainLater(String key, MatchResult result, int tries, long delayMillis, Throwable failure) {
+        // Once per doubling of the tries: an outage of minutes must not flood the log.
+        if (Integer.bitCount(tries) == 1) {
+            LOG.warn("Match {} result not stored yet ({}); try {}, next in {} ms", key, failure.getMessage(), tries,
+                delayMillis);
+        }
+        Runnable again = () -> attempt(key, result, tries + 1, Math.min(delayMillis * 2, MAX_RETRY_MILLIS));
+        long timer = context.setTimer(delayMillis, id -> {
+            waiting.remove(key);
+            again.run();
+        });
+        // Hurried only if its timer can still be cancelled, so a try is never made twice nor lost.
+        waiting.put(key, new Waiting(timer, again));
     }
 
     private Future<Void> writeEverywhere(String key, MatchResult result) {
