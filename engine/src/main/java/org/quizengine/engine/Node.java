@@ -30,6 +30,8 @@ import org.quizengine.engine.metrics.NodeMetrics;
 import org.quizengine.engine.match.ActivePlayers;
 import org.quizengine.engine.match.MatchHost;
 import org.quizengine.engine.match.Replication;
+import org.quizengine.engine.matchmaking.ClaimedMatches;
+import org.quizengine.engine.matchmaking.LiveMatches;
 import org.quizengine.engine.matchmaking.MatchmakingVerticle;
 import org.quizengine.engine.persistence.ResultOutbox;
 import org.slf4j.Logger;
@@ -97,8 +99,10 @@ public final class Node {
                 () -> gateway.connectedPlayers());
             Failover failover = new Failover(vertx, cluster, replication, placement, outbox);
             QuestionRepository questions = services.questions();
+            LiveMatches liveMatches = new ClaimedMatches(new ActivePlayers(vertx),
+                cluster.clustered() ? ClaimedMatches.replicated(vertx) : ClaimedMatches.local(matchHost::runs));
             Supplier<MatchmakingVerticle> matchmaker = () -> new MatchmakingVerticle(options.matchmaking(), options.match(),
-                questions::loadActive, placement, clock, new SecureRandom());
+                questions::loadActive, placement, liveMatches, clock, new SecureRandom());
             return services.prepare()
                 .compose(v -> gateway.start())
                 .compose(v -> deploy(vertx.deployVerticle(matchHost)))
