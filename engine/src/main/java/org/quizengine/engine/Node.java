@@ -96,7 +96,7 @@ public final class Node {
             matchHost = new MatchHost(options.nodeId(), options.match(), outbox, replication,
                 node -> cluster.nodeIds().contains(node), clock);
             placement = new LeastLoadedPlacement(vertx, options.nodeId(), cluster, matchHost::liveMatches,
-                () -> gateway.connectedPlayers());
+                () -> gateway.connectedPlayers(), this::runsMatchmaker);
             Failover failover = new Failover(vertx, cluster, replication, placement, outbox);
             QuestionRepository questions = services.questions();
             LiveMatches liveMatches = new ClaimedMatches(new ActivePlayers(vertx),
@@ -116,7 +116,8 @@ public final class Node {
                 .compose(v -> listenForOperators())
                 .compose(v -> ApiContract.load(vertx))
                 .compose(contract -> startHttp(withMetrics(services.router(contract, gateway, this::readiness,
-                    router -> new OperatorRoutes(vertx, options.nodeId(), cluster, placement).mount(router)))));
+                    router -> new OperatorRoutes(vertx, options.nodeId(), cluster, placement, this::outboxBacklog)
+                        .mount(router)))));
         });
     }
 
@@ -147,8 +148,14 @@ public final class Node {
     }
 
     private Router withMetrics(Router root) {
-        new NodeMetrics(vertx, options.nodeId(), this::connectedPlayers, this::liveMatches).mount(root);
+        new NodeMetrics(vertx, options.nodeId(), this::connectedPlayers, this::liveMatches,
+            new NodeMetrics.ClusterFigures(() -> cluster.nodeIds().size(), this::runsMatchmaker, this::outboxBacklog))
+            .mount(root);
         return root;
+    }
+
+    private Future<ResultOutbox.Backlog> outboxBacklog() {
+        return outbox.backlog(System.currentTimeMillis());
     }
 
     private Future<Void> startHttp(Router router) {
