@@ -110,24 +110,27 @@ class ClusterPlayTest {
     }
 
     @Test
-    void twoQuickMatchFrames50MsApartPlaceThePlayerInOneMatchOnly() throws InterruptedException {
-        // The reproduced bug: ann's first frame completes a group with bob; her second, 50 ms later,
-        // was queued too, and cy then made her a second match.
-        try (TestPlayer bob = playerOn(1, "db"); TestPlayer ann = playerOn(0, "da"); TestPlayer cy = playerOn(2, "dc")) {
-            bob.send(quickMatch("sports"));
-            bob.next("queued");
-            ann.send(quickMatch("sports"));
-            Thread.sleep(50);
-            ann.send(quickMatch("sports"));
-            String matchId = ann.next("match_starting").getString("matchId");
-            assertThat(bob.next("match_starting").getString("matchId")).isEqualTo(matchId);
-            assertThat(ann.nextError("ALREADY_IN_MATCH").getString("ref")).isEqualTo("quick_match");
+    void twoQuickMatchFramesSentTogetherOr50MsApartPlaceThePlayerInOneMatchOnly() throws InterruptedException {
+        // The reproduced bug: ann's first frame completes a group with bob; her second, sent at once
+        // or 50 ms later, was queued too, and cy then made her a second match.
+        for (int gapMillis : new int[] {0, 50}) {
+            try (TestPlayer bob = playerOn(1, "db"); TestPlayer ann = playerOn(0, "da"); TestPlayer cy = playerOn(2, "dc")) {
+                bob.send(quickMatch("sports"));
+                bob.next("queued");
+                ann.send(quickMatch("sports"));
+                Thread.sleep(gapMillis);
+                ann.send(quickMatch("sports"));
+                String matchId = ann.next("match_starting").getString("matchId");
+                assertThat(bob.next("match_starting").getString("matchId")).isEqualTo(matchId);
+                assertThat(ann.nextError("ALREADY_IN_MATCH").getString("ref")).as("%d ms apart", gapMillis)
+                    .isEqualTo("quick_match");
 
-            cy.send(quickMatch("sports"));
-            assertThat(cy.next("queued").getInteger("waiting")).as("nobody left in the queue for cy").isEqualTo(1);
-            Thread.sleep(500);
-            assertThat(ann.all("match_starting")).as("ann's matches").hasSize(1);
-            assertThat(cy.all("match_starting")).isEmpty();
+                cy.send(quickMatch("sports"));
+                assertThat(cy.next("queued").getInteger("waiting")).as("nobody left in the queue for cy").isEqualTo(1);
+                Thread.sleep(500);
+                assertThat(ann.all("match_starting")).as("ann's matches, %d ms apart", gapMillis).hasSize(1);
+                assertThat(cy.all("match_starting")).isEmpty();
+            }
         }
     }
 
