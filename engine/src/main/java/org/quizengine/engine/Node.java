@@ -6,6 +6,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.internal.VertxInternal;
 import io.vertx.ext.web.Router;
+import java.lang.management.ManagementFactory;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
@@ -84,7 +85,14 @@ public final class Node {
     private Future<Void> startParts() {
         LongSupplier clock = System::currentTimeMillis;
         Codecs.registerAll(vertx.eventBus());
-        return Stores.start(vertx, options.storage()).compose(started -> {
+        LOG.info("Node {} starting its parts {} ms after its JVM started{}", options.nodeId(),
+            ManagementFactory.getRuntimeMXBean().getUptime(), vertx.isClustered() ? ", a cluster member" : "");
+        Future<Stores> starting = Stores.start(vertx, options.storage());
+        // Parsed on a worker while the stores start (it needs neither): parsing the document takes
+        // seconds of CPU on a busy machine, which on the event loop held up the stores' start too.
+        Future<ApiContract> contract = vertx.executeBlocking(() -> ApiContract.load(vertx), false)
+            .compose(loaded -> loaded);
+        return starting.compose(started -> {
             stores = started;
             services = NodeServices.create(vertx, stores, options);
             outbox = new ResultOutbox(vertx, options.storage().dataDir().resolve("outbox").toString(),
@@ -114,8 +122,8 @@ public final class Node {
                 .compose(v -> runMatchmakerWhileLeader(matchmaker))
                 .compose(v -> outbox.resumePending().mapEmpty())
                 .compose(v -> listenForOperators())
-                .compose(v -> ApiContract.load(vertx))
-                .compose(contract -> startHttp(withMetrics(services.router(contract, gateway, this::readiness,
+                .compose(v -> contract)
+                .compose(api -> startHttp(withMetrics(services.router(api, gateway, this::readiness,
                     router -> new OperatorRoutes(vertx, options.nodeId(), cluster, placement, this::outboxBacklog)
                         .mount(router)))));
         });
