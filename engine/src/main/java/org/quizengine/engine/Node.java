@@ -6,6 +6,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.internal.VertxInternal;
 import io.vertx.ext.web.Router;
+import java.lang.management.ManagementFactory;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,6 +31,8 @@ import org.quizengine.engine.metrics.NodeMetrics;
 import org.quizengine.engine.match.ActivePlayers;
 import org.quizengine.engine.match.MatchHost;
 import org.quizengine.engine.match.Replication;
+import org.quizengine.engine.matchmaking.ClaimedMatches;
+import org.quizengine.engine.matchmaking.LiveMatches;
 import org.quizengine.engine.matchmaking.MatchmakingVerticle;
 import org.quizengine.engine.persistence.ResultOutbox;
 import org.slf4j.Logger;
@@ -82,7 +85,14 @@ public final class Node {
     private Future<Void> startParts() {
         LongSupplier clock = System::currentTimeMillis;
         Codecs.registerAll(vertx.eventBus());
-        return Stores.start(vertx, options.storage()).compose(started -> {
+        LOG.info("Node {} starting its parts {} ms after its JVM started{}", options.nodeId(),
+            ManagementFactory.getRuntimeMXBean().getUptime(), vertx.isClustered() ? ", a cluster member" : "");
+        Future<Stores> starting = Stores.start(vertx, options.storage());
+        // Parsed on a worker while the stores start (it needs neither): parsing the document takes
+        // seconds of CPU on a busy machine, which on the event loop held up the stores' start too.
+        Future<ApiContract> contract = vertx.executeBlocking(() -> ApiContract.load(vertx), false)
+            .compose(loaded -> loaded);
+        return starting.compose(started -> {
             stores = started;
             services = NodeServices.create(vertx, stores, options);
             outbox = new ResultOutbox(vertx, options.storage().dataDir().resolve("outbox").toString(),
@@ -94,11 +104,13 @@ public final class Node {
             matchHost = new MatchHost(options.nodeId(), options.match(), outbox, replication,
                 node -> cluster.nodeIds().contains(node), clock);
             placement = new LeastLoadedPlacement(vertx, options.nodeId(), cluster, matchHost::liveMatches,
-                () -> gateway.connectedPlayers());
+                () -> gateway.connectedPlayers(), this::runsMatchmaker);
             Failover failover = new Failover(vertx, cluster, replication, placement, outbox);
             QuestionRepository questions = services.questions();
+            LiveMatches liveMatches = new ClaimedMatches(new ActivePlayers(vertx),
+                cluster.clustered() ? ClaimedMatches.replicated(vertx) : ClaimedMatches.local(matchHost::runs));
             Supplier<MatchmakingVerticle> matchmaker = () -> new MatchmakingVerticle(options.matchmaking(), options.match(),
-                questions::loadActive, placement, clock, new SecureRandom());
+                questions::loadActive, placement, liveMatches, clock, new SecureRandom());
             return services.prepare()
                 .compose(v -> gateway.start())
                 .compose(v -> deploy(vertx.deployVerticle(matchHost)))
@@ -110,9 +122,10 @@ public final class Node {
                 .compose(v -> runMatchmakerWhileLeader(matchmaker))
                 .compose(v -> outbox.start().mapEmpty())
                 .compose(v -> listenForOperators())
-                .compose(v -> ApiContract.load(vertx))
-                .compose(contract -> startHttp(withMetrics(services.router(contract, gateway, this::readiness,
-                    router -> new OperatorRoutes(vertx, options.nodeId(), cluster, placement).mount(router)))));
+                .compose(v -> contract)
+                .compose(api -> startHttp(withMetrics(services.router(api, gateway, this::readiness,
+                    router -> new OperatorRoutes(vertx, options.nodeId(), cluster, placement, this::outboxBacklog)
+                        .mount(router)))));
         });
     }
 
@@ -143,8 +156,14 @@ public final class Node {
     }
 
     private Router withMetrics(Router root) {
-        new NodeMetrics(vertx, options.nodeId(), this::connectedPlayers, this::liveMatches).mount(root);
+        new NodeMetrics(vertx, options.nodeId(), this::connectedPlayers, this::liveMatches,
+            new NodeMetrics.ClusterFigures(() -> cluster.nodeIds().size(), this::runsMatchmaker, this::outboxBacklog))
+            .mount(root);
         return root;
+    }
+
+    private Future<ResultOutbox.Backlog> outboxBacklog() {
+        return outbox.backlog(System.currentTimeMillis());
     }
 
     private Future<Void> startHttp(Router router) {

@@ -34,6 +34,7 @@ public final class HazelcastSetup {
         config.setProperty("hazelcast.max.no.heartbeat.seconds", Integer.toString(options.maxNoHeartbeatSeconds()));
         config.setProperty("hazelcast.logging.type", "slf4j");
         config.setProperty("hazelcast.phone.home.enabled", "false");
+        joinQuickly(config);
         // Vert.x's own structures: event-bus subscriptions and node info, each with one backup.
         config.addMultiMapConfig(new MultiMapConfig("__vertx.subs").setBackupCount(1)
             .setValueCollectionType(MultiMapConfig.ValueCollectionType.SET));
@@ -62,5 +63,17 @@ public final class HazelcastSetup {
             }
         }
         return config;
+    }
+
+    /**
+     * A node started into a running cluster must take matches within seconds of its start. Hazelcast's
+     * master holds each join request back {@code hazelcast.wait.seconds.before.join} (5 s by default,
+     * renewed by every request in the first {@code max.wait} seconds after the first one) so members
+     * starting together join in one batch; a newcomer to a running cluster only waits. One second still
+     * batches members started together (the local script, a rolling deploy) and caps the wait at 5 s.
+     */
+    private static void joinQuickly(Config config) {
+        config.setProperty("hazelcast.wait.seconds.before.join", "1");
+        config.setProperty("hazelcast.max.wait.seconds.before.join", "5");
     }
 }

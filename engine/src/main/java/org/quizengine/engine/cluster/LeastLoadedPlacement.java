@@ -6,6 +6,7 @@ import io.vertx.core.shareddata.AsyncMap;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.BooleanSupplier;
 import java.util.function.IntSupplier;
 import org.quizengine.engine.matchmaking.MatchPlacement;
 import org.quizengine.shared.Wire;
@@ -14,7 +15,8 @@ import org.quizengine.shared.Wire;
  * Places new matches on the member with the fewest live matches ("load" is live matches: each
  * one costs its players' sockets, timers and bus traffic alike). Every node reports its own load
  * each second into a shared map with a short time to live, so a dead node drops out by itself and a
- * node that just joined, at load 0, takes the next matches at once.
+ * node that just joined, at load 0, takes the next matches at once. The report also carries what
+ * the node believes of the cluster (its matchmaker, its member list) for the operator view.
  */
 public final class LeastLoadedPlacement implements MatchPlacement {
     static final String MAP_NAME = "quiz.node-load";
@@ -26,18 +28,20 @@ public final class LeastLoadedPlacement implements MatchPlacement {
     private final ClusterView cluster;
     private final IntSupplier ownLoad;
     private final IntSupplier ownPlayers;
+    private final BooleanSupplier runsMatchmaker;
     private Map<String, Integer> loads = Map.of();
     private Map<String, NodeStatus> statuses = Map.of();
     private long reportTimer = -1;
     private volatile boolean draining;
 
     public LeastLoadedPlacement(Vertx vertx, String nodeId, ClusterView cluster, IntSupplier ownLoad,
-                                IntSupplier ownPlayers) {
+                                IntSupplier ownPlayers, BooleanSupplier runsMatchmaker) {
         this.vertx = vertx;
         this.nodeId = nodeId;
         this.cluster = cluster;
         this.ownLoad = ownLoad;
         this.ownPlayers = ownPlayers;
+        this.runsMatchmaker = runsMatchmaker;
     }
 
     /** The latest status of every node that reports (a draining node no longer does). */
@@ -83,7 +87,8 @@ public final class LeastLoadedPlacement implements MatchPlacement {
     }
 
     private Future<Void> report() {
-        NodeStatus status = new NodeStatus(nodeId, ownLoad.getAsInt(), ownPlayers.getAsInt(), System.currentTimeMillis());
+        NodeStatus status = new NodeStatus(nodeId, ownLoad.getAsInt(), ownPlayers.getAsInt(), System.currentTimeMillis(),
+            runsMatchmaker.getAsBoolean(), cluster.nodeIds());
         return map().compose(map -> map.put(nodeId, Wire.encode(status), LOAD_TTL_MILLIS));
     }
 

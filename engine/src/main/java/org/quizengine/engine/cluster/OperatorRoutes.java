@@ -1,42 +1,70 @@
 package org.quizengine.engine.cluster;
 
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Supplier;
 import org.quizengine.api.auth.Authentication;
 import org.quizengine.api.auth.Role;
 import org.quizengine.api.http.Responses;
+import org.quizengine.engine.persistence.ResultOutbox;
 import org.quizengine.shared.ErrorCode;
 import org.quizengine.shared.QuizException;
 import org.quizengine.shared.bus.Addresses;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Operator endpoints, admin only: {@code GET /admin/nodes} lists the cluster's nodes with their live
- * matches and players; {@code POST /admin/nodes/:nodeId/drain} asks a node to drain and leave.
+ * matches and players, what each believes of the cluster (does it run the matchmaker, which members
+ * it sees) and the results still waiting to be stored; {@code POST /admin/nodes/:nodeId/drain} asks a
+ * node to drain and leave.
  */
 public final class OperatorRoutes {
-    /** One node as an operator sees it; a member that does not report is starting or draining. */
+    private static final Logger LOG = LoggerFactory.getLogger(OperatorRoutes.class);
+
+    /**
+     * One node as an operator sees it. A member that does not report is starting or draining; a
+     * node that reports but is no member here is one this node has lost sight of (or a split half).
+     */
     public record NodeView(String nodeId, boolean member, boolean reporting, int liveMatches, int players,
-                           boolean leader, long reportedAt) {
+                           boolean leader, long reportedAt, boolean runsMatchmaker, List<String> members) {
     }
 
-    public record NodeList(String answeredBy, List<NodeView> nodes) {
+    /** Results finished but not yet stored in both stores, cluster-wide, and how long the oldest has waited. */
+    public record Outbox(int pendingResults, long oldestPendingMillis) {
+    }
+
+    /**
+     * The answering node's view: its members, every node, the nodes that say they run a matchmaker
+     * (more than one is a split brain), whether every reporting node sees the same members, and the
+     * outbox ({@code null} when it cannot be read now).
+     */
+    public record NodeList(String answeredBy, List<String> members, List<String> matchmakers, boolean viewsAgree,
+                           Outbox outbox, List<NodeView> nodes) {
     }
 
     private final Vertx vertx;
     private final String nodeId;
     private final ClusterView cluster;
     private final LeastLoadedPlacement placement;
+    private final Supplier<Future<ResultOutbox.Backlog>> backlog;
 
-    public OperatorRoutes(Vertx vertx, String nodeId, ClusterView cluster, LeastLoadedPlacement placement) {
+    public OperatorRoutes(Vertx vertx, String nodeId, ClusterView cluster, LeastLoadedPlacement placement,
+                          Supplier<Future<ResultOutbox.Backlog>> backlog) {
         this.vertx = vertx;
         this.nodeId = nodeId;
         this.cluster = cluster;
         this.placement = placement;
+        this.backlog = backlog;
     }
 
     public void mount(Router router) {
@@ -46,16 +74,33 @@ public final class OperatorRoutes {
     }
 
     private void nodes(RoutingContext ctx) {
+        backlog.get()
+            .map(read -> new Outbox(read.pending(), read.oldestAgeMillis()))
+            .otherwise(e -> {
+                LOG.warn("The outbox backlog could not be read for the operator view", e);
+                return null;
+            })
+            .onSuccess(outbox -> Responses.json(ctx, 200, nodeList(outbox)));
+    }
+
+    private NodeList nodeList(Outbox outbox) {
         Map<String, NodeStatus> statuses = placement.statuses();
         List<String> members = cluster.nodeIds();
         String leader = members.isEmpty() ? null : cluster.clustered() ? cluster.leaderId() : nodeId;
+        Set<String> listed = new LinkedHashSet<>(members);
+        listed.addAll(new TreeSet<>(statuses.keySet()));
         List<NodeView> views = new ArrayList<>();
-        for (String member : members) {
-            NodeStatus status = statuses.get(member);
-            views.add(new NodeView(member, true, status != null, status == null ? 0 : status.liveMatches(),
-                status == null ? 0 : status.players(), member.equals(leader), status == null ? 0 : status.reportedAt()));
+        for (String node : listed) {
+            NodeStatus status = statuses.get(node);
+            views.add(status == null
+                ? new NodeView(node, true, false, 0, 0, node.equals(leader), 0, false, List.of())
+                : new NodeView(node, members.contains(node), true, status.liveMatches(), status.players(),
+                    node.equals(leader), status.reportedAt(), status.runsMatchmaker(), status.members()));
         }
-        Responses.json(ctx, 200, new NodeList(nodeId, views));
+        List<String> matchmakers = views.stream().filter(NodeView::runsMatchmaker).map(NodeView::nodeId).toList();
+        Set<String> seen = Set.copyOf(members);
+        boolean agree = statuses.values().stream().allMatch(status -> Set.copyOf(status.members()).equals(seen));
+        return new NodeList(nodeId, members, matchmakers, agree, outbox, views);
     }
 
     private void drain(RoutingContext ctx) {

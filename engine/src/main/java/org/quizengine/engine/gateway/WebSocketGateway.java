@@ -293,6 +293,11 @@ public final class WebSocketGateway {
         }
     }
 
+    /**
+     * A quick refusal for a socket that knows its own match. It is not the rule: a player's other
+     * socket, or a match still starting, is unknown here, so the matchmaker checks every request
+     * against the cluster's live-match claims as well.
+     */
     private void requireNoMatch(PlayerConnection connection) {
         if (connection.currentMatch != null) {
             throw new QuizException(ErrorCode.ALREADY_IN_MATCH, "You are already playing a match.");

@@ -47,6 +47,11 @@ public final class MatchHost extends VerticleBase {
         return liveMatches.get();
     }
 
+    /** Whether the match runs on this node now (lingering after its end included). */
+    public boolean runs(java.util.UUID matchId) {
+        return running.containsKey(matchId);
+    }
+
     /**
      * Hands every match running here to another node (a drain): each stops here first, then its
      * replicated state goes to the node {@code target} names, which carries it on.

@@ -19,6 +19,7 @@ import org.quizengine.shared.match.MatchCommand;
 import org.quizengine.shared.match.MatchResult;
 import org.quizengine.shared.match.MatchSpec;
 import org.quizengine.shared.protocol.PlayerInfo;
+import org.quizengine.shared.protocol.ServerEvent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -271,8 +272,23 @@ public final class MatchVerticle extends VerticleBase {
             request.reply(step.reply());
         }
         publish(step.events());
+        releaseLeavers(step.events());
         if (step.finished() != null) {
             onFinished(step.finished());
+        }
+    }
+
+    /** A player who left for good (or whose grace ran out) may play elsewhere: their claim on this match goes. */
+    private void releaseLeavers(List<Outgoing> events) {
+        List<UUID> left = new ArrayList<>();
+        for (Outgoing outgoing : events) {
+            if (outgoing.event() instanceof ServerEvent.PlayerStatus status && "left".equals(status.status())) {
+                left.add(status.userId());
+            }
+        }
+        if (!left.isEmpty()) {
+            activePlayers.release(left, spec.matchId())
+                .onFailure(e -> LOG.warn("Match {}: could not clear the live-match entries of who left", spec.matchId(), e));
         }
     }
 

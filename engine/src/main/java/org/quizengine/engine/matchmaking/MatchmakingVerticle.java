@@ -27,6 +27,10 @@ import org.quizengine.shared.matchmaking.MatchmakingCommand;
 import org.quizengine.shared.matchmaking.MatchmakingCommand.CreateLobby;
 import org.quizengine.shared.matchmaking.MatchmakingCommand.JoinLobby;
 import org.quizengine.shared.matchmaking.MatchmakingCommand.JoinQueue;
+import org.quizengine.shared.matchmaking.MatchmakingCommand.LeaveLobby;
+import org.quizengine.shared.matchmaking.MatchmakingCommand.LeaveQueue;
+import org.quizengine.shared.matchmaking.MatchmakingCommand.PlayerGone;
+import org.quizengine.shared.matchmaking.MatchmakingCommand.StartLobby;
 import org.quizengine.shared.protocol.PlayerInfo;
 import org.quizengine.shared.protocol.ServerEvent;
 import org.slf4j.Logger;
@@ -35,7 +39,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The matchmaker: quick-match queues and private lobbies. It forms groups, draws their questions,
  * and asks a node (chosen by {@link MatchPlacement}) to start each match. Replies are server
- * events; refusals are failures with an error code.
+ * events; refusals are failures with an error code. A player has one place at most: a queue, a
+ * lobby, a match being started, or a live match on any node ({@link LiveMatches}).
  */
 public final class MatchmakingVerticle extends VerticleBase {
     private static final Logger LOG = LoggerFactory.getLogger(MatchmakingVerticle.class);
@@ -50,6 +55,11 @@ public final class MatchmakingVerticle extends VerticleBase {
     private final Random random;
     private final QuickMatchQueues queues = new QuickMatchQueues();
     private final Lobbies lobbies;
+    private final LiveMatches liveMatches;
+    /** Players of matches asked to start whose node has not answered yet, to the match's id. */
+    private final Map<UUID, UUID> placing = new HashMap<>();
+    /** Each player's command being handled, so the next one waits for it. */
+    private final Map<UUID, Future<ServerEvent>> inFlight = new HashMap<>();
     private QuestionPicker picker = new QuestionPicker(List.of());
     private MessageConsumer<MatchmakingCommand> consumer;
     private long loadsStarted;
@@ -57,11 +67,12 @@ public final class MatchmakingVerticle extends VerticleBase {
 
     public MatchmakingVerticle(MatchmakingOptions options, MatchOptions matchOptions,
                                Supplier<Future<List<QuestionSpec>>> questionSource, MatchPlacement placement,
-                               LongSupplier clock, Random random) {
+                               LiveMatches liveMatches, LongSupplier clock, Random random) {
         this.options = options;
         this.matchOptions = matchOptions;
         this.questionSource = questionSource;
         this.placement = placement;
+        this.liveMatches = liveMatches;
         this.clock = clock;
         this.random = random;
         this.lobbies = new Lobbies(random);
@@ -106,52 +117,92 @@ public final class MatchmakingVerticle extends VerticleBase {
             .mapEmpty();
     }
 
+    /**
+     * Commands of one player are handled one after another (another player's need not wait): a
+     * second quick_match sent while the first is still being checked sees where the first put them.
+     */
     private void onCommand(Message<MatchmakingCommand> message) {
+        MatchmakingCommand command = message.body();
+        UUID userId = command.userId();
+        Future<ServerEvent> before = inFlight.get(userId);
+        Future<ServerEvent> reply = before == null ? handle(command) : before.transform(done -> handle(command));
+        inFlight.put(userId, reply);
+        reply.onComplete(done -> {
+            inFlight.remove(userId, reply);
+            if (done.succeeded()) {
+                message.reply(done.result());
+            } else if (done.cause() instanceof QuizException refused) {
+                message.fail(refused.code().busCode(), refused.getMessage());
+            } else {
+                LOG.warn("Could not tell where player {} plays", userId, done.cause());
+                message.fail(ErrorCode.SERVICE_UNAVAILABLE.busCode(), "Matchmaking could not check your place; try again.");
+            }
+        });
+    }
+
+    private Future<ServerEvent> handle(MatchmakingCommand command) {
         try {
-            ServerEvent reply = handle(message.body());
-            message.reply(reply);
+            return dispatch(command);
         } catch (QuizException e) {
-            message.fail(e.code().busCode(), e.getMessage());
+            return Future.failedFuture(e);
         }
     }
 
-    private ServerEvent handle(MatchmakingCommand command) {
+    private Future<ServerEvent> dispatch(MatchmakingCommand command) {
         if (command instanceof JoinQueue join) {
-            return joinQueue(join);
+            return whenFree(join.userId(), () -> joinQueue(join));
         }
         if (command instanceof CreateLobby create) {
-            return createLobby(create);
+            return whenFree(create.userId(), () -> createLobby(create));
         }
         if (command instanceof JoinLobby join) {
-            return joinLobby(join);
+            return whenFree(join.userId(), () -> joinLobby(join));
         }
-        if (command instanceof MatchmakingCommand.LeaveQueue) {
+        if (command instanceof LeaveQueue) {
             if (!queues.remove(command.userId())) {
                 throw new QuizException(ErrorCode.NOT_QUEUED, "You are not waiting for a quick match.");
             }
-            return new ServerEvent.QueueLeft();
+            return Future.succeededFuture(new ServerEvent.QueueLeft());
         }
-        if (command instanceof MatchmakingCommand.LeaveLobby) {
+        if (command instanceof LeaveLobby) {
             Lobbies.Departure departure = leaveLobby(command.userId());
             if (departure == null) {
                 throw new QuizException(ErrorCode.NOT_IN_LOBBY, "You are not in a lobby.");
             }
-            return new ServerEvent.LobbyClosed(departure.lobby().code, "left");
+            return Future.succeededFuture(new ServerEvent.LobbyClosed(departure.lobby().code, "left"));
         }
-        if (command instanceof MatchmakingCommand.StartLobby) {
+        if (command instanceof StartLobby) {
             Lobbies.Lobby lobby = lobbies.start(command.userId(), options.minSize());
             startMatch(MatchKind.LOBBY, lobby.settings.category(), new ArrayList<>(lobby.members.values()),
                 lobbySettings(lobby.settings));
-            return null;
+            return Future.succeededFuture();
         }
-        // PlayerGone: the socket closed; free the player's place wherever it is.
-        queues.remove(command.userId());
-        leaveLobby(command.userId());
-        return null;
+        if (command instanceof PlayerGone) {
+            // The socket closed: free the player's place wherever it is.
+            queues.remove(command.userId());
+            leaveLobby(command.userId());
+            return Future.succeededFuture();
+        }
+        throw new IllegalStateException("Unknown matchmaking command " + command);
+    }
+
+    /**
+     * Runs {@code then} if the player is nowhere yet: not in a queue or lobby here, not in a match
+     * this matchmaker is starting, and not in a live match on any node (looked up last, as it is
+     * the one that asks the cluster).
+     */
+    private Future<ServerEvent> whenFree(UUID userId, Supplier<ServerEvent> then) {
+        requireFree(userId);
+        return liveMatches.matchOf(userId).map(matchId -> {
+            if (matchId != null) {
+                throw new QuizException(ErrorCode.ALREADY_IN_MATCH, "You are already playing a match.");
+            }
+            requireFree(userId);
+            return then.get();
+        });
     }
 
     private ServerEvent joinQueue(JoinQueue join) {
-        requireFree(join.userId());
         int size = join.size() == null ? options.defaultSize() : join.size();
         if (size < options.minSize() || size > options.maxSize()) {
             throw new QuizException(ErrorCode.INVALID_MATCH_SIZE,
@@ -163,14 +214,15 @@ public final class MatchmakingVerticle extends VerticleBase {
         QuickMatchQueues.Group group = queues.join(key, new Waiting(join.player(), join.nodeId(), clock.getAsLong()));
         int waiting = group == null ? queues.waiting(key) : size;
         if (group != null) {
-            // Let the reply reach the player before the match announces itself.
-            vertx.runOnContext(v -> startMatch(MatchKind.QUICK, category, group.players(), matchOptions.defaults()));
+            // Let the reply reach the player before the match announces itself; its players are
+            // held from now, so a request of theirs handled in between finds them placed.
+            UUID matchId = hold(group.players());
+            vertx.runOnContext(v -> startMatch(MatchKind.QUICK, category, group.players(), matchOptions.defaults(), matchId));
         }
         return new ServerEvent.Queued(category, size, waiting);
     }
 
     private ServerEvent createLobby(CreateLobby create) {
-        requireFree(create.userId());
         String category = category(create.category());
         int maxPlayers = within("maxPlayers", create.maxPlayers(), options.defaultSize(), options.minSize(), options.maxSize());
         int questions = within("questionCount", create.questionCount(), matchOptions.defaults().questionCount(), 1,
@@ -186,7 +238,6 @@ public final class MatchmakingVerticle extends VerticleBase {
     }
 
     private ServerEvent joinLobby(JoinLobby join) {
-        requireFree(join.userId());
         Lobbies.Lobby lobby = lobbies.join(join.code(), new Waiting(join.player(), join.nodeId(), clock.getAsLong()));
         ServerEvent.Lobby view = lobby.view();
         deliver(lobby.members.values(), join.userId(), view);
@@ -211,6 +262,25 @@ public final class MatchmakingVerticle extends VerticleBase {
     }
 
     private void startMatch(MatchKind kind, String category, List<Waiting> players, MatchSettings settings) {
+        startMatch(kind, category, players, settings, hold(players));
+    }
+
+    /**
+     * Until the chosen node answers, the match's claim on its players ({@code quiz.active-players})
+     * may not exist yet: this matchmaker holds them as placed meanwhile. Returns the new match's id.
+     */
+    private UUID hold(List<Waiting> players) {
+        UUID matchId = UUID.randomUUID();
+        players.forEach(waiting -> placing.put(waiting.player().userId(), matchId));
+        return matchId;
+    }
+
+    private void unhold(List<Waiting> players, UUID matchId) {
+        players.forEach(waiting -> placing.remove(waiting.player().userId(), matchId));
+    }
+
+    private void startMatch(MatchKind kind, String category, List<Waiting> players, MatchSettings settings,
+                            UUID matchId) {
         List<PlayerInfo> infos = new ArrayList<>(players.size());
         Map<UUID, String> nodes = new HashMap<>();
         for (Waiting waiting : players) {
@@ -219,14 +289,16 @@ public final class MatchmakingVerticle extends VerticleBase {
         }
         MatchSpec spec;
         try {
-            spec = new MatchSpec(UUID.randomUUID(), kind, category, infos,
+            spec = new MatchSpec(matchId, kind, category, infos,
                 picker.pick(category, settings.questionCount(), random), settings, nodes);
         } catch (IllegalStateException e) {
+            unhold(players, matchId);
             failStart(kind, players, ErrorCode.NOT_ENOUGH_QUESTIONS, "There are not enough questions for this match.", e);
             return;
         }
         String node = placement.chooseNode();
         vertx.eventBus().request(Addresses.nodeMatches(node), spec)
+            .onComplete(started -> unhold(players, matchId))
             .onFailure(e -> failStart(kind, players, ErrorCode.SERVICE_UNAVAILABLE,
                 "The match could not start; please try again.", e));
     }
@@ -244,6 +316,9 @@ public final class MatchmakingVerticle extends VerticleBase {
     }
 
     private void requireFree(UUID userId) {
+        if (placing.containsKey(userId)) {
+            throw new QuizException(ErrorCode.ALREADY_IN_MATCH, "You are already playing a match.");
+        }
         if (queues.contains(userId) || lobbies.contains(userId)) {
             throw new QuizException(ErrorCode.ALREADY_QUEUED, "You are already waiting in a queue or a lobby.");
         }

@@ -3,6 +3,7 @@ package org.quizengine.engine.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.WebClient;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -109,6 +110,56 @@ class ClusterPlayTest {
     }
 
     @Test
+    void twoQuickMatchFramesSentTogetherOr50MsApartPlaceThePlayerInOneMatchOnly() throws InterruptedException {
+        // The reproduced bug: ann's first frame completes a group with bob; her second, sent at once
+        // or 50 ms later, was queued too, and cy then made her a second match.
+        for (int gapMillis : new int[] {0, 50}) {
+            try (TestPlayer bob = playerOn(1, "db"); TestPlayer ann = playerOn(0, "da"); TestPlayer cy = playerOn(2, "dc")) {
+                bob.send(quickMatch("sports"));
+                bob.next("queued");
+                ann.send(quickMatch("sports"));
+                Thread.sleep(gapMillis);
+                ann.send(quickMatch("sports"));
+                String matchId = ann.next("match_starting").getString("matchId");
+                assertThat(bob.next("match_starting").getString("matchId")).isEqualTo(matchId);
+                assertThat(ann.nextError("ALREADY_IN_MATCH").getString("ref")).as("%d ms apart", gapMillis)
+                    .isEqualTo("quick_match");
+
+                cy.send(quickMatch("sports"));
+                assertThat(cy.next("queued").getInteger("waiting")).as("nobody left in the queue for cy").isEqualTo(1);
+                Thread.sleep(500);
+                assertThat(ann.all("match_starting")).as("ann's matches, %d ms apart", gapMillis).hasSize(1);
+                assertThat(cy.all("match_starting")).isEmpty();
+            }
+        }
+    }
+
+    @Test
+    void aPlayerInALiveMatchCannotQueueThroughASocketOnAnotherNode() throws InterruptedException {
+        try (TestPlayer ann = playerOn(0, "ea"); TestPlayer bob = playerOn(1, "eb"); TestPlayer cy = playerOn(2, "ec")) {
+            ann.send(quickMatch("geography"));
+            bob.send(quickMatch("geography"));
+            String matchId = ann.next("match_starting").getString("matchId");
+            bob.next("match_starting");
+            // A second device on another node: its socket knows no match yet when it asks.
+            try (TestPlayer annElsewhere = ann.onPort(nodes.get(2).port()).connect()) {
+                annElsewhere.send(quickMatch("geography"));
+                cy.send(quickMatch("geography"));
+                assertThat(annElsewhere.nextError("ALREADY_IN_MATCH").getString("ref")).isEqualTo("quick_match");
+                assertThat(cy.next("queued").getInteger("waiting")).isEqualTo(1);
+                Thread.sleep(500);
+                assertThat(annElsewhere.all("match_starting")).as("a second match for ann").isEmpty();
+                assertThat(cy.all("match_starting")).isEmpty();
+                assertThat(annElsewhere.next("match_state").getString("matchId")).as("she is put back into hers").isEqualTo(matchId);
+            }
+        }
+    }
+
+    private static JsonObject quickMatch(String category) {
+        return new JsonObject().put("type", "quick_match").put("size", 2).put("category", category);
+    }
+
+    @Test
     void aNodeThatJoinsDuringPlayTakesTheNextMatchAndOperatorsSeeIt() throws InterruptedException {
         List<TestPlayer> players = new ArrayList<>();
         try {
@@ -137,9 +188,41 @@ class ClusterPlayTest {
             assertThat(operator.getJson("/api/v1/admin/nodes").getJsonArray("nodes")).hasSize(4);
             assertThat(players.get(0).get("/api/v1/admin/nodes").statusCode()).as("players are not operators").isEqualTo(403);
             assertThat(fourth.node.runsMatchmaker()).as("the matchmaker stays with the oldest member").isFalse();
+            assertOperatorsSeeOneMatchmakerAndOneView(operator);
             operator.close();
         } finally {
             players.forEach(TestPlayer::close);
+        }
+    }
+
+    /** What an operator checks for a split brain and a stuck outbox, in /admin/nodes and in /metrics. */
+    private static void assertOperatorsSeeOneMatchmakerAndOneView(TestPlayer operator) throws InterruptedException {
+        List<String> ids = nodes.stream().map(n -> n.node.nodeId()).toList();
+        String oldest = ids.get(0);
+        waitUntil(() -> operator.getJson("/api/v1/admin/nodes").getBoolean("viewsAgree"), "every node reports all four members");
+        JsonObject view = operator.getJson("/api/v1/admin/nodes");
+        assertThat(view.getString("answeredBy")).isEqualTo(oldest);
+        assertThat(view.getJsonArray("members").getList()).containsExactlyInAnyOrderElementsOf(ids);
+        assertThat(view.getJsonArray("matchmakers").getList()).containsExactly(oldest);
+        for (JsonObject node : view.getJsonArray("nodes").stream().map(JsonObject.class::cast).toList()) {
+            assertThat(node.getBoolean("member")).isTrue();
+            assertThat(node.getJsonArray("members").getList()).as("%s's members", node.getString("nodeId"))
+                .containsExactlyInAnyOrderElementsOf(ids);
+            assertThat(node.getBoolean("runsMatchmaker")).isEqualTo(node.getString("nodeId").equals(oldest));
+        }
+        JsonObject outbox = view.getJsonObject("outbox");
+        assertThat(outbox.getInteger("pendingResults")).isNotNegative();
+        assertThat(outbox.getLong("oldestPendingMillis")).isNotNegative();
+
+        for (TestNode node : nodes) {
+            WebClient web = WebClient.create(node.vertx);
+            String metrics = TestPlayer.await(web.get(node.port(), "localhost", "/metrics").send()).bodyAsString();
+            web.close();
+            boolean runs = node.node.nodeId().equals(oldest);
+            assertThat(metrics).containsPattern("(?m)^quiz_cluster_members\\{node=\"[^\"]+\"} 4\\.0$")
+                .containsPattern("(?m)^quiz_matchmaker_running\\{node=\"[^\"]+\"} " + (runs ? "1" : "0") + "\\.0$")
+                .containsPattern("(?m)^quiz_results_pending\\{node=\"[^\"]+\"} \\d+\\.0$")
+                .containsPattern("(?m)^quiz_results_oldest_pending_seconds\\{node=\"[^\"]+\"} [0-9.]+$");
         }
     }
 

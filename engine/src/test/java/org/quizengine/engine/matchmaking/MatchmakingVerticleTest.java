@@ -1,15 +1,18 @@
 package org.quizengine.engine.matchmaking;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.quizengine.engine.support.BusReplies.outcome;
 import static org.quizengine.engine.support.BusReplies.refusal;
 
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
 import io.vertx.junit5.Checkpoint;
 import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -17,6 +20,7 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -26,6 +30,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.quizengine.engine.bus.Codecs;
 import org.quizengine.engine.config.MatchOptions;
 import org.quizengine.engine.config.MatchmakingOptions;
+import org.quizengine.engine.match.ActivePlayers;
 import org.quizengine.engine.support.BusRecorder;
 import org.quizengine.shared.ErrorCode;
 import org.quizengine.shared.bus.Addresses;
@@ -288,6 +293,120 @@ class MatchmakingVerticleTest {
 
     @Test
     @Timeout(value = 10, timeUnit = TimeUnit.SECONDS)
+    void twoQuickMatchRequestsSentTogetherPlaceThePlayerInOneMatchOnly(VertxTestContext ctx) {
+        // The reproduced bug: the first request completes a group, which leaves the queue at once;
+        // the second, 0-50 ms later, found the player nowhere and queued them for a second match.
+        deploy(NEVER, NODE_A, claimsOfStartedMatches())
+            .compose(id -> ask(new JoinQueue(BOB, NODE_B, "science", 2)))
+            .compose(reply -> Future.all(
+                outcome(ask(new JoinQueue(ANN, NODE_A, "science", 2))),
+                outcome(ask(new JoinQueue(ANN, NODE_A, "science", 2)))))
+            .compose(outcomes -> {
+                assertThat(outcomes.<String>list()).containsExactly("Queued", ErrorCode.ALREADY_IN_MATCH.name());
+                return started.first(any());
+            })
+            .compose(spec -> {
+                assertThat(spec.players()).containsExactly(BOB, ANN);
+                // Once more after the match started: the claim its node made says she plays.
+                return refusal(ask(new JoinQueue(ANN, NODE_A, "science", 2)));
+            })
+            .map(code -> {
+                assertThat(code).isEqualTo(ErrorCode.ALREADY_IN_MATCH);
+                assertThat(started.received()).as("matches started").hasSize(1);
+                return null;
+            })
+            .onComplete(ctx.succeedingThenComplete());
+    }
+
+    @Test
+    @Timeout(value = 10, timeUnit = TimeUnit.SECONDS)
+    void playersOfAMatchWhoseNodeHasNotAnsweredYetAreHeldAsPlaced(VertxTestContext ctx) {
+        List<Message<MatchSpec>> unanswered = new ArrayList<>();
+        BusRecorder.<MatchSpec>listen(vertx, Addresses.nodeMatches("node-slow"), unanswered::add)
+            .compose(r -> deploy(NEVER, "node-slow", LiveMatches.none()))
+            .compose(id -> ask(new JoinQueue(ANN, NODE_A, "science", 2)))
+            .compose(reply -> ask(new JoinQueue(BOB, NODE_B, "science", 2)))
+            .compose(reply -> until(() -> !unanswered.isEmpty()))
+            .compose(v -> Future.all(
+                refusal(ask(new JoinQueue(ANN, NODE_A, "history", 2))),
+                refusal(ask(new CreateLobby(BOB, NODE_B, null, null, null, null)))))
+            .compose(codes -> {
+                assertThat(codes.<ErrorCode>list()).containsOnly(ErrorCode.ALREADY_IN_MATCH);
+                // The node could not start it: they are free again (and told so).
+                unanswered.get(0).fail(ErrorCode.INTERNAL_ERROR.busCode(), "could not start");
+                return nodeA.first(isA(ServerEvent.Error.class));
+            })
+            .compose(told -> ask(new JoinQueue(ANN, NODE_A, "science", 2)))
+            .map(reply -> {
+                assertThat(reply).isEqualTo(new Queued("science", 2, 1));
+                return null;
+            })
+            .onComplete(ctx.succeedingThenComplete());
+    }
+
+    @Test
+    @Timeout(value = 10, timeUnit = TimeUnit.SECONDS)
+    void aPlayerInALiveMatchOnAnyNodeCannotQueueOrOpenOrJoinALobby(VertxTestContext ctx) {
+        UUID annsMatch = UUID.randomUUID();
+        LiveMatches live = player -> Future.succeededFuture(player.equals(ANN.userId()) ? annsMatch : null);
+        deploy(NEVER, NODE_A, live)
+            .compose(id -> ask(new CreateLobby(BOB, NODE_B, null, null, null, null)))
+            .compose(lobby -> Future.all(
+                refusal(ask(new JoinQueue(ANN, NODE_A, "science", 3))),
+                refusal(ask(new CreateLobby(ANN, NODE_A, null, null, null, null))),
+                refusal(ask(new JoinLobby(ANN, NODE_A, ((Lobby) lobby).code())))))
+            .compose(codes -> {
+                assertThat(codes.<ErrorCode>list()).containsOnly(ErrorCode.ALREADY_IN_MATCH);
+                return ask(new JoinQueue(CAT, NODE_A, "science", 3));
+            })
+            .map(reply -> {
+                assertThat(reply).as("others are not held up").isEqualTo(new Queued("science", 3, 1));
+                return null;
+            })
+            .onComplete(ctx.succeedingThenComplete());
+    }
+
+    @Test
+    @Timeout(value = 10, timeUnit = TimeUnit.SECONDS)
+    void whenWhereAPlayerPlaysCannotBeToldTheyAreAskedToTryAgainAndNotQueued(VertxTestContext ctx) {
+        LiveMatches unreachable = player -> Future.failedFuture(new IllegalStateException("cluster map unreachable"));
+        deploy(NEVER, NODE_A, unreachable)
+            .compose(id -> refusal(ask(new JoinQueue(ANN, NODE_A, "science", 3))))
+            .compose(code -> {
+                assertThat(code).isEqualTo(ErrorCode.SERVICE_UNAVAILABLE);
+                return refusal(ask(new LeaveQueue(ANN.userId())));
+            })
+            .map(code -> {
+                assertThat(code).as("ann was not queued").isEqualTo(ErrorCode.NOT_QUEUED);
+                return null;
+            })
+            .onComplete(ctx.succeedingThenComplete());
+    }
+
+    @Test
+    @Timeout(value = 10, timeUnit = TimeUnit.SECONDS)
+    void aClaimWhoseMatchNoLongerHoldsThePlayerIsClearedAndLocksNobodyOut(VertxTestContext ctx) {
+        ActivePlayers claims = new ActivePlayers(vertx);
+        UUID gone = UUID.randomUUID();
+        UUID live = UUID.randomUUID();
+        ClaimedMatches matches = new ClaimedMatches(claims, (matchId, player) -> Future.succeededFuture(matchId.equals(live)));
+        claims.claim(List.of(ANN.userId()), gone)
+            .compose(v -> claims.claim(List.of(BOB.userId()), live))
+            .compose(v -> Future.all(matches.matchOf(ANN.userId()), matches.matchOf(BOB.userId()),
+                matches.matchOf(CAT.userId())))
+            .compose(found -> {
+                assertThat(found.<UUID>list()).containsExactly(null, live, null);
+                return Future.all(claims.matchOf(ANN.userId()), claims.matchOf(BOB.userId()));
+            })
+            .map(claimed -> {
+                assertThat(claimed.<UUID>list()).as("ann's stale claim cleared, bob's kept").containsExactly(null, live);
+                return null;
+            })
+            .onComplete(ctx.succeedingThenComplete());
+    }
+
+    @Test
+    @Timeout(value = 10, timeUnit = TimeUnit.SECONDS)
     void cancellingWhenNotQueuedIsRefused(VertxTestContext ctx) {
         deploy(NEVER, NODE_A)
             .compose(id -> refusal(ask(new LeaveQueue(ANN.userId()))))
@@ -509,11 +628,40 @@ class MatchmakingVerticleTest {
         return deploy(fillTimeoutMillis, placementNode, () -> Future.succeededFuture(QUESTIONS));
     }
 
+    private Future<String> deploy(long fillTimeoutMillis, String placementNode, LiveMatches liveMatches) {
+        return deploy(fillTimeoutMillis, placementNode, () -> Future.succeededFuture(QUESTIONS), liveMatches);
+    }
+
     private Future<String> deploy(long fillTimeoutMillis, String placementNode,
                                   java.util.function.Supplier<Future<List<QuestionSpec>>> questionSource) {
+        return deploy(fillTimeoutMillis, placementNode, questionSource, LiveMatches.none());
+    }
+
+    private Future<String> deploy(long fillTimeoutMillis, String placementNode,
+                                  java.util.function.Supplier<Future<List<QuestionSpec>>> questionSource,
+                                  LiveMatches liveMatches) {
         MatchmakingOptions options = new MatchmakingOptions(3, 2, 4, fillTimeoutMillis, 5, 30, 10);
         return vertx.deployVerticle(new MatchmakingVerticle(options, new MatchOptions(DEFAULTS, 500, 1_000),
-            questionSource, () -> placementNode, System::currentTimeMillis, new Random(7)));
+            questionSource, () -> placementNode, liveMatches, System::currentTimeMillis, new Random(7)));
+    }
+
+    /** As the nodes' claims would say: a player of a match node-a was asked to start plays in it. */
+    private LiveMatches claimsOfStartedMatches() {
+        return player -> Future.succeededFuture(started.received().stream()
+            .filter(spec -> spec.players().stream().anyMatch(p -> p.userId().equals(player)))
+            .map(MatchSpec::matchId).reduce((first, last) -> last).orElse(null));
+    }
+
+    /** Completes once {@code condition} holds, checking every 10 ms. */
+    private Future<Void> until(BooleanSupplier condition) {
+        Promise<Void> done = Promise.promise();
+        vertx.setPeriodic(10, id -> {
+            if (condition.getAsBoolean()) {
+                vertx.cancelTimer(id);
+                done.tryComplete();
+            }
+        });
+        return done.future();
     }
 
     private Future<ServerEvent> ask(MatchmakingCommand command) {

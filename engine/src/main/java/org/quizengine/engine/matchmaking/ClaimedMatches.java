@@ -1,0 +1,68 @@
+package org.quizengine.engine.matchmaking;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.Predicate;
+import org.quizengine.engine.match.ActivePlayers;
+import org.quizengine.engine.match.Phase;
+import org.quizengine.engine.match.Replication;
+import org.quizengine.shared.match.MatchSnapshot;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A player's live match, read from the claims matches make when they start ({@link ActivePlayers},
+ * cluster-wide when clustered). A claim can outlive its match: the node died as the match finished,
+ * or a release was lost. So each claim is checked against the match itself, and one whose match no
+ * longer holds the player is cleared: a dead match must not lock its players out of playing again.
+ */
+public final class ClaimedMatches implements LiveMatches {
+    private static final Logger LOG = LoggerFactory.getLogger(ClaimedMatches.class);
+
+    /** Whether a match still holds a player: {@code (matchId, player)} to yes or no. */
+    public interface Seats {
+        Future<Boolean> holds(UUID matchId, UUID player);
+    }
+
+    private final ActivePlayers claims;
+    private final Seats seats;
+
+    public ClaimedMatches(ActivePlayers claims, Seats seats) {
+        this.claims = claims;
+        this.seats = seats;
+    }
+
+    @Override
+    public Future<UUID> matchOf(UUID player) {
+        return claims.matchOf(player).compose(matchId -> matchId == null
+            ? Future.succeededFuture(null)
+            : seats.holds(matchId, player).compose(held -> held ? Future.succeededFuture(matchId) : clear(player, matchId)));
+    }
+
+    private Future<UUID> clear(UUID player, UUID matchId) {
+        LOG.info("Player {} was still claimed by match {}, which no longer holds them; clearing the claim", player, matchId);
+        return claims.release(List.of(player), matchId).map(v -> null);
+    }
+
+    /**
+     * In a cluster a match lives while its replicated record does (one whose owner died lives on in
+     * it until another node adopts it), and holds a player whose seat there has not been left.
+     */
+    public static Seats replicated(Vertx vertx) {
+        return (matchId, player) -> vertx.sharedData().<String, String>getAsyncMap(Replication.MAP_NAME)
+            .compose(map -> map.get(matchId.toString()))
+            .map(record -> record != null && holds(Replication.decode(record).snapshot(), player));
+    }
+
+    private static boolean holds(MatchSnapshot snapshot, UUID player) {
+        return !Phase.FINISHED.name().equals(snapshot.phase())
+            && snapshot.seats().stream().anyMatch(seat -> seat.userId().equals(player) && !seat.left());
+    }
+
+    /** On a single node: the match runs here ({@code runsHere}); a player who leaves gives up the claim. */
+    public static Seats local(Predicate<UUID> runsHere) {
+        return (matchId, player) -> Future.succeededFuture(runsHere.test(matchId));
+    }
+}
