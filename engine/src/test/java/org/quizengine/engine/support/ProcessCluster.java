@@ -7,7 +7,11 @@ import com.hazelcast.client.config.ClientConfig;
 import com.hazelcast.core.HazelcastInstance;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -40,6 +44,8 @@ import org.quizengine.engine.match.Replication;
  */
 public final class ProcessCluster implements AutoCloseable {
     public static final String PENDING_RESULTS = "quiz.pending-results";
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
     public final Vertx clients = Vertx.vertx();
     private final String prefix;
@@ -74,12 +80,11 @@ public final class ProcessCluster implements AutoCloseable {
             for (int i = 0; i < size + spare; i++) {
                 cluster.hazelcastPorts.add(NodeProcess.freePort());
             }
-            cluster.startNodes(List.of(1));
-            List<Integer> rest = new ArrayList<>();
-            for (int i = 2; i <= size; i++) {
-                rest.add(i);
+            List<Integer> numbers = new ArrayList<>();
+            for (int i = 1; i <= size; i++) {
+                numbers.add(i);
             }
-            cluster.startNodes(rest);
+            cluster.startNodes(numbers);
             cluster.connectHazelcastClient();
             return cluster;
         } catch (RuntimeException | AssertionError e) {
@@ -112,10 +117,23 @@ public final class ProcessCluster implements AutoCloseable {
         redis.start();
     }
 
+    /**
+     * Starts the nodes {@code numbers}, the first one alone until it serves HTTP (it has formed the
+     * cluster, so it is the oldest member), then the others at once. The first is not awaited ready
+     * before the others start: with {@code QUIZ_CLUSTER_MIN_MEMBERS} above 1, a node alone is not.
+     */
     private void startNodes(List<Integer> numbers) {
-        List<CompletableFuture<NodeProcess>> starting = numbers.stream()
-            .map(n -> CompletableFuture.supplyAsync(() -> NodeProcess.start(nodeEnv(n))))
-            .toList();
+        List<CompletableFuture<NodeProcess>> starting = new ArrayList<>();
+        for (int n : numbers) {
+            Map<String, String> env = nodeEnv(n);
+            int port = NodeProcess.freePort();
+            env.put("QUIZ_HTTP_PORT", Integer.toString(port));
+            CompletableFuture<NodeProcess> node = CompletableFuture.supplyAsync(() -> NodeProcess.start(env));
+            starting.add(node);
+            if (starting.size() == 1 && numbers.size() > 1) {
+                Eventually.await("node " + n + " serving", NodeProcess.READY_TIMEOUT, () -> node.isDone() || serving(port));
+            }
+        }
         RuntimeException failed = null;
         for (int i = 0; i < starting.size(); i++) {
             try {
@@ -126,6 +144,20 @@ public final class ProcessCluster implements AutoCloseable {
         }
         if (failed != null) {
             throw failed;
+        }
+    }
+
+    /** Whether a node's HTTP server answers {@code /health/live} on {@code port}. */
+    private static boolean serving(int port) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health/live"))
+            .timeout(Duration.ofSeconds(2)).GET().build();
+        try {
+            return HTTP.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 
