@@ -50,7 +50,11 @@ public final class Main {
                     CURRENT.set(null);
                     if (!shuttingDown) {
                         LOG.warn("Node {} starting again to rejoin its cluster", node.nodeId());
-                        run(options);
+                        // From a thread of our own: the closed Vert.x completes on threads without the
+                        // application's class loader, which the new node's contexts would inherit.
+                        Thread rejoin = new Thread(() -> run(options), "quiz-rejoin");
+                        rejoin.setContextClassLoader(Main.class.getClassLoader());
+                        rejoin.start();
                     }
                 });
             })

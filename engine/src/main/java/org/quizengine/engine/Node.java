@@ -62,6 +62,8 @@ public final class Node {
     private Supplier<MatchmakingVerticle> matchmaker;
     /** Whether this node has had its quorum ({@code cluster.minMembers}) since it started. */
     private boolean hadQuorum;
+    /** Whether this node had its quorum and has lost it: it serves nothing until it restarts. */
+    private boolean cutOff;
     /** Why this node gave up its cluster membership (it restarts it), or null. */
     private String leftCluster;
     private static final String STARTING = "starting";
@@ -156,8 +158,9 @@ public final class Node {
     }
 
     /**
-     * A node that had its quorum and lost it was cut off or frozen: the cluster has taken its matches
-     * over. It leaves and joins again as a new member rather than act on what it held.
+     * A node that had its quorum and lost it was cut off or frozen: the majority takes its matches
+     * over, and its own writes fail. It stops its matchmaker and sends its players elsewhere; once
+     * Hazelcast merges it back into the majority, it restarts as a new member ({@link #leaveCluster}).
      */
     private void checkCluster() {
         if (drained != null || leftCluster != null) {
@@ -166,15 +169,18 @@ public final class Node {
         int minMembers = options.cluster().minMembers();
         if (cluster.hasQuorum(minMembers)) {
             hadQuorum = true;
-        } else if (hadQuorum) {
-            leaveCluster("it sees " + cluster.memberCount() + " of the " + minMembers + " members it needs");
-            return;
+        } else if (hadQuorum && !cutOff) {
+            cutOff = true;
+            cluster.suspend();
+            LOG.error("Node {} lost its quorum: it sees {} of the {} members it needs; it serves nothing until it rejoins",
+                options.nodeId(), cluster.memberCount(), minMembers);
+            gateway.disconnectAll("This node lost its cluster; connect again to carry on.");
         }
         boolean leads = leads();
         if (leads && matchmakerDeployment == null) {
             deployMatchmaker().onFailure(e -> LOG.error("Node {} could not start the matchmaker", options.nodeId(), e));
         } else if (!leads && runsMatchmaker()) {
-            stopMatchmaker(cluster.isLeader() ? "its side of the cluster lacks quorum" : "it no longer leads");
+            stopMatchmaker(cutOff || cluster.isLeader() ? "its side of the cluster lacks quorum" : "it no longer leads");
         }
     }
 
@@ -201,9 +207,10 @@ public final class Node {
     }
 
     /**
-     * Gives up this node's cluster membership: its matches were taken over (their writes are refused),
-     * its sockets are told to reconnect elsewhere, and it stops; whoever started it (Main) starts it
-     * again, as a new member of the cluster.
+     * Gives up this node's cluster membership after Hazelcast merged it into another cluster: what it
+     * held predates the merge (its matches were taken over, its event-bus subscriptions are not
+     * restored by vertx-hazelcast). Its sockets are told to reconnect elsewhere and it stops; whoever
+     * started it (Main) starts it again, as a new member of the cluster.
      */
     private void leaveCluster(String why) {
         if (leftCluster != null || drained != null) {

@@ -32,6 +32,12 @@ public final class ClusterView {
     private final String nodeId;
     private final ClusterManager clusterManager;
     private final HazelcastInstance hazelcast;
+    /**
+     * Set once this node lost its quorum or Hazelcast began merging it into another cluster: its view
+     * of the members is not to be acted on (it might see itself as the oldest while the merge
+     * re-lists them), so it leads nothing until it has restarted as a new member.
+     */
+    private volatile boolean suspended;
 
     private ClusterView(String nodeId, ClusterManager clusterManager) {
         this.nodeId = nodeId;
@@ -101,6 +107,9 @@ public final class ClusterView {
         if (hazelcast == null) {
             return true;
         }
+        if (suspended) {
+            return false;
+        }
         Iterator<Member> members = hazelcast.getCluster().getMembers().iterator();
         return members.hasNext() && members.next().localMember();
     }
@@ -112,6 +121,11 @@ public final class ClusterView {
         }
         Iterator<Member> members = hazelcast.getCluster().getMembers().iterator();
         return members.hasNext() ? nodeIdOf(members.next()) : null;
+    }
+
+    /** This node lost its quorum: it leads nothing (no sweep, no matchmaker) until it restarts. */
+    public void suspend() {
+        suspended = true;
     }
 
     /** Whether this node is (still) in a running cluster; always true when not clustered. */
@@ -129,6 +143,9 @@ public final class ClusterView {
             return;
         }
         hazelcast.getLifecycleService().addLifecycleListener(event -> {
+            if (event.getState() == LifecycleEvent.LifecycleState.MERGING) {
+                suspended = true;
+            }
             if (event.getState() == LifecycleEvent.LifecycleState.MERGED
                 || event.getState() == LifecycleEvent.LifecycleState.MERGE_FAILED) {
                 LOG.warn("This node was merged into another cluster ({})", event.getState());

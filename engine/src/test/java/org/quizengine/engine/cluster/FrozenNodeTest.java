@@ -102,8 +102,8 @@ class FrozenNodeTest {
 
         for (Map.Entry<String, List<TestPlayer>> match : matches.entrySet()) {
             for (TestPlayer p : match.getValue()) {
-                JsonObject finished = p.next("match_finished", f -> match.getKey().equals(f.getString("matchId")));
-                assertThat(finished).isNotNull();
+                assertThat(p.firstSince(0, f -> "match_finished".equals(f.getString("type"))
+                    && match.getKey().equals(f.getString("matchId")), BOUND)).as("%s's match finished", p.username).isPresent();
             }
         }
                 await(leaderId + " ready again", BOUND, leader::ready);
@@ -112,10 +112,15 @@ class FrozenNodeTest {
             cluster.awaitStoredOnceAndSettled(match.getKey(), match.getValue(), Duration.ofSeconds(30));
         }
         oneMatchmakerServesEveryNode(List.of(leader, second, third));
+        // The woken node's copy of its match tried to write on, and that write failed (a backup that no
+        // longer counts it as a member never acknowledges it; alone, split-brain protection refuses it).
+        String stopped = lineOf(leader, "Match " + frozenMatch + ": stopping here, ");
+        assertThat(stopped).as("the woken node's copy of match %s stopped at a failed write", frozenMatch).isNotNull();
         System.out.printf("[frozen-node] %s frozen %d ms owning match %s (then on %s); freeze -> its players heard "
-                + "from it again: %d ms (%s); thaw -> %s ready again: %d ms; %d matches checked%n",
+                + "from it again: %d ms (%s); its own copy: %s; thaw -> %s ready again: %d ms; %d matches checked%n",
             leaderId, FROZEN.toMillis(), frozenMatch, adopterOf(frozenMatch),
             millisBetween(frozenAt, frozenMatchPlayers.get(0).arrivedAt(afterTakeover)), afterTakeover.getString("type"),
+            stopped.substring(stopped.indexOf("stopping here, ") + "stopping here, ".length()),
             leaderId, millisBetween(thawedAt, readyAt), matches.size());
 
         // Nothing stale reached anyone: each player's frames of their match form one timeline.
@@ -217,6 +222,11 @@ class FrozenNodeTest {
             }
         });
         return nodes;
+    }
+
+    /** The first line of the node's log containing {@code text}, or null. */
+    private static String lineOf(NodeProcess node, String text) {
+        return log(node).lines().filter(line -> line.contains(text)).findFirst().orElse(null);
     }
 
     private static String log(NodeProcess node) {
