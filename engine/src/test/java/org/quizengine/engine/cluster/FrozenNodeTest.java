@@ -61,10 +61,13 @@ class FrozenNodeTest {
 
     @Test
     void aFrozenLeaderThatWakesUpRunsNothingStaleStoresEachResultOnceAndLeavesOneMatchmaker() {
-        NodeProcess leader = cluster.node("frozen-1");
-        String leaderId = "frozen-1";
-        NodeProcess second = cluster.node("frozen-2");
-        NodeProcess third = cluster.node("frozen-3");
+        // The nodes start together (alone, one is not ready), so the leader is whichever runs the matchmaker.
+        await("one node runs the matchmaker", BOUND, () -> nodesRunningTheMatchmaker().size() == 1);
+        String leaderId = nodesRunningTheMatchmaker().get(0);
+        NodeProcess leader = cluster.node(leaderId);
+        List<NodeProcess> others = cluster.nodes().values().stream().filter(n -> n != leader).toList();
+        NodeProcess second = others.get(0);
+        NodeProcess third = others.get(1);
 
         // Two-player matches, one player on each of the two other nodes, until the leader runs one.
         Map<String, List<TestPlayer>> matches = new HashMap<>();

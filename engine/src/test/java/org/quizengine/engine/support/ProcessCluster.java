@@ -7,11 +7,7 @@ import com.hazelcast.client.config.ClientConfig;
 import com.hazelcast.core.HazelcastInstance;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -37,15 +33,14 @@ import org.quizengine.engine.match.Replication;
  * The one fixture for tests that need a real cluster of node processes: one PostgreSQL and Redis in
  * a stores JVM, reached by every node through a {@link TcpProxy} the test can cut, N nodes in their
  * own JVMs (a fresh cluster name per run, named {@code <prefix>-1..N}, the first started alone so it
- * is the oldest member), and a Hazelcast client that reads the cluster's maps without being a member.
+ * is the oldest member, unless {@code QUIZ_CLUSTER_MIN_MEMBERS} is above 1: a node alone is then not
+ * ready, so they start together), and a Hazelcast client that reads the cluster's maps without being a member.
  * Nodes can be killed ({@code kill -9}), frozen ({@code SIGSTOP}) and started again.
  *
  * <p>Register {@link #logsOnFailure()} so a failed test prints the servers' logs.
  */
 public final class ProcessCluster implements AutoCloseable {
     public static final String PENDING_RESULTS = "quiz.pending-results";
-
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
     public final Vertx clients = Vertx.vertx();
     private final String prefix;
@@ -80,11 +75,18 @@ public final class ProcessCluster implements AutoCloseable {
             for (int i = 0; i < size + spare; i++) {
                 cluster.hazelcastPorts.add(NodeProcess.freePort());
             }
-            List<Integer> numbers = new ArrayList<>();
-            for (int i = 1; i <= size; i++) {
-                numbers.add(i);
+            List<Integer> rest = new ArrayList<>();
+            for (int i = 2; i <= size; i++) {
+                rest.add(i);
             }
-            cluster.startNodes(numbers);
+            if (Integer.parseInt(all.getOrDefault("QUIZ_CLUSTER_MIN_MEMBERS", "1")) > 1) {
+                // A node alone is not ready below the minimum: start them together (the oldest is then
+                // whichever formed the cluster; its log says it runs the matchmaker).
+                rest.add(0, 1);
+            } else {
+                cluster.startNodes(List.of(1));
+            }
+            cluster.startNodes(rest);
             cluster.connectHazelcastClient();
             return cluster;
         } catch (RuntimeException | AssertionError e) {
@@ -117,23 +119,10 @@ public final class ProcessCluster implements AutoCloseable {
         redis.start();
     }
 
-    /**
-     * Starts the nodes {@code numbers}, the first one alone until it serves HTTP (it has formed the
-     * cluster, so it is the oldest member), then the others at once. The first is not awaited ready
-     * before the others start: with {@code QUIZ_CLUSTER_MIN_MEMBERS} above 1, a node alone is not.
-     */
     private void startNodes(List<Integer> numbers) {
-        List<CompletableFuture<NodeProcess>> starting = new ArrayList<>();
-        for (int n : numbers) {
-            Map<String, String> env = nodeEnv(n);
-            int port = NodeProcess.freePort();
-            env.put("QUIZ_HTTP_PORT", Integer.toString(port));
-            CompletableFuture<NodeProcess> node = CompletableFuture.supplyAsync(() -> NodeProcess.start(env));
-            starting.add(node);
-            if (starting.size() == 1 && numbers.size() > 1) {
-                Eventually.await("node " + n + " serving", NodeProcess.READY_TIMEOUT, () -> node.isDone() || serving(port));
-            }
-        }
+        List<CompletableFuture<NodeProcess>> starting = numbers.stream()
+            .map(n -> CompletableFuture.supplyAsync(() -> NodeProcess.start(nodeEnv(n))))
+            .toList();
         RuntimeException failed = null;
         for (int i = 0; i < starting.size(); i++) {
             try {
@@ -144,20 +133,6 @@ public final class ProcessCluster implements AutoCloseable {
         }
         if (failed != null) {
             throw failed;
-        }
-    }
-
-    /** Whether a node's HTTP server answers {@code /health/live} on {@code port}. */
-    private static boolean serving(int port) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health/live"))
-            .timeout(Duration.ofSeconds(2)).GET().build();
-        try {
-            return HTTP.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
         }
     }
 
