@@ -104,7 +104,8 @@ public final class Node {
             gateway = new WebSocketGateway(vertx, options.nodeId(), options.gateway(), services.sessions()::authenticate,
                 new ActivePlayers(vertx), clock);
             cluster = ClusterView.of(vertx, options.nodeId());
-            replication = cluster.hazelcast() != null ? Replication.clustered(vertx, cluster.hazelcast()) : Replication.none();
+            replication = cluster.hazelcast() == null ? Replication.none()
+                : Replication.clustered(vertx, cluster.hazelcast(), () -> cluster.hasQuorum(options.cluster().minMembers()));
             matchHost = new MatchHost(options.nodeId(), options.match(), outbox, replication,
                 node -> cluster.nodeIds().contains(node), clock);
             placement = new LeastLoadedPlacement(vertx, options.nodeId(), cluster, matchHost::liveMatches,

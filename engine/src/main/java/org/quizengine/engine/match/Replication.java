@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletionStage;
+import java.util.function.BooleanSupplier;
 import org.quizengine.shared.Wire;
 import org.quizengine.shared.match.MatchSnapshot;
 
@@ -106,8 +107,13 @@ public interface Replication {
         };
     }
 
-    /** Replication in the cluster's {@code quiz.live-matches} map of {@code hazelcast}. */
-    static Replication clustered(Vertx vertx, HazelcastInstance hazelcast) {
+    /**
+     * Replication in the cluster's {@code quiz.live-matches} map of {@code hazelcast}. A write counts
+     * only if {@code quorum} holds once it is done: Hazelcast updates its split-brain protection a
+     * moment after a member list shrinks, and a node that has just seen itself alone has no backup to
+     * wait for, so a write to its stale copy in that moment would otherwise succeed.
+     */
+    static Replication clustered(Vertx vertx, HazelcastInstance hazelcast, BooleanSupplier quorum) {
         IMap<String, String> map = hazelcast.getMap(MAP_NAME);
         return new Replication() {
             @Override
@@ -148,10 +154,16 @@ public interface Replication {
             }
 
             private Future<String> write(String key, FencedWrite write, String record) {
-                return onContext(map.submitToKey(key, write))
-                    .compose(refusal -> refusal == null
-                        ? Future.succeededFuture(record)
-                        : Future.failedFuture(new IllegalStateException("match " + key + " " + refusal)));
+                if (!quorum.getAsBoolean()) {
+                    return Future.failedFuture(new IllegalStateException("this node's side of the cluster lacks quorum"));
+                }
+                return onContext(map.submitToKey(key, write)).compose(refusal -> {
+                    if (refusal != null) {
+                        return Future.failedFuture(new IllegalStateException("match " + key + " " + refusal));
+                    }
+                    return quorum.getAsBoolean() ? Future.succeededFuture(record)
+                        : Future.failedFuture(new IllegalStateException("this node lost its quorum during the write"));
+                });
             }
 
             /** Hazelcast completes on its own threads; the caller carries on on its own context. */
