@@ -287,7 +287,7 @@ public final class Node {
         if (drained != null) {
             return Future.failedFuture("draining");
         }
-        if (leftCluster != null || !cluster.active()) {
+        if (leftCluster != null || cutOff || !cluster.active()) {
             return Future.failedFuture("not in its cluster");
         }
         int minMembers = options.cluster().minMembers();
