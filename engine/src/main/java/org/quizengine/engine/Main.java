@@ -2,6 +2,7 @@ package org.quizengine.engine;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import java.util.concurrent.atomic.AtomicReference;
 import org.quizengine.engine.cluster.HazelcastSetup;
 import org.quizengine.engine.config.ConfigException;
 import org.quizengine.engine.config.ConfigLoader;
@@ -12,6 +13,9 @@ import org.slf4j.LoggerFactory;
 /** Starts one node: {@code java -jar engine/target/quiz-node.jar}. Configuration: config/application.json and QUIZ_* variables. */
 public final class Main {
     private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+    /** The node running now (a node that lost its cluster is replaced by a new one), or null while it starts. */
+    private static final AtomicReference<Node> CURRENT = new AtomicReference<>();
+    private static volatile boolean shuttingDown;
 
     private Main() {
     }
@@ -25,15 +29,34 @@ public final class Main {
             System.exit(2);
             return;
         }
-        NodeOptions configured = options;
-        startVertx(options).compose(vertx -> Node.start(vertx, configured)
+        Runtime.getRuntime().addShutdownHook(new Thread(Main::awaitStop, "quiz-shutdown"));
+        run(options);
+    }
+
+    /**
+     * Starts the node. A node that lost its cluster (cut off or frozen, and its matches taken over)
+     * stops itself; it is then started again here, in this process, and joins as a new member.
+     */
+    private static void run(NodeOptions options) {
+        startVertx(options).compose(vertx -> Node.start(vertx, options)
                 .onFailure(e -> vertx.close()))
             .onSuccess(node -> {
+                CURRENT.set(node);
                 LOG.info("Node {} serving on http://{}:{} (WebSocket at /ws){}", node.nodeId(),
-                    "0.0.0.0".equals(configured.http().host()) ? "localhost" : configured.http().host(), node.port(),
-                    configured.cluster().enabled() ? ", cluster '" + configured.cluster().name() + "'" : "");
-                Runtime.getRuntime().addShutdownHook(new Thread(() -> awaitStop(node), "quiz-shutdown"));
+                    "0.0.0.0".equals(options.http().host()) ? "localhost" : options.http().host(), node.port(),
+                    options.cluster().enabled() ? ", cluster '" + options.cluster().name() + "'" : "");
                 node.onOperatorDrain(() -> new Thread(() -> System.exit(0), "quiz-exit").start());
+                node.onLeftCluster(() -> {
+                    CURRENT.set(null);
+                    if (!shuttingDown) {
+                        LOG.warn("Node {} starting again to rejoin its cluster", node.nodeId());
+                        // From a thread of our own: the closed Vert.x completes on threads without the
+                        // application's class loader, which the new node's contexts would inherit.
+                        Thread rejoin = new Thread(() -> run(options), "quiz-rejoin");
+                        rejoin.setContextClassLoader(Main.class.getClassLoader());
+                        rejoin.start();
+                    }
+                });
             })
             .onFailure(e -> {
                 LOG.error("The node could not start: {}", e.getMessage(), e);
@@ -51,7 +74,12 @@ public final class Main {
             .buildClustered();
     }
 
-    private static void awaitStop(Node node) {
+    private static void awaitStop() {
+        shuttingDown = true;
+        Node node = CURRENT.get();
+        if (node == null) {
+            return;
+        }
         try {
             // SIGTERM: a clustered node drains (its matches move, its players reconnect elsewhere).
             node.drain().toCompletionStage().toCompletableFuture().get(60, java.util.concurrent.TimeUnit.SECONDS);

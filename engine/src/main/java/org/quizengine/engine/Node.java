@@ -1,5 +1,6 @@
 package org.quizengine.engine;
 
+import io.vertx.core.Context;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -58,7 +59,20 @@ public final class Node {
     private LeastLoadedPlacement placement;
     private Future<Void> drained;
     private Runnable onOperatorDrain = () -> { };
+    private Runnable onLeftCluster = () -> { };
+    /** The matchmaker's deployment id, {@link #STARTING} or {@link #STOPPING} while it changes, or null. */
     private String matchmakerDeployment;
+    private Supplier<MatchmakingVerticle> matchmaker;
+    /** Whether this node has had its quorum ({@code cluster.minMembers}) since it started. */
+    private boolean hadQuorum;
+    /** Whether this node had its quorum and has lost it: it serves nothing until it restarts. */
+    private boolean cutOff;
+    /** Why this node gave up its cluster membership (it restarts it), or null. */
+    private String leftCluster;
+    private static final String STARTING = "starting";
+    private static final String STOPPING = "stopping";
+    /** How often the node checks its leadership and quorum besides membership events. */
+    private static final long CLUSTER_CHECK_MILLIS = 1_000;
 
     private Node(Vertx vertx, NodeOptions options) {
         this.vertx = vertx;
@@ -100,7 +114,8 @@ public final class Node {
             gateway = new WebSocketGateway(vertx, options.nodeId(), options.gateway(), services.sessions()::authenticate,
                 new ActivePlayers(vertx), clock);
             cluster = ClusterView.of(vertx, options.nodeId());
-            replication = cluster.clustered() ? Replication.clustered(vertx) : Replication.none();
+            replication = cluster.hazelcast() == null ? Replication.none()
+                : Replication.clustered(vertx, cluster.hazelcast(), () -> cluster.hasQuorum(options.cluster().minMembers()));
             matchHost = new MatchHost(options.nodeId(), options.match(), outbox, replication,
                 node -> cluster.nodeIds().contains(node), clock);
             placement = new LeastLoadedPlacement(vertx, options.nodeId(), cluster, matchHost::liveMatches,
@@ -109,18 +124,19 @@ public final class Node {
             QuestionRepository questions = services.questions();
             LiveMatches liveMatches = new ClaimedMatches(new ActivePlayers(vertx),
                 cluster.clustered() ? ClaimedMatches.replicated(vertx) : ClaimedMatches.local(matchHost::runs));
-            Supplier<MatchmakingVerticle> matchmaker = () -> new MatchmakingVerticle(options.matchmaking(), options.match(),
+            matchmaker = () -> new MatchmakingVerticle(options.matchmaking(), options.match(),
                 questions::loadActive, placement, liveMatches, clock, new SecureRandom());
             return services.prepare()
                 .compose(v -> gateway.start())
                 .compose(v -> deploy(vertx.deployVerticle(matchHost)))
-                .compose(v -> placement.start())
+                // Without quorum the shared maps refuse this; the node starts anyway and waits for its peers.
+                .compose(v -> placement.start().recover(e -> withoutQuorum("report its load", e)))
                 .onSuccess(v -> {
                     failover.start();
                     cluster.onMembershipChange(vertx.getOrCreateContext(), matchHost::membershipChanged);
                 })
-                .compose(v -> runMatchmakerWhileLeader(matchmaker))
-                .compose(v -> outbox.start().mapEmpty())
+                .compose(v -> runMatchmakerWhileLeader())
+                .compose(v -> outbox.start().<Void>mapEmpty().recover(e -> withoutQuorum("resume pending results", e)))
                 .compose(v -> listenForOperators())
                 .compose(v -> contract)
                 .compose(api -> startHttp(withMetrics(services.router(api, gateway, this::readiness,
@@ -129,22 +145,61 @@ public final class Node {
         });
     }
 
-    /**
-     * The matchmaker is one per cluster, on the leader (the oldest member). When the leader goes, the
-     * next oldest starts one; queues and lobbies that were waiting on the old one are lost, and their
-     * players must ask again.
-     */
-    private Future<Void> runMatchmakerWhileLeader(Supplier<MatchmakingVerticle> matchmaker) {
-        cluster.onMembershipChange(vertx.getOrCreateContext(), () -> {
-            if (cluster.isLeader() && matchmakerDeployment == null) {
-                deployMatchmaker(matchmaker);
-            }
-        });
-        return cluster.isLeader() ? deployMatchmaker(matchmaker) : Future.succeededFuture();
+    private Future<Void> withoutQuorum(String what, Throwable cause) {
+        LOG.warn("Node {} could not {} yet ({}); it carries on", options.nodeId(), what, cause.getMessage());
+        return Future.succeededFuture();
     }
 
-    private Future<Void> deployMatchmaker(Supplier<MatchmakingVerticle> matchmaker) {
-        matchmakerDeployment = "starting";
+    /**
+     * The matchmaker is one per cluster, on the leader (the oldest member), and only while the leader's
+     * side has its quorum. Every membership change, merge and second, the node checks: it starts the
+     * matchmaker when it leads and stops it when it no longer does, so two sides of a split that heal
+     * keep one. Queues and lobbies on a matchmaker that stops are lost; their players must ask again.
+     */
+    private Future<Void> runMatchmakerWhileLeader() {
+        Context context = vertx.getOrCreateContext();
+        cluster.onMembershipChange(context, this::checkCluster);
+        cluster.onMerged(context, () -> leaveCluster("Hazelcast merged it into another cluster after a split"));
+        if (cluster.clustered()) {
+            vertx.setPeriodic(CLUSTER_CHECK_MILLIS, id -> checkCluster());
+        }
+        hadQuorum = cluster.hasQuorum(options.cluster().minMembers());
+        return leads() ? deployMatchmaker() : Future.succeededFuture();
+    }
+
+    private boolean leads() {
+        return cluster.isLeader() && cluster.hasQuorum(options.cluster().minMembers()) && drained == null && leftCluster == null;
+    }
+
+    /**
+     * A node that had its quorum and lost it was cut off or frozen: the majority takes its matches
+     * over, and its own writes fail. It stops its matchmaker and sends its players elsewhere; once
+     * Hazelcast merges it back into the majority, it restarts as a new member ({@link #leaveCluster}).
+     */
+    private void checkCluster() {
+        if (drained != null || leftCluster != null) {
+            return;
+        }
+        int minMembers = options.cluster().minMembers();
+        if (cluster.hasQuorum(minMembers)) {
+            hadQuorum = true;
+        } else if (hadQuorum && !cutOff) {
+            cutOff = true;
+            cluster.suspend();
+            LOG.error("Node {} lost its quorum: it sees {} of the {} members it needs; it serves nothing until it rejoins",
+                options.nodeId(), cluster.memberCount(), minMembers);
+            gateway.disconnectAll("This node lost its cluster; connect again to carry on.");
+        }
+        boolean leads = leads();
+        if (leads && matchmakerDeployment == null) {
+            deployMatchmaker().onFailure(e -> LOG.error("Node {} could not start the matchmaker", options.nodeId(), e));
+        } else if (!leads && runsMatchmaker()) {
+            stopMatchmaker(cutOff || cluster.isLeader() ? "its side of the cluster lacks quorum" : "it no longer leads");
+        }
+    }
+
+    private Future<Void> deployMatchmaker() {
+        matchmakerDeployment = STARTING;
         return vertx.deployVerticle(matchmaker.get())
             .onSuccess(id -> {
                 matchmakerDeployment = id;
@@ -153,6 +208,42 @@ public final class Node {
             })
             .onFailure(e -> matchmakerDeployment = null)
             .mapEmpty();
+    }
+
+    private void stopMatchmaker(String why) {
+        String id = matchmakerDeployment;
+        matchmakerDeployment = STOPPING;
+        deployments.remove(id);
+        vertx.undeploy(id).onComplete(done -> {
+            matchmakerDeployment = null;
+            LOG.warn("Node {} stopped the matchmaker: {}", options.nodeId(), why);
+        });
+    }
+
+    /**
+     * Gives up this node's cluster membership after Hazelcast merged it into another cluster: what it
+     * held predates the merge (its matches were taken over, its event-bus subscriptions are not
+     * restored by vertx-hazelcast). Its sockets are told to reconnect elsewhere and it stops; whoever
+     * started it (Main) starts it again, as a new member of the cluster.
+     */
+    private void leaveCluster(String why) {
+        if (leftCluster != null || drained != null) {
+            return;
+        }
+        leftCluster = why;
+        LOG.error("Node {} left its cluster: {}; it stops and joins again", options.nodeId(), why);
+        if (runsMatchmaker()) {
+            stopMatchmaker("it left its cluster");
+        }
+        gateway.disconnectAll("This node lost its cluster; connect again to carry on.")
+            .transform(v -> stop())
+            .onComplete(v -> onLeftCluster.run());
+    }
+
+    /** What to do once this node has left a cluster it lost (Main starts it again). */
+    public Node onLeftCluster(Runnable action) {
+        this.onLeftCluster = action;
+        return this;
     }
 
     private Router withMetrics(Router root) {
@@ -200,19 +291,27 @@ public final class Node {
 
     /** Whether this node runs the cluster's matchmaker. */
     public boolean runsMatchmaker() {
-        return matchmakerDeployment != null && !"starting".equals(matchmakerDeployment);
+        return matchmakerDeployment != null && !STARTING.equals(matchmakerDeployment) && !STOPPING.equals(matchmakerDeployment);
     }
 
     public int liveMatches() {
         return matchHost.liveMatches();
     }
 
-    /** Ready for traffic only while in its cluster and not draining (the stores are checked beside this). */
+    /**
+     * Ready for traffic only while in its cluster, on a side with quorum, and not draining (the stores
+     * are checked beside this): players on a node cut off from the majority reconnect elsewhere.
+     */
     private Future<Void> readiness() {
         if (drained != null) {
             return Future.failedFuture("draining");
         }
-        return cluster.active() ? Future.succeededFuture() : Future.failedFuture("not in its cluster");
+        if (leftCluster != null || cutOff || !cluster.active()) {
+            return Future.failedFuture("not in its cluster");
+        }
+        int minMembers = options.cluster().minMembers();
+        return cluster.hasQuorum(minMembers) ? Future.succeededFuture()
+            : Future.failedFuture("without quorum: " + cluster.memberCount() + " of " + minMembers + " members");
     }
 
     /** An operator (through any node's admin endpoint) may ask this node to drain. */

@@ -4,6 +4,7 @@ import com.hazelcast.cluster.Member;
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.LifecycleEvent;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.internal.VertxInternal;
@@ -36,6 +37,12 @@ public final class ClusterView {
     private final String nodeId;
     private final ClusterManager clusterManager;
     private final HazelcastInstance hazelcast;
+    /**
+     * Set once this node lost its quorum or Hazelcast began merging it into another cluster: its view
+     * of the members is not to be acted on (it might see itself as the oldest while the merge
+     * re-lists them), so it leads nothing until it has restarted as a new member.
+     */
+    private volatile boolean suspended;
 
     private ClusterView(String nodeId, ClusterManager clusterManager) {
         this.nodeId = nodeId;
@@ -50,6 +57,28 @@ public final class ClusterView {
 
     public boolean clustered() {
         return clusterManager != null;
+    }
+
+    /** The Hazelcast member this node is, or {@code null} when it is not clustered through Hazelcast. */
+    public HazelcastInstance hazelcast() {
+        return hazelcast;
+    }
+
+    /** How many members this node sees in its cluster (1 when not clustered). */
+    public int memberCount() {
+        return hazelcast == null ? 1 : hazelcast.getCluster().getMembers().size();
+    }
+
+    /**
+     * Whether this node's side of the cluster has at least {@code minMembers} members: the same rule
+     * by which Hazelcast lets it read and write the engine's maps ({@code cluster.minMembers}).
+     */
+    public boolean hasQuorum(int minMembers) {
+        if (hazelcast == null || minMembers <= 1) {
+            return true;
+        }
+        return memberCount() >= minMembers
+            && hazelcast.getSplitBrainProtectionService().getSplitBrainProtection(HazelcastSetup.SPLIT_BRAIN_PROTECTION).hasMinimumSize();
     }
 
     /**
@@ -83,6 +112,9 @@ public final class ClusterView {
         if (hazelcast == null) {
             return true;
         }
+        if (suspended) {
+            return false;
+        }
         Iterator<Member> members = hazelcast.getCluster().getMembers().iterator();
         return members.hasNext() && members.next().localMember();
     }
@@ -96,9 +128,35 @@ public final class ClusterView {
         return members.hasNext() ? nodeIdOf(members.next()) : null;
     }
 
+    /** This node lost its quorum: it leads nothing (no sweep, no matchmaker) until it restarts. */
+    public void suspend() {
+        suspended = true;
+    }
+
     /** Whether this node is (still) in a running cluster; always true when not clustered. */
     public boolean active() {
         return hazelcast == null || hazelcast.getLifecycleService().isRunning();
+    }
+
+    /**
+     * Runs {@code action} on {@code context} when Hazelcast has merged this node into another cluster
+     * after a split: the node's view of the cluster (its event-bus subscriptions, what its matches
+     * and matchmaker hold) predates the merge, and vertx-hazelcast only reports the member changes.
+     */
+    public void onMerged(Context context, Runnable action) {
+        if (hazelcast == null) {
+            return;
+        }
+        hazelcast.getLifecycleService().addLifecycleListener(event -> {
+            if (event.getState() == LifecycleEvent.LifecycleState.MERGING) {
+                suspended = true;
+            }
+            if (event.getState() == LifecycleEvent.LifecycleState.MERGED
+                || event.getState() == LifecycleEvent.LifecycleState.MERGE_FAILED) {
+                LOG.warn("This node was merged into another cluster ({})", event.getState());
+                context.runOnContext(v -> action.run());
+            }
+        });
     }
 
     /**

@@ -3,8 +3,12 @@ package org.quizengine.engine.cluster;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.MapConfig;
+import com.hazelcast.config.MergePolicyConfig;
 import com.hazelcast.config.MultiMapConfig;
 import com.hazelcast.config.NetworkConfig;
+import com.hazelcast.config.SplitBrainProtectionConfig;
+import com.hazelcast.spi.merge.DiscardMergePolicy;
+import com.hazelcast.splitbrainprotection.SplitBrainProtectionOn;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import org.quizengine.engine.config.ClusterOptions;
 
@@ -15,6 +19,13 @@ public final class HazelcastSetup {
      * can list the others by the ids they use for themselves (see {@link ClusterView#nodeIds()}).
      */
     public static final String NODE_ID_ATTRIBUTE = "quiz.node-id";
+    /** The split-brain protection of the engine's maps ({@code cluster.minMembers}). */
+    public static final String SPLIT_BRAIN_PROTECTION = "quiz.majority";
+    /** How long a write waits for its backup's acknowledgement before it fails (Hazelcast's default: 5 s). */
+    static final int BACKUP_ACK_TIMEOUT_MILLIS = 5_000;
+    /** When a cluster first looks for another cluster to merge with, and how often after that. */
+    static final int MERGE_FIRST_RUN_SECONDS = 10;
+    static final int MERGE_NEXT_RUN_SECONDS = 5;
 
     private HazelcastSetup() {
     }
@@ -42,6 +53,7 @@ public final class HazelcastSetup {
         config.addMapConfig(new MapConfig("__vertx.nodeInfo").setBackupCount(1));
         // The engine's shared maps survive the loss of one member: one synchronous backup each.
         config.addMapConfig(new MapConfig("quiz.*").setBackupCount(1));
+        guardAgainstSplitBrain(config, options);
 
         NetworkConfig network = config.getNetworkConfig();
         network.setPort(options.port()).setPortAutoIncrement(true);
@@ -75,5 +87,32 @@ public final class HazelcastSetup {
     private static void joinQuickly(Config config) {
         config.setProperty("hazelcast.wait.seconds.before.join", "1");
         config.setProperty("hazelcast.max.wait.seconds.before.join", "5");
+    }
+
+    /**
+     * What keeps a side of a split cluster, or a node that was frozen and wakes up, from writing over
+     * the cluster's state (docs/cluster.md, sections 2 and 5.3):
+     * <ul>
+     *   <li>with {@code minMembers} above 1, a side with fewer members can neither read nor write the
+     *       {@code quiz.*} maps (Hazelcast's split-brain protection);</li>
+     *   <li>a write whose backup does not acknowledge it fails instead of succeeding after the
+     *       timeout: a node woken from a pause may still take its stale copy for the primary, and
+     *       the backup it writes to no longer counts it as a member;</li>
+     *   <li>on a merge, the entries of the side being merged in (the smaller) are dropped, not put
+     *       back, and merges are looked for every few seconds rather than minutes.</li>
+     * </ul>
+     */
+    private static void guardAgainstSplitBrain(Config config, ClusterOptions options) {
+        config.setProperty("hazelcast.operation.fail.on.indeterminate.state", "true");
+        config.setProperty("hazelcast.operation.backup.timeout.millis", Integer.toString(BACKUP_ACK_TIMEOUT_MILLIS));
+        config.setProperty("hazelcast.merge.first.run.delay.seconds", Integer.toString(MERGE_FIRST_RUN_SECONDS));
+        config.setProperty("hazelcast.merge.next.run.delay.seconds", Integer.toString(MERGE_NEXT_RUN_SECONDS));
+        MapConfig engineMaps = config.getMapConfig("quiz.*");
+        engineMaps.setMergePolicyConfig(new MergePolicyConfig().setPolicy(DiscardMergePolicy.class.getName()));
+        if (options.minMembers() > 1) {
+            config.addSplitBrainProtectionConfig(new SplitBrainProtectionConfig(SPLIT_BRAIN_PROTECTION, true,
+                options.minMembers()).setProtectOn(SplitBrainProtectionOn.READ_WRITE));
+            engineMaps.setSplitBrainProtectionName(SPLIT_BRAIN_PROTECTION);
+        }
     }
 }

@@ -15,10 +15,13 @@ import java.util.Locale;
  * @param heartbeatSeconds      how often members tell each other they are alive
  * @param maxNoHeartbeatSeconds silence after which a member is declared dead: a frozen node's matches
  *                              move after this long; too short, and a GC pause looks like a death
+ * @param minMembers            split-brain protection: a side of the cluster with fewer members can
+ *                              neither read nor write the engine's shared maps, runs no matchmaker and
+ *                              is not ready; 1 turns it off. Set a majority (2 of 3, 3 of 5).
  */
 public record ClusterOptions(boolean enabled, String name, Discovery discovery, List<String> members,
                              String networkInterface, int port, int heartbeatSeconds, int maxNoHeartbeatSeconds,
-                             String kubernetesNamespace, String kubernetesServiceName) {
+                             String kubernetesNamespace, String kubernetesServiceName, int minMembers) {
 
     public enum Discovery { MEMBERS, MULTICAST, KUBERNETES }
 
@@ -26,6 +29,9 @@ public record ClusterOptions(boolean enabled, String name, Discovery discovery, 
 
     public ClusterOptions {
         members = List.copyOf(members);
+        if (minMembers < 1) {
+            throw new ConfigException("cluster.minMembers must be at least 1");
+        }
         if (maxNoHeartbeatSeconds <= heartbeatSeconds) {
             throw new ConfigException("cluster.maxNoHeartbeatSeconds must be greater than cluster.heartbeatSeconds");
         }
@@ -49,6 +55,6 @@ public record ClusterOptions(boolean enabled, String name, Discovery discovery, 
         return new ClusterOptions(enabled, cluster.string("name"), mode, hosts, cluster.optionalString("interface"),
             cluster.intIn("port", 1, 65535), cluster.intIn("heartbeatSeconds", 1, 60),
             cluster.intIn("maxNoHeartbeatSeconds", 2, 600), cluster.optionalString("kubernetesNamespace"),
-            cluster.optionalString("kubernetesServiceName"));
+            cluster.optionalString("kubernetesServiceName"), cluster.intIn("minMembers", 1, 99));
     }
 }

@@ -50,8 +50,10 @@ public final class MatchVerticle extends VerticleBase {
     private long inboxWindow;
     private int inboxCount;
     private boolean overloadLogged;
-    /** The record this node last replicated; the next write must find it unchanged. */
+    /** The record this node last replicated (what an adopter is handed on a drain). */
     private String replicated;
+    /** This node's owner and epoch: a write counts only while the stored record still has them. */
+    private Replication.Fence writeFence;
     /** Steps applied here whose replication has not started: the next write covers them all. */
     private final List<PendingStep> unreplicated = new ArrayList<>();
     /** Whether a replication write is in flight (at most one at a time). */
@@ -85,7 +87,10 @@ public final class MatchVerticle extends VerticleBase {
         match = Match.create(spec);
         Step first = match.start(clock.getAsLong());
         return replication.create(nodeId, match.snapshot())
-            .onSuccess(record -> replicated = record)
+            .onSuccess(record -> {
+                replicated = record;
+                writeFence = Replication.Fence.first(nodeId);
+            })
             .compose(v -> listen())
             .compose(v -> activePlayers.claim(players, spec.matchId()))
             .onSuccess(v -> {
@@ -104,12 +109,15 @@ public final class MatchVerticle extends VerticleBase {
             // It finished on the lost node; make sure its result is kept, then it is done.
             LOG.info("Match {} had finished on {}; keeping its result", spec.matchId(), record.owner());
             return results.submit(match.result())
-                .compose(v -> replication.remove(spec.matchId(), adoption.replicated()))
+                .compose(v -> replication.remove(spec.matchId(), record.fence()))
                 .onSuccess(v -> vertx.setTimer(1, id -> vertx.undeploy(deploymentID())));
         }
         Step step = match.markLostNodesAway(nodeAlive, clock.getAsLong());
-        return replication.takeOver(adoption.replicated(), nodeId, match.snapshot())
-            .onSuccess(written -> replicated = written)
+        return replication.takeOver(record.fence(), nodeId, match.snapshot())
+            .onSuccess(written -> {
+                replicated = written;
+                writeFence = record.fence().next(nodeId);
+            })
             .compose(v -> listen())
             .onSuccess(v -> {
                 LOG.warn("Match {} taken over by {} from {} at question {}", spec.matchId(), nodeId, record.owner(),
@@ -231,7 +239,7 @@ public final class MatchVerticle extends VerticleBase {
         List<PendingStep> batch = List.copyOf(unreplicated);
         unreplicated.clear();
         writing = true;
-        replication.update(replicated, nodeId, match.snapshot()).onComplete(written -> {
+        replication.update(writeFence, match.snapshot()).onComplete(written -> {
             writing = false;
             if (written.succeeded()) {
                 replicated = written.result();
@@ -349,7 +357,7 @@ public final class MatchVerticle extends VerticleBase {
         List<UUID> players = spec.players().stream().map(PlayerInfo::userId).toList();
         results.submit(result)
             .compose(v -> replicated().compose(w -> fenced
-                ? Future.failedFuture("another node runs it now") : replication.remove(spec.matchId(), replicated)))
+                ? Future.failedFuture("another node runs it now") : replication.remove(spec.matchId(), writeFence)))
             .onFailure(e -> LOG.error("Match {}: result could not be handed over for storage", result.matchId(), e));
         activePlayers.release(players, spec.matchId())
             .onFailure(e -> LOG.warn("Match {}: could not clear its players' live-match entries", spec.matchId(), e));

@@ -1,25 +1,53 @@
 package org.quizengine.engine.match;
 
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.IMap;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.shareddata.AsyncMap;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletionStage;
+import java.util.function.BooleanSupplier;
 import org.quizengine.shared.Wire;
 import org.quizengine.shared.match.MatchSnapshot;
 
 /**
  * Live matches' state, replicated in the cluster (a Hazelcast map with one synchronous backup), so
- * a match outlives the node running it. Each record names its owner; every write is a
- * compare-and-set against the record the owner last wrote, so after another node has taken a match
- * over, the old owner's next write fails and it stops: a match never runs on two nodes at once.
- * On a single node nothing is replicated.
+ * a match outlives the node running it. Each record names its owner and the epoch in which that
+ * owner took the match (1 when it was formed, one more at each takeover). Every write is fenced: it
+ * carries the writer's owner and epoch and runs on the record's own partition ({@link FencedWrite}),
+ * which refuses it unless the stored record still has them. So after another node has taken a match
+ * over, the old owner's next write fails and it stops: a match never runs on two nodes at once. On a
+ * single node nothing is replicated.
+ *
+ * <p>Writes send the new state and the fence, not the previous record. Today the state is the whole
+ * snapshot; the fence (owner, epoch) is what a later per-step form of the state would be keyed by.
  */
 public interface Replication {
     String MAP_NAME = "quiz.live-matches";
 
-    /** The replicated form of a match: who runs it, and where it was. */
-    record Replicated(String owner, MatchSnapshot snapshot) {
+    /** Who may write a match's record: its owner, in the epoch it took the match in. */
+    record Fence(String owner, long epoch) {
+        /** The fence of the node that formed the match. */
+        public static Fence first(String owner) {
+            return new Fence(owner, 1);
+        }
+
+        /** The fence of whoever takes the match over from this one. */
+        public Fence next(String newOwner) {
+            return new Fence(newOwner, epoch + 1);
+        }
+    }
+
+    /** The replicated form of a match: who runs it, since which takeover, and where it was. */
+    @JsonPropertyOrder({"owner", "epoch", "snapshot"}) // owner first: read without decoding the snapshot
+    record Replicated(String owner, long epoch, MatchSnapshot snapshot) {
+        public Fence fence() {
+            return new Fence(owner, epoch);
+        }
     }
 
     /** Whether steps are replicated at all; a single node keeps no copy and skips the snapshot. */
@@ -27,19 +55,20 @@ public interface Replication {
         return true;
     }
 
-    /** Records a new match owned by {@code owner}; returns the stored form for the next write. */
+    /** Records a new match owned by {@code owner} (epoch 1); returns the stored record. */
     Future<String> create(String owner, MatchSnapshot snapshot);
 
-    /** Replaces {@code previous} with the new snapshot; fails if someone else has written since. */
-    Future<String> update(String previous, String owner, MatchSnapshot snapshot);
+    /** Writes the match's new state; fails if {@code fence} no longer holds the record. */
+    Future<String> update(Fence fence, MatchSnapshot snapshot);
 
-    /** Takes a match over from the record {@code expected}; fails if it changed since it was read. */
-    default Future<String> takeOver(String expected, String owner, MatchSnapshot snapshot) {
-        return update(expected, owner, snapshot);
-    }
+    /**
+     * Takes a match over for {@code owner} in the epoch after {@code handed} (the record the adopter
+     * was given); fails if the record has moved on since, so only one adopter wins.
+     */
+    Future<String> takeOver(Fence handed, String owner, MatchSnapshot snapshot);
 
-    /** Forgets a finished match (if {@code current} is still its record). */
-    Future<Void> remove(UUID matchId, String current);
+    /** Forgets a finished match, if {@code fence} still holds its record. */
+    Future<Void> remove(UUID matchId, Fence fence);
 
     /** Every replicated match, by id. */
     Future<Map<String, String>> all();
@@ -57,12 +86,17 @@ public interface Replication {
             }
 
             @Override
-            public Future<String> update(String previous, String owner, MatchSnapshot snapshot) {
+            public Future<String> update(Fence fence, MatchSnapshot snapshot) {
                 return Future.succeededFuture("");
             }
 
             @Override
-            public Future<Void> remove(UUID matchId, String current) {
+            public Future<String> takeOver(Fence handed, String owner, MatchSnapshot snapshot) {
+                return Future.succeededFuture("");
+            }
+
+            @Override
+            public Future<Void> remove(UUID matchId, Fence fence) {
                 return Future.succeededFuture();
             }
 
@@ -73,36 +107,69 @@ public interface Replication {
         };
     }
 
-    static Replication clustered(Vertx vertx) {
+    /**
+     * Replication in the cluster's {@code quiz.live-matches} map of {@code hazelcast}. A write counts
+     * only if {@code quorum} holds once it is done: Hazelcast updates its split-brain protection a
+     * moment after a member list shrinks, and a node that has just seen itself alone has no backup to
+     * wait for, so a write to its stale copy in that moment would otherwise succeed.
+     */
+    static Replication clustered(Vertx vertx, HazelcastInstance hazelcast, BooleanSupplier quorum) {
+        IMap<String, String> map = hazelcast.getMap(MAP_NAME);
         return new Replication() {
             @Override
             public Future<String> create(String owner, MatchSnapshot snapshot) {
-                String record = Wire.encodeAscii(new Replicated(owner, snapshot));
-                return map().compose(map -> map.putIfAbsent(key(snapshot), record)).compose(existing -> existing == null
-                    ? Future.succeededFuture(record)
-                    : Future.failedFuture(new IllegalStateException("match " + key(snapshot) + " already exists")));
+                String record = Wire.encodeAscii(new Replicated(owner, Fence.first(owner).epoch(), snapshot));
+                return write(key(snapshot), FencedWrite.create(record), record);
             }
 
             @Override
-            public Future<String> update(String previous, String owner, MatchSnapshot snapshot) {
-                String record = Wire.encodeAscii(new Replicated(owner, snapshot));
-                return map().compose(map -> map.replaceIfPresent(key(snapshot), previous, record)).compose(replaced -> replaced
-                    ? Future.succeededFuture(record)
-                    : Future.failedFuture(new IllegalStateException("match " + key(snapshot) + " is run by another node")));
+            public Future<String> update(Fence fence, MatchSnapshot snapshot) {
+                String record = Wire.encodeAscii(new Replicated(fence.owner(), fence.epoch(), snapshot));
+                return write(key(snapshot), fenced(fence, record), record);
             }
 
             @Override
-            public Future<Void> remove(UUID matchId, String current) {
-                return map().compose(map -> map.removeIfPresent(matchId.toString(), current)).mapEmpty();
+            public Future<String> takeOver(Fence handed, String owner, MatchSnapshot snapshot) {
+                String record = Wire.encodeAscii(new Replicated(owner, handed.next(owner).epoch(), snapshot));
+                return write(key(snapshot), fenced(handed, record), record);
+            }
+
+            @Override
+            public Future<Void> remove(UUID matchId, Fence fence) {
+                return write(matchId.toString(), fenced(fence, null), null).mapEmpty();
             }
 
             @Override
             public Future<Map<String, String>> all() {
-                return map().compose(AsyncMap::entries);
+                // A copy of the whole map: blocking in Hazelcast's API, so off the event loop.
+                return vertx.executeBlocking(() -> {
+                    Map<String, String> all = new HashMap<>();
+                    map.entrySet().forEach(entry -> all.put(entry.getKey(), entry.getValue()));
+                    return all;
+                }, false);
             }
 
-            private Future<AsyncMap<String, String>> map() {
-                return vertx.sharedData().getAsyncMap(MAP_NAME);
+            private FencedWrite fenced(Fence fence, String record) {
+                return new FencedWrite(fence.owner(), fence.epoch(), record);
+            }
+
+            private Future<String> write(String key, FencedWrite write, String record) {
+                if (!quorum.getAsBoolean()) {
+                    return Future.failedFuture(new IllegalStateException("this node's side of the cluster lacks quorum"));
+                }
+                return onContext(map.submitToKey(key, write)).compose(refusal -> {
+                    if (refusal != null) {
+                        return Future.failedFuture(new IllegalStateException("match " + key + " " + refusal));
+                    }
+                    return quorum.getAsBoolean() ? Future.succeededFuture(record)
+                        : Future.failedFuture(new IllegalStateException("this node lost its quorum during the write"));
+                });
+            }
+
+            /** Hazelcast completes on its own threads; the caller carries on on its own context. */
+            private <T> Future<T> onContext(CompletionStage<T> stage) {
+                Context context = vertx.getOrCreateContext();
+                return Future.fromCompletionStage(stage, context);
             }
         };
     }
@@ -113,5 +180,10 @@ public interface Replication {
 
     static Replicated decode(String record) {
         return Wire.decode(record, Replicated.class);
+    }
+
+    /** The owner and epoch of a stored record, read without decoding its snapshot when it is well formed. */
+    static Fence fenceOf(String record) {
+        return FencedWrite.fenceOf(record);
     }
 }

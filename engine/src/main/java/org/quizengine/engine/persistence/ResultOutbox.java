@@ -75,7 +75,8 @@ public final class ResultOutbox implements ResultSink {
 
     /** Picks up what earlier runs left pending (see {@link #resumePending}), then sweeps the shared map from time to time. */
     public Future<Integer> start() {
-        return resumePending().onSuccess(count -> context.runOnContext(v -> {
+        // The sweep runs even if this first pick-up fails (a side without quorum cannot read the map yet).
+        return resumePending().onComplete(count -> context.runOnContext(v -> {
             if (!closed && sweepTimer < 0) {
                 sweepTimer = context.setPeriodic(SWEEP_MILLIS, id -> sweep());
             }

@@ -121,6 +121,18 @@ class NodeOptionsTest {
         }
     }
 
+    @Test
+    void splitBrainProtectionIsOffUnlessAMinimumOfMembersIsSet(@TempDir Path dir) {
+        assertThat(NodeOptions.from(ConfigLoader.load(env(dir, "n1"))).cluster().minMembers()).isEqualTo(1);
+        assertThat(NodeOptions.from(ConfigLoader.load(with(dir, "QUIZ_CLUSTER_MIN_MEMBERS", "2"))).cluster().minMembers())
+            .isEqualTo(2);
+        for (String bad : List.of("0", "-1", "100", "two")) {
+            assertThatThrownBy(() -> NodeOptions.from(ConfigLoader.load(with(dir, "QUIZ_CLUSTER_MIN_MEMBERS", bad))))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("QUIZ_CLUSTER_MIN_MEMBERS");
+        }
+    }
+
     private static Map<String, String> with(Path dir, String... variablesAndValues) {
         Map<String, String> env = new HashMap<>(env(dir, "n1"));
         for (int i = 0; i < variablesAndValues.length; i += 2) {

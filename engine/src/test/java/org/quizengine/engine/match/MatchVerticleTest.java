@@ -144,7 +144,7 @@ class MatchVerticleTest {
     void stepsThatArriveWhileAWriteIsInFlightAreAcknowledgedAfterOneWriteThatHoldsThemAll(VertxTestContext ctx) {
         MatchSpec spec = spec(2, 3_000, Map.of(ANN.userId(), NODE_A, BOB.userId(), NODE_A));
         int correct = spec.questions().get(0).correctOption();
-        GatedReplication replication = new GatedReplication(Replication.clustered(vertx));
+        GatedReplication replication = new GatedReplication(new MapReplication());
         AtomicReference<Future<ServerEvent>> annReply = new AtomicReference<>();
         AtomicReference<Future<ServerEvent>> bobReply = new AtomicReference<>();
         AtomicReference<Future<ServerEvent>> annMoves = new AtomicReference<>();
@@ -186,6 +186,43 @@ class MatchVerticleTest {
                 return null;
             })
             .compose(v -> nodeA.first(reveal(0)))
+            .onComplete(ctx.succeedingThenComplete());
+    }
+
+    @Test
+    @Timeout(value = 10, timeUnit = TimeUnit.SECONDS)
+    void aMatchWhoseRecordAnotherNodeTookOverStopsAtItsNextWriteAndTellsNobody(VertxTestContext ctx) {
+        MatchSpec spec = spec(2, 3_000, Map.of(ANN.userId(), NODE_A, BOB.userId(), NODE_A));
+        MapReplication replication = new MapReplication();
+        Promise<Void> stopped = Promise.promise();
+        AtomicReference<Integer> heardBefore = new AtomicReference<>();
+
+        deploy(spec, options(500), replication, stopped::tryComplete)
+            .compose(id -> nodeA.first(question(0)))
+            .compose(open -> {
+                // Node B takes the match over (as failover would, from the record it was handed), in epoch 2.
+                Replication.Replicated handed = Replication.decode(replication.record(spec.matchId()));
+                assertThat(handed.fence()).isEqualTo(new Replication.Fence(NODE_A, 1));
+                heardBefore.set(nodeA.received().size());
+                return replication.takeOver(handed.fence(), NODE_B, handed.snapshot())
+                    .compose(v -> replication.takeOver(handed.fence(), "node-c", handed.snapshot()).transform(Future::succeededFuture));
+            })
+            .compose(secondAdopter -> {
+                assertThat(secondAdopter.failed()).as("a second takeover from the same record").isTrue();
+                assertThat(Replication.fenceOf(replication.record(spec.matchId()))).as("only the first adopter wins")
+                    .isEqualTo(new Replication.Fence(NODE_B, 2));
+                return refusal(command(spec, new SubmitAnswer(ANN.userId(), 0, 1)));
+            })
+            .compose(refused -> {
+                assertThat(refused).as("the old owner's write is refused, so it stops").isEqualTo(ErrorCode.MATCH_NOT_FOUND);
+                return stopped.future();
+            })
+            .compose(v -> later(200))
+            .map(v -> {
+                assertThat(nodeA.received()).as("nothing from the old owner after it lost the record").hasSize(heardBefore.get());
+                assertThat(Replication.fenceOf(replication.record(spec.matchId()))).isEqualTo(new Replication.Fence(NODE_B, 2));
+                return null;
+            })
             .onComplete(ctx.succeedingThenComplete());
     }
 
@@ -452,22 +489,26 @@ class MatchVerticleTest {
         }
 
         @Override
-        public synchronized Future<String> update(String previous, String owner,
-                                                  org.quizengine.shared.match.MatchSnapshot snapshot) {
+        public synchronized Future<String> update(Fence fence, org.quizengine.shared.match.MatchSnapshot snapshot) {
             updates.add(snapshot);
             if (!holding) {
-                return map.update(previous, owner, snapshot);
+                return map.update(fence, snapshot);
             }
             // Finish the write on the match's own context, as a real one would.
             io.vertx.core.Context match = vertx.getOrCreateContext();
             Promise<String> written = Promise.promise();
-            held.add(() -> match.runOnContext(v -> map.update(previous, owner, snapshot).onComplete(written)));
+            held.add(() -> match.runOnContext(v -> map.update(fence, snapshot).onComplete(written)));
             return written.future();
         }
 
         @Override
-        public Future<Void> remove(UUID matchId, String current) {
-            return map.remove(matchId, current);
+        public Future<String> takeOver(Fence handed, String owner, org.quizengine.shared.match.MatchSnapshot snapshot) {
+            return map.takeOver(handed, owner, snapshot);
+        }
+
+        @Override
+        public Future<Void> remove(UUID matchId, Fence fence) {
+            return map.remove(matchId, fence);
         }
 
         @Override

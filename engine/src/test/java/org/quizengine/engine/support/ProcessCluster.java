@@ -33,7 +33,8 @@ import org.quizengine.engine.match.Replication;
  * The one fixture for tests that need a real cluster of node processes: one PostgreSQL and Redis in
  * a stores JVM, reached by every node through a {@link TcpProxy} the test can cut, N nodes in their
  * own JVMs (a fresh cluster name per run, named {@code <prefix>-1..N}, the first started alone so it
- * is the oldest member), and a Hazelcast client that reads the cluster's maps without being a member.
+ * is the oldest member, unless {@code QUIZ_CLUSTER_MIN_MEMBERS} is above 1: a node alone is then not
+ * ready, so they start together), and a Hazelcast client that reads the cluster's maps without being a member.
  * Nodes can be killed ({@code kill -9}), frozen ({@code SIGSTOP}) and started again.
  *
  * <p>Register {@link #logsOnFailure()} so a failed test prints the servers' logs.
@@ -74,10 +75,16 @@ public final class ProcessCluster implements AutoCloseable {
             for (int i = 0; i < size + spare; i++) {
                 cluster.hazelcastPorts.add(NodeProcess.freePort());
             }
-            cluster.startNodes(List.of(1));
             List<Integer> rest = new ArrayList<>();
             for (int i = 2; i <= size; i++) {
                 rest.add(i);
+            }
+            if (Integer.parseInt(all.getOrDefault("QUIZ_CLUSTER_MIN_MEMBERS", "1")) > 1) {
+                // A node alone is not ready below the minimum: start them together (the oldest is then
+                // whichever formed the cluster; its log says it runs the matchmaker).
+                rest.add(0, 1);
+            } else {
+                cluster.startNodes(List.of(1));
             }
             cluster.startNodes(rest);
             cluster.connectHazelcastClient();

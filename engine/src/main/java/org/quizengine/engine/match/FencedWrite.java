@@ -1,0 +1,94 @@
+package org.quizengine.engine.match;
+
+import com.hazelcast.map.EntryProcessor;
+import java.util.Map;
+
+/**
+ * One write of a live match's record, run by Hazelcast on the record's partition: it takes effect
+ * only if the stored record still has the writer's owner and epoch ({@link Replication.Fence}), and
+ * returns {@code null} if it did, else why not. The check and the write are one step on the
+ * partition's thread, so no other write can come between them. A {@code null} record removes the
+ * entry; a write without a fence ({@link #create}) only creates one. The backup copy is told the outcome (the new record), never asked to judge again.
+ */
+final class FencedWrite implements EntryProcessor<String, String, String> {
+    private static final long serialVersionUID = 1L;
+    private static final String OWNER_PREFIX = "{\"owner\":\"";
+    private static final String EPOCH_FIELD = ",\"epoch\":";
+
+    private final String owner;
+    private final long epoch;
+    private final String record;
+
+    FencedWrite(String owner, long epoch, String record) {
+        this.owner = owner;
+        this.epoch = epoch;
+        this.record = record;
+    }
+
+    /** The first record of a new match: written only if the match has none yet. */
+    static FencedWrite create(String record) {
+        return new FencedWrite(null, 0, record);
+    }
+
+    @Override
+    public String process(Map.Entry<String, String> entry) {
+        String stored = entry.getValue();
+        if (owner == null) {
+            if (stored != null) {
+                return "already exists";
+            }
+            entry.setValue(record);
+            return null;
+        }
+        if (stored == null) {
+            return "is no longer live";
+        }
+        Replication.Fence current = fenceOf(stored);
+        if (!current.owner().equals(owner) || current.epoch() != epoch) {
+            return "is run by another node (" + current.owner() + ", epoch " + current.epoch() + "; this write was for "
+                + owner + ", epoch " + epoch + ")";
+        }
+        entry.setValue(record);
+        return null;
+    }
+
+    @Override
+    public EntryProcessor<String, String, String> getBackupProcessor() {
+        return new Outcome(record);
+    }
+
+    /** The owner and epoch of a record, read from its first fields (a record without an epoch is epoch 0). */
+    static Replication.Fence fenceOf(String record) {
+        if (!record.startsWith(OWNER_PREFIX)) {
+            Replication.Replicated decoded = Replication.decode(record);
+            return decoded.fence();
+        }
+        int ownerEnd = record.indexOf('"', OWNER_PREFIX.length());
+        String recordOwner = record.substring(OWNER_PREFIX.length(), ownerEnd);
+        if (!record.startsWith(EPOCH_FIELD, ownerEnd + 1)) {
+            return new Replication.Fence(recordOwner, 0);
+        }
+        int start = ownerEnd + 1 + EPOCH_FIELD.length();
+        int end = start;
+        while (end < record.length() && Character.isDigit(record.charAt(end))) {
+            end++;
+        }
+        return new Replication.Fence(recordOwner, Long.parseLong(record.substring(start, end)));
+    }
+
+    /** What the backup copy does: take the record the primary wrote. */
+    private static final class Outcome implements EntryProcessor<String, String, String> {
+        private static final long serialVersionUID = 1L;
+        private final String record;
+
+        Outcome(String record) {
+            this.record = record;
+        }
+
+        @Override
+        public String process(Map.Entry<String, String> entry) {
+            entry.setValue(record);
+            return null;
+        }
+    }
+}
