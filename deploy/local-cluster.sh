@@ -104,6 +104,11 @@ for k in $(seq 1 "$nodes"); do
 done
 
 jwt_secret="$(cat "$dir/jwt-secret")"
+# Split-brain protection: from 3 nodes on, a side needs a majority to serve (a frozen or cut-off node
+# stops instead of running stale matches). Two nodes cannot tell a death from a partition, so with
+# fewer than 3 the survivor of a crash keeps serving. QUIZ_CLUSTER_MIN_MEMBERS in the environment wins.
+min_members=1
+(( nodes >= 3 )) && min_members=$((nodes / 2 + 1))
 for k in $(seq 1 "$nodes"); do
   echo "Starting node $k ..."
   QUIZ_NODE_ID="node-$k" \
@@ -116,6 +121,7 @@ for k in $(seq 1 "$nodes"); do
   QUIZ_CLUSTER_MEMBERS="$members" \
   QUIZ_CLUSTER_INTERFACE=127.0.0.1 \
   QUIZ_CLUSTER_PORT=$((hazelcast_base + k - 1)) \
+  QUIZ_CLUSTER_MIN_MEMBERS="${QUIZ_CLUSTER_MIN_MEMBERS:-$min_members}" \
     setsid java -jar "$jar" > "$dir/node-$k.log" 2>&1 &
   node_pids+=($!)
 done
