@@ -11,31 +11,32 @@ import java.lang.management.ManagementFactory;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import org.quizengine.api.history.MatchResultStore;
 import org.quizengine.api.http.ApiContract;
 import org.quizengine.api.leaderboard.LeaderboardStore;
 import org.quizengine.api.question.QuestionRepository;
 import org.quizengine.api.storage.Stores;
-import java.util.function.Supplier;
 import org.quizengine.engine.bus.Codecs;
 import org.quizengine.engine.cluster.ClusterView;
 import org.quizengine.engine.cluster.Failover;
-import org.quizengine.engine.cluster.OperatorRoutes;
-import org.quizengine.shared.ErrorCode;
-import org.quizengine.shared.bus.Addresses;
 import org.quizengine.engine.cluster.LeastLoadedPlacement;
+import org.quizengine.engine.cluster.OperatorRoutes;
 import org.quizengine.engine.config.NodeOptions;
 import org.quizengine.engine.gateway.WebSocketGateway;
-import org.quizengine.engine.metrics.NodeMetrics;
 import org.quizengine.engine.match.ActivePlayers;
 import org.quizengine.engine.match.MatchHost;
 import org.quizengine.engine.match.Replication;
 import org.quizengine.engine.matchmaking.ClaimedMatches;
 import org.quizengine.engine.matchmaking.LiveMatches;
 import org.quizengine.engine.matchmaking.MatchmakingVerticle;
+import org.quizengine.engine.metrics.NodeMetrics;
 import org.quizengine.engine.persistence.ResultOutbox;
+import org.quizengine.shared.ErrorCode;
+import org.quizengine.shared.bus.Addresses;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,7 +48,8 @@ public final class Node {
     private static final Logger LOG = LoggerFactory.getLogger(Node.class);
     private final Vertx vertx;
     private final NodeOptions options;
-    private final List<String> deployments = new ArrayList<>();
+    // Read by stop() from whichever thread stops the node (a shutdown hook, a rejoin).
+    private final List<String> deployments = new CopyOnWriteArrayList<>();
     private final AtomicInteger port = new AtomicInteger();
     private Stores stores;
     private NodeServices services;
@@ -57,22 +59,25 @@ public final class Node {
     private ClusterView cluster;
     private Replication replication;
     private LeastLoadedPlacement placement;
-    private Future<Void> drained;
+    private volatile Future<Void> drained;
     private Runnable onOperatorDrain = () -> { };
     private Runnable onLeftCluster = () -> { };
     /** The matchmaker's deployment id, {@link #STARTING} or {@link #STOPPING} while it changes, or null. */
-    private String matchmakerDeployment;
+    private volatile String matchmakerDeployment;
+    private int quorumBackChecks;
     private Supplier<MatchmakingVerticle> matchmaker;
     /** Whether this node has had its quorum ({@code cluster.minMembers}) since it started. */
-    private boolean hadQuorum;
+    private volatile boolean hadQuorum;
     /** Whether this node had its quorum and has lost it: it serves nothing until it restarts. */
-    private boolean cutOff;
+    private volatile boolean cutOff;
     /** Why this node gave up its cluster membership (it restarts it), or null. */
-    private String leftCluster;
+    private volatile String leftCluster;
     private static final String STARTING = "starting";
     private static final String STOPPING = "stopping";
     /** How often the node checks its leadership and quorum besides membership events. */
     private static final long CLUSTER_CHECK_MILLIS = 1_000;
+    /** Cluster checks in a row that must see the quorum back before a cut-off node restarts. */
+    private static final int QUORUM_BACK_CHECKS = 3;
 
     private Node(Vertx vertx, NodeOptions options) {
         this.vertx = vertx;
@@ -111,9 +116,9 @@ public final class Node {
             services = NodeServices.create(vertx, stores, options);
             outbox = new ResultOutbox(vertx, options.storage().dataDir().resolve("outbox").toString(),
                 List.of(services.results()::save, services::applyToLeaderboards));
-            gateway = new WebSocketGateway(vertx, options.nodeId(), options.gateway(), services.sessions()::authenticate,
-                new ActivePlayers(vertx), clock);
             cluster = ClusterView.of(vertx, options.nodeId());
+            gateway = new WebSocketGateway(vertx, options.nodeId(), options.gateway(), services.sessions()::authenticate,
+                new ActivePlayers(vertx), cluster, clock);
             replication = cluster.hazelcast() == null ? Replication.none()
                 : Replication.clustered(vertx, cluster.hazelcast(), () -> cluster.hasQuorum(options.cluster().minMembers()));
             matchHost = new MatchHost(options.nodeId(), options.match(), outbox, replication,
@@ -181,9 +186,11 @@ public final class Node {
             return;
         }
         int minMembers = options.cluster().minMembers();
-        if (cluster.hasQuorum(minMembers)) {
+        if (cutOff) {
+            rejoinOnceQuorumIsBack(minMembers);
+        } else if (cluster.hasQuorum(minMembers)) {
             hadQuorum = true;
-        } else if (hadQuorum && !cutOff) {
+        } else if (hadQuorum) {
             cutOff = true;
             cluster.suspend();
             LOG.error("Node {} lost its quorum: it sees {} of the {} members it needs; it serves nothing until it rejoins",
@@ -195,6 +202,23 @@ public final class Node {
             deployMatchmaker().onFailure(e -> LOG.error("Node {} could not start the matchmaker", options.nodeId(), e));
         } else if (!leads && runsMatchmaker()) {
             stopMatchmaker(cutOff || cluster.isLeader() ? "its side of the cluster lacks quorum" : "it no longer leads");
+        }
+    }
+
+    /**
+     * A cut-off node that sees its quorum again without being merged (the members it lost came back
+     * or were replaced, and joined it) restarts as well: it suspended itself, and as the oldest
+     * member it would otherwise keep every node from leading. A merge shows the members for a moment
+     * too, so quorum must hold for a few checks in a row with no merge under way (a merge ends in
+     * {@link #leaveCluster} anyway).
+     */
+    private void rejoinOnceQuorumIsBack(int minMembers) {
+        if (!cluster.hasQuorum(minMembers) || cluster.merging()) {
+            quorumBackChecks = 0;
+            return;
+        }
+        if (++quorumBackChecks >= QUORUM_BACK_CHECKS) {
+            leaveCluster("it sees its quorum again (" + cluster.memberCount() + " members)");
         }
     }
 

@@ -43,6 +43,8 @@ public final class ClusterView {
      * re-lists them), so it leads nothing until it has restarted as a new member.
      */
     private volatile boolean suspended;
+    /** Between Hazelcast's MERGING and MERGED (or MERGE_FAILED) events for this node. */
+    private volatile boolean merging;
 
     private ClusterView(String nodeId, ClusterManager clusterManager) {
         this.nodeId = nodeId;
@@ -133,6 +135,11 @@ public final class ClusterView {
         suspended = true;
     }
 
+    /** Whether Hazelcast is merging this node into another cluster right now. */
+    public boolean merging() {
+        return merging;
+    }
+
     /** Whether this node is (still) in a running cluster; always true when not clustered. */
     public boolean active() {
         return hazelcast == null || hazelcast.getLifecycleService().isRunning();
@@ -150,9 +157,11 @@ public final class ClusterView {
         hazelcast.getLifecycleService().addLifecycleListener(event -> {
             if (event.getState() == LifecycleEvent.LifecycleState.MERGING) {
                 suspended = true;
+                merging = true;
             }
             if (event.getState() == LifecycleEvent.LifecycleState.MERGED
                 || event.getState() == LifecycleEvent.LifecycleState.MERGE_FAILED) {
+                merging = false;
                 LOG.warn("This node was merged into another cluster ({})", event.getState());
                 context.runOnContext(v -> action.run());
             }

@@ -29,7 +29,6 @@ public final class Failover {
     static final long SWEEP_MILLIS = 3_000;
     /** How often the leader sweeps when nothing is known to be wrong. */
     static final long SAFETY_SWEEP_MILLIS = 30_000;
-    private static final String OWNER_PREFIX = "{\"owner\":\"";
 
     private final Vertx vertx;
     private final ClusterView cluster;
@@ -68,7 +67,7 @@ public final class Failover {
             long readMillis = (System.nanoTime() - startedAt) / 1_000_000;
             boolean orphans = false;
             for (Map.Entry<String, String> entry : matches.entrySet()) {
-                String owner = ownerOf(entry.getValue());
+                String owner = Replication.fenceOf(entry.getValue()).owner();
                 if (owner != null && !members.contains(owner)) {
                     orphans = true;
                     if (handingOver.add(entry.getKey())) {
@@ -98,14 +97,5 @@ public final class Failover {
                         done.cause().getMessage());
                 }
             });
-    }
-
-    /** The owner field, read without decoding the whole snapshot (the record's first field). */
-    public static String ownerOf(String record) {
-        if (!record.startsWith(OWNER_PREFIX)) {
-            return Replication.decode(record).owner();
-        }
-        int end = record.indexOf('"', OWNER_PREFIX.length());
-        return end < 0 ? null : record.substring(OWNER_PREFIX.length(), end);
     }
 }

@@ -13,7 +13,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import org.quizengine.engine.cluster.ClusterView;
-import org.quizengine.engine.cluster.Failover;
 import org.quizengine.engine.match.Replication;
 import org.quizengine.shared.ErrorCode;
 import org.quizengine.shared.bus.Addresses;
@@ -76,9 +75,22 @@ final class MatchRequests {
         cluster.onMembershipChange(context, this::membersChanged);
     }
 
-    /** Asks the match; the reply, or the failure of the last attempt. */
+    /**
+     * Asks the match; the reply, or the failure of the last attempt, on the caller's context: a retry
+     * may be completed from the membership watch or another request's wait, and a socket's frames must
+     * keep being written by its own event loop, in order.
+     */
     Future<ServerEvent> ask(UUID matchId, MatchCommand command) {
-        return attempt(matchId, command, Retry.NONE);
+        Context caller = vertx.getOrCreateContext();
+        Promise<ServerEvent> answered = Promise.promise();
+        attempt(matchId, command, Retry.NONE).onComplete(done -> {
+            if (Vertx.currentContext() == caller) {
+                answered.handle(done);
+            } else {
+                caller.runOnContext(v -> answered.handle(done));
+            }
+        });
+        return answered.future();
     }
 
     /** One attempt; on a failure that may mean a new owner, the next one once the match has a live owner. */
@@ -258,7 +270,7 @@ final class MatchRequests {
     private Future<String> recordOwner(UUID matchId) {
         return vertx.sharedData().<String, String>getAsyncMap(Replication.MAP_NAME)
             .compose((AsyncMap<String, String> map) -> map.get(matchId.toString()))
-            .map(record -> record == null ? null : Failover.ownerOf(record));
+            .map(record -> record == null ? null : Replication.fenceOf(record).owner());
     }
 
     /** A request given up because the match's owner left the cluster while it was in flight. */

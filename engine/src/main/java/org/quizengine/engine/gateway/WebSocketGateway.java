@@ -49,7 +49,6 @@ public final class WebSocketGateway {
     static final short CLOSE_RESTART = 1012;
     static final long FLOOD_WINDOW_MILLIS = 10_000;
     private static final Logger LOG = LoggerFactory.getLogger(WebSocketGateway.class);
-    private static final long REQUEST_TIMEOUT_MILLIS = 5_000;
 
     private final Vertx vertx;
     private final String nodeId;
@@ -57,20 +56,20 @@ public final class WebSocketGateway {
     private final TokenVerifier tokens;
     private final ActivePlayers activePlayers;
     private final LongSupplier clock;
-    private final DeliveryOptions requestOptions = new DeliveryOptions().setSendTimeout(REQUEST_TIMEOUT_MILLIS);
+    private final DeliveryOptions requestOptions = new DeliveryOptions().setSendTimeout(MatchRequests.REQUEST_TIMEOUT_MILLIS);
     private final Map<UUID, PlayerConnection> connections = new ConcurrentHashMap<>();
     /** Requests to matches, carried to a match's new owner when its node dies (see {@link MatchRequests}). */
     private final MatchRequests matches;
 
     public WebSocketGateway(Vertx vertx, String nodeId, GatewayOptions options, TokenVerifier tokens,
-                            ActivePlayers activePlayers, LongSupplier clock) {
+                            ActivePlayers activePlayers, ClusterView cluster, LongSupplier clock) {
         this.vertx = vertx;
         this.nodeId = nodeId;
         this.options = options;
         this.tokens = tokens;
         this.activePlayers = activePlayers;
         this.clock = clock;
-        this.matches = new MatchRequests(vertx, ClusterView.of(vertx, nodeId));
+        this.matches = new MatchRequests(vertx, cluster);
     }
 
     /** Starts taking events for this node's players, and news of revoked sessions from any node. */

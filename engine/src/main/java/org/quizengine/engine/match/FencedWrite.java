@@ -8,7 +8,10 @@ import java.util.Map;
  * only if the stored record still has the writer's owner and epoch ({@link Replication.Fence}), and
  * returns {@code null} if it did, else why not. The check and the write are one step on the
  * partition's thread, so no other write can come between them. A {@code null} record removes the
- * entry; a write without a fence ({@link #create}) only creates one. The backup copy is told the outcome (the new record), never asked to judge again.
+ * entry; a write without a fence ({@link #create}) only creates one. The backup copy runs the same
+ * check on its own copy (Hazelcast sends the backup processor whether or not the primary changed
+ * the entry): a refused write must leave the backup as it was, or a promoted backup would name the
+ * loser.
  */
 final class FencedWrite implements EntryProcessor<String, String, String> {
     private static final long serialVersionUID = 1L;
@@ -54,7 +57,7 @@ final class FencedWrite implements EntryProcessor<String, String, String> {
 
     @Override
     public EntryProcessor<String, String, String> getBackupProcessor() {
-        return new Outcome(record);
+        return this;
     }
 
     /** The owner and epoch of a record, read from its first fields (a record without an epoch is epoch 0). */
@@ -74,21 +77,5 @@ final class FencedWrite implements EntryProcessor<String, String, String> {
             end++;
         }
         return new Replication.Fence(recordOwner, Long.parseLong(record.substring(start, end)));
-    }
-
-    /** What the backup copy does: take the record the primary wrote. */
-    private static final class Outcome implements EntryProcessor<String, String, String> {
-        private static final long serialVersionUID = 1L;
-        private final String record;
-
-        Outcome(String record) {
-            this.record = record;
-        }
-
-        @Override
-        public String process(Map.Entry<String, String> entry) {
-            entry.setValue(record);
-            return null;
-        }
     }
 }

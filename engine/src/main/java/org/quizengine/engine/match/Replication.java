@@ -182,7 +182,7 @@ public interface Replication {
         return Wire.decode(record, Replicated.class);
     }
 
-    /** The owner and epoch of a stored record, read without decoding its snapshot when it is well formed. */
+    /** The owner and epoch of a stored record (its first fields), read without decoding its snapshot. */
     static Fence fenceOf(String record) {
         return FencedWrite.fenceOf(record);
     }

@@ -47,8 +47,11 @@ public final class ResultOutbox implements ResultSink {
     static final long MAX_RETRY_MILLIS = 4_000;
     /** How often the outbox looks for pending results that no one here is trying. */
     static final long SWEEP_MILLIS = 5_000;
-    /** A try that hangs (a store that neither answers nor refuses) is given up and made again. */
-    static final long ATTEMPT_TIMEOUT_MILLIS = 10_000;
+    /**
+     * A try that hangs (a store that neither answers nor refuses) is given up and made again: short,
+     * so a try begun just before such a store returns does not hold its result past the 5 s promise.
+     */
+    static final long ATTEMPT_TIMEOUT_MILLIS = 3_000;
     private static final Logger LOG = LoggerFactory.getLogger(ResultOutbox.class);
 
     private final Vertx vertx;

@@ -32,8 +32,13 @@ import org.quizengine.engine.support.TestPlayer;
  * from the new node's log: process start, cluster member, stores ready, serving, first match.
  */
 class NodeJoinSpeedTest {
-    /** The target is 10 s (docs/cluster.md has the measured figures); this bound only catches a regression on a noisy machine. */
-    private static final Duration FIRST_MATCH_BOUND = Duration.ofSeconds(20);
+    /**
+     * The target is 10 s from process start (docs/cluster.md has the measured figures, taken by this
+     * test); on a loaded 2-core CI machine a JVM start alone can take most of that, so this bound only
+     * catches a node that never takes matches. Once ready, it must take the next matches at once.
+     */
+    private static final Duration FIRST_MATCH_BOUND = Duration.ofSeconds(45);
+    private static final Duration FIRST_MATCH_AFTER_READY_BOUND = Duration.ofSeconds(10);
     private static final DateTimeFormatter LOG_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss,SSS");
 
     private static ProcessCluster cluster;
@@ -83,6 +88,7 @@ class NodeJoinSpeedTest {
         figures.forEach((what, millis) -> System.out.printf("node join: %-50s %6d ms%n", what, millis));
 
         assertThat(firstMatchAt).as("a match placed on the new node").isPositive();
+        assertThat(Duration.ofMillis(firstMatchAt - readyAt)).isLessThanOrEqualTo(FIRST_MATCH_AFTER_READY_BOUND);
         assertThat(Duration.ofMillis(firstMatchAt - processStart.toEpochMilli())).isLessThanOrEqualTo(FIRST_MATCH_BOUND);
     }
 
