@@ -65,8 +65,8 @@ public final class ChaosNodes implements Target {
                 nodes.slots.add(null);
                 nodes.nodeIds.add(null);
             }
-            nodes.fill(List.of(0));
-            nodes.fill(IntStream.range(1, count).boxed().toList());
+            // All together: with split-brain protection (minMembers 2) a node alone is never ready.
+            nodes.fill(IntStream.range(0, count).boxed().toList());
             nodes.hazelcast = nodes.connectClient();
             return nodes;
         } catch (RuntimeException e) {
