@@ -98,7 +98,20 @@ public final class MatchVerticle extends VerticleBase {
                     spec.settings().questionCount());
                 effects(first, null);
                 schedule();
-            });
+            })
+            .onFailure(e -> forgetUnstarted());
+    }
+
+    /**
+     * A match that failed to start after writing its record (its consumer or its players' claims
+     * failed) must not leave the record behind: it names a live node, so no failover would take it,
+     * and players' requests would wait on it.
+     */
+    private void forgetUnstarted() {
+        if (writeFence != null) {
+            replication.remove(spec.matchId(), writeFence)
+                .onFailure(e -> LOG.warn("Match {} could not start nor forget its record", spec.matchId(), e));
+        }
     }
 
     /** Carries on a match from its replicated record: absolute deadlines make it resume where it was. */
