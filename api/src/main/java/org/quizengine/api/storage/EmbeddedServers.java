@@ -2,12 +2,11 @@ package org.quizengine.api.storage;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.quizengine.shared.LoopbackPorts;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.embedded.RedisServer;
@@ -49,16 +48,16 @@ final class EmbeddedServers {
             if (options.embedsPostgres()) {
                 postgres = startPostgres(options.postgresDataDir());
             }
-            RedisServer redis = null;
-            int redisPort = -1;
+            StartedRedis redis = null;
             if (options.embedsRedis()) {
                 Path dir = options.redisDataDir();
                 Files.createDirectories(dir);
                 LeftoverServers.stopIfRunning(dir.resolve(REDIS_PID_FILE), "redis-server");
-                redisPort = freePort();
-                redis = startRedis(dir, redisPort);
+                redis = startRedis(dir);
             }
-            return new EmbeddedServers(lock, postgres, redis, redisPort);
+            return redis == null
+                ? new EmbeddedServers(lock, postgres, null, -1)
+                : new EmbeddedServers(lock, postgres, redis.server(), redis.port());
         } catch (IOException | RuntimeException e) {
             closeQuietly(postgres, e);
             closeQuietly(lock, e);
@@ -78,16 +77,18 @@ final class EmbeddedServers {
             .setServerConfig("listen_addresses", "localhost")
             // First start runs initdb, and recovery after a crash can take a while.
             .setPGStartupWait(Duration.ofSeconds(30))
+            .setPort(freePort())
             .start();
     }
 
     /**
      * Starts Redis with its data in {@code dir}: the append-only file (fsync every second) and an
      * RDB snapshot on shutdown, so leaderboards and their applied-match markers survive restarts.
+     * It listens on a free loopback port, returned with it (the next one if the first was taken).
      */
-    private static RedisServer startRedis(Path dir, int firstPort) throws IOException {
+    private static StartedRedis startRedis(Path dir) throws IOException {
         IOException last = null;
-        int port = firstPort;
+        int port = freePort();
         for (int attempt = 1; attempt <= REDIS_START_ATTEMPTS; attempt++) {
             RedisServer server = RedisServer.newRedisServer()
                 .bind(REDIS_HOST)
@@ -101,7 +102,7 @@ final class EmbeddedServers {
                 .build();
             try {
                 server.start();
-                return server;
+                return new StartedRedis(server, port);
             } catch (IOException e) {
                 // The free port found a moment ago may have been taken since.
                 LOG.warn("Embedded Redis did not start on port {} (attempt {})", port, attempt, e);
@@ -178,10 +179,11 @@ final class EmbeddedServers {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(REDIS_HOST))) {
-            return socket.getLocalPort();
-        }
+    private record StartedRedis(RedisServer server, int port) {
+    }
+
+    private static int freePort() {
+        return LoopbackPorts.free();
     }
 
     private static String quote(String value) {

@@ -2,8 +2,6 @@ package org.quizengine.engine.local;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +14,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
+import org.quizengine.shared.LoopbackPorts;
 
 /**
  * A JVM started from this JVM's own class path, its stdout and stderr in one log file. Whatever a
@@ -198,11 +197,7 @@ public final class ChildJvm {
 
     /** A port free on loopback right now; the child binds it a moment later. */
     static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return LoopbackPorts.free();
     }
 
     private static void stopAllLeft() {
