@@ -79,7 +79,9 @@ public final class ChaosReport {
             .put("timeToPlayAgainMs", timeToPlayAgain)
             .put("playersLost", playersLost).put("playersToldNoMatch", lost.size())
             .put("playersToldNoMatchWhileTheirMatchLived", lost.stream().filter(l -> seen.finishedAt.containsKey(l.matchId())).count())
-            .put("playersNeverBack", neverBack);
+            .put("playersNeverBack", neverBack)
+            .put("toldNoMatch", new JsonArray(lost.stream().map(l -> new JsonObject().put("matchId", l.matchId().toString())
+                .put("at", l.atMillis()).put("whileRecovering", fault.name().equals(l.fault()))).toList()));
         targets.add(target(PLAYERS_LOST, playersLost, playersLost == 0));
         Long p99 = timeToPlayAgain.getLong("p99");
         targets.add(target(PLAY_AGAIN, p99 == null ? "no player touched" : p99 + " ms",

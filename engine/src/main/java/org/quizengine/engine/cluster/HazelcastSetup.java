@@ -35,7 +35,8 @@ public final class HazelcastSetup {
         return new HazelcastClusterManager(config(options, nodeId));
     }
 
-    static Config config(ClusterOptions options, String nodeId) {
+    /** The configuration of a member: the one {@link #clusterManager} joins with. */
+    public static Config config(ClusterOptions options, String nodeId) {
         Config config = new Config();
         config.setClusterName(options.name());
         if (nodeId != null) {

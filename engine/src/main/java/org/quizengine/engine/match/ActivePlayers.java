@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.UUID;
+import org.quizengine.engine.cluster.IndeterminateWrites;
 
 /**
  * Which live match each player is in, so that a player who connects (to any node) is put back into
@@ -25,7 +26,7 @@ public final class ActivePlayers {
         return map().compose(map -> {
             List<Future<Void>> puts = new ArrayList<>(players.size());
             for (UUID player : players) {
-                puts.add(map.put(player.toString(), matchId.toString()));
+                puts.add(IndeterminateWrites.retried(vertx, () -> map.put(player.toString(), matchId.toString())));
             }
             return Future.all(puts).mapEmpty();
         });
@@ -36,7 +37,7 @@ public final class ActivePlayers {
         return map().compose(map -> {
             List<Future<Boolean>> removals = new ArrayList<>(players.size());
             for (UUID player : players) {
-                removals.add(map.removeIfPresent(player.toString(), matchId.toString()));
+                removals.add(IndeterminateWrites.retried(vertx, () -> map.removeIfPresent(player.toString(), matchId.toString())));
             }
             return Future.all(removals).mapEmpty();
         });

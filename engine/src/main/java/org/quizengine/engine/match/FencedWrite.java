@@ -2,13 +2,16 @@ package org.quizengine.engine.match;
 
 import com.hazelcast.map.EntryProcessor;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * One write of a live match's record, run by Hazelcast on the record's partition: it takes effect
  * only if the stored record still has the writer's owner and epoch ({@link Replication.Fence}), and
  * returns {@code null} if it did, else why not. The check and the write are one step on the
  * partition's thread, so no other write can come between them. A {@code null} record removes the
- * entry; a write without a fence ({@link #create}) only creates one. The backup copy runs the same
+ * entry; a write without a fence ({@link #create}) only creates one. A write whose record is
+ * already stored succeeds without a check: it is being made again because Hazelcast could not tell
+ * whether the first try took ({@code IndeterminateWrites}). The backup copy runs the same
  * check on its own copy (Hazelcast sends the backup processor whether or not the primary changed
  * the entry): a refused write must leave the backup as it was, or a promoted backup would name the
  * loser.
@@ -36,6 +39,9 @@ final class FencedWrite implements EntryProcessor<String, String, String> {
     @Override
     public String process(Map.Entry<String, String> entry) {
         String stored = entry.getValue();
+        if (Objects.equals(stored, record)) {
+            return null; // made again after an indeterminate outcome: it took the first time
+        }
         if (owner == null) {
             if (stored != null) {
                 return "already exists";

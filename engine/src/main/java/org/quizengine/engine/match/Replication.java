@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletionStage;
 import java.util.function.BooleanSupplier;
+import org.quizengine.engine.cluster.IndeterminateWrites;
 import org.quizengine.shared.Wire;
 import org.quizengine.shared.match.MatchSnapshot;
 
@@ -157,7 +158,7 @@ public interface Replication {
                 if (!quorum.getAsBoolean()) {
                     return Future.failedFuture(new IllegalStateException("this node's side of the cluster lacks quorum"));
                 }
-                return onContext(map.submitToKey(key, write)).compose(refusal -> {
+                return IndeterminateWrites.retried(vertx, () -> onContext(map.submitToKey(key, write))).compose(refusal -> {
                     if (refusal != null) {
                         return Future.failedFuture(new IllegalStateException("match " + key + " " + refusal));
                     }

@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
+import org.quizengine.engine.cluster.IndeterminateWrites;
 import org.quizengine.engine.match.ResultSink;
 import org.quizengine.shared.Wire;
 import org.quizengine.shared.match.MatchResult;
@@ -128,10 +129,11 @@ public final class ResultOutbox implements ResultSink {
     public Future<Void> submit(MatchResult result) {
         String key = result.matchId().toString();
         String json = Wire.encode(result);
-        return Future.all(map().compose(map -> map.put(key, json)),
+        return Future.all(map().compose(map -> IndeterminateWrites.retried(vertx, () -> map.put(key, json))),
                 vertx.fileSystem().writeFile(spoolFile(key), Buffer.buffer(json)))
             .<Void>mapEmpty()
-            .onSuccess(v -> keepTrying(key, result));
+            // Tried even if the shared map or the spool refused it: this node holds it, and nobody else may.
+            .onComplete(v -> keepTrying(key, result));
     }
 
     /** Waits (at most {@code maxMillis}) for the tries this node has under way to finish. */
@@ -237,7 +239,7 @@ public final class ResultOutbox implements ResultSink {
         for (Function<MatchResult, Future<Boolean>> store : stores) {
             chain = chain.compose(previous -> store.apply(result));
         }
-        return chain.compose(v -> map().compose(map -> map.remove(key)))
+        return chain.compose(v -> map().compose(map -> IndeterminateWrites.retried(vertx, () -> map.remove(key))))
             .compose(v -> vertx.fileSystem().delete(spoolFile(key)).recover(e -> Future.succeededFuture()));
     }
 
