@@ -312,7 +312,8 @@ public final class Match {
             return Step.rejected(ErrorCode.NOT_IN_MATCH, "You left this match.");
         }
         if (phase == Phase.FINISHED) {
-            return Step.rejected(ErrorCode.MATCH_FINISHED, "The match is over.");
+            // Back just after the end (its socket was away when match_finished went out): the final ranking.
+            return Step.answered(new ServerEvent.MatchFinished(spec.matchId(), standings(), result.finishedAt()));
         }
         boolean wasAway = !seat.connected;
         seat.nodeId = nodeId;
@@ -524,7 +525,7 @@ public final class Match {
         version++;
         MatchResult finished = resultUnreported ? result : null;
         resultUnreported = false;
-        return new Step(events, reply, null, null, finished);
+        return new Step(events, reply, null, null, finished, true);
     }
 
     /** One player's place in the match. */

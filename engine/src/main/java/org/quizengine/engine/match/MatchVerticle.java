@@ -189,6 +189,17 @@ public final class MatchVerticle extends VerticleBase {
             message.fail(step.rejection().busCode(), step.rejectionReason());
             return;
         }
+        if (!step.changed()) {
+            // Read from steps that may not be replicated yet: answered once they are, as their effects are.
+            replicated().onComplete(v -> {
+                if (fenced) {
+                    message.fail(ErrorCode.MATCH_NOT_FOUND.busCode(), "The match has moved to another node.");
+                } else {
+                    message.reply(step.reply());
+                }
+            });
+            return;
+        }
         apply(step, message);
     }
 

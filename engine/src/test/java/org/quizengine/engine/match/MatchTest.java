@@ -398,11 +398,29 @@ class MatchTest {
                 ErrorCode.MATCH_FINISHED);
             assertRejectedAndNothingChanged(match, () -> match.answer(ANN.userId(), 1, 0, Q0_DEADLINE + 2),
                 ErrorCode.MATCH_FINISHED);
-            assertRejectedAndNothingChanged(match, () -> match.attach(ANN.userId(), "node-1", "ann-2", Q0_DEADLINE + 2),
-                ErrorCode.MATCH_FINISHED);
             assertRejectedAndNothingChanged(match, () -> match.leave(ANN.userId(), Q0_DEADLINE + 2),
                 ErrorCode.MATCH_FINISHED);
             assertRejectedAndNothingChanged(match, () -> match.onTimer(Q0_DEADLINE + 2), ErrorCode.MATCH_FINISHED);
+        }
+
+        @Test
+        void a_player_back_after_the_finish_is_handed_the_final_ranking_and_nothing_changes() {
+            Match match = matchWith(settings(1), PLAYERS);
+            match.start(T0);
+            match.onTimer(Q0_OPEN);
+            Step finish = match.onTimer(Q0_DEADLINE + 1);
+            ServerEvent.MatchFinished broadcast = finish.events().stream().map(Outgoing::event)
+                .filter(ServerEvent.MatchFinished.class::isInstance).map(ServerEvent.MatchFinished.class::cast)
+                .findFirst().orElseThrow();
+            Observable before = Observable.of(match);
+
+            Step back = match.attach(ANN.userId(), "node-2", "ann-2", Q0_DEADLINE + 500);
+
+            assertThat(back.isRejected()).isFalse();
+            assertThat(back.changed()).as("a read: nothing to replicate").isFalse();
+            assertThat(back.events()).isEmpty();
+            assertThat(back.reply()).isEqualTo(broadcast);
+            assertThat(Observable.of(match)).isEqualTo(before);
         }
     }
 

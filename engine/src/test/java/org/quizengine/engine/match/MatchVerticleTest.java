@@ -315,9 +315,10 @@ class MatchVerticleTest {
             .map(attempts -> {
                 Attempt gone = attempts.get(attempts.size() - 1);
                 assertThat(gone.outcome()).as("in the end the match's address has no handler").isEqualTo("NO_HANDLERS");
-                assertThat(attempts.subList(0, attempts.size() - 1)).as("every attempt before that, during the linger")
+                assertThat(attempts.subList(0, attempts.size() - 1))
+                    .as("every reconnect before that, during the linger, is handed the final ranking")
                     .isNotEmpty()
-                    .extracting(Attempt::outcome).containsOnly(ErrorCode.MATCH_FINISHED.name());
+                    .extracting(Attempt::outcome).containsOnly(MatchFinished.class.getSimpleName());
                 assertThat(gone.at()).as("not gone before its linger was over")
                     .isGreaterThanOrEqualTo(finished.get().finishedAt() + LINGER_MILLIS);
                 assertThat(host.liveMatches()).as("the host counted the match as stopped").isZero();
