@@ -43,10 +43,11 @@ final class ConsoleSummary {
         for (Object item : chaos.getJsonArray("faults")) {
             JsonObject fault = (JsonObject) item;
             out.append(String.format("fault %s (%s): touched %s players; time to play again ms %s; lost %s "
-                    + "(told no_match %s, never back %s); errors %s; matches finished %s, results lost %s, duplicated %s%n",
+                    + "(told no_match while it lived %s, never back %s; told no_match after it ended %s); errors %s; matches finished %s, results lost %s, duplicated %s%n",
                 fault.getString("fault"), fault.getString("label"), fault.getValue("playersTouched"),
                 fault.getJsonObject("timeToPlayAgainMs").encode(), fault.getValue("playersLost"),
-                fault.getValue("playersToldNoMatch"), fault.getValue("playersNeverBack"), fault.getJsonObject("errors").encode(),
+                fault.getValue("playersToldNoMatchWhileTheirMatchLived"), fault.getValue("playersNeverBack"),
+                fault.getValue("playersToldNoMatchAfterTheirMatchEnded"), fault.getJsonObject("errors").encode(),
                 fault.getValue("matchesFinished"), fault.getValue("resultsLost"), fault.getValue("resultsDuplicated")));
             if (fault.containsKey("lateResults")) {
                 JsonObject late = fault.getJsonObject("lateResults");

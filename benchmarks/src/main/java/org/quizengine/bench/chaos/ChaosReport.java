@@ -64,6 +64,14 @@ public final class ChaosReport {
             .put("passed", targets.stream().map(JsonObject.class::cast).allMatch(t -> t.getBoolean("passed")));
     }
 
+    /** Whether the player's match had ended (a player saw it finish, or its result was stored) before they were told no_match. */
+    private static boolean endedBefore(Observations seen, Observations.LostMatch told) {
+        Long finished = seen.finishedAt.get(told.matchId());
+        Long stored = seen.storedAt.get(told.matchId());
+        long ended = Math.min(finished == null ? Long.MAX_VALUE : finished, stored == null ? Long.MAX_VALUE : stored);
+        return ended <= told.atMillis();
+    }
+
     /** Who the fault touched, how long until they played again, and who lost their match. */
     private static void players(Fault fault, Observations seen, JsonObject figures, JsonArray targets) {
         List<Long> back = seen.recoveryMillis.getOrDefault(fault.name(), List.of());
@@ -72,16 +80,21 @@ public final class ChaosReport {
             || (l.fault() == null && fault.covers(l.atMillis()))).toList();
         long lostWhileRecovering = lost.stream().filter(l -> fault.name().equals(l.fault())).count();
         long neverBack = Math.max(0, touched - back.size() - lostWhileRecovering);
-        long playersLost = neverBack + lost.size();
+        // no_match after the match ended is what protocol.md promises: its result is stored, the
+        // player only missed match_finished. Before the end, or for a match nobody saw end, it is a loss.
+        long toldWhileLive = lost.stream().filter(l -> !endedBefore(seen, l)).count();
+        long playersLost = neverBack + toldWhileLive;
         JsonObject timeToPlayAgain = percentiles(back);
         figures.put("playersTouched", touched).put("playersBack", back.size())
             .put("playersBackWithin3s", back.stream().filter(ms -> ms <= PLAY_AGAIN_P99_LIMIT_MILLIS).count())
             .put("timeToPlayAgainMs", timeToPlayAgain)
             .put("playersLost", playersLost).put("playersToldNoMatch", lost.size())
-            .put("playersToldNoMatchWhileTheirMatchLived", lost.stream().filter(l -> seen.finishedAt.containsKey(l.matchId())).count())
+            .put("playersToldNoMatchWhileTheirMatchLived", toldWhileLive)
+            .put("playersToldNoMatchAfterTheirMatchEnded", lost.size() - toldWhileLive)
             .put("playersNeverBack", neverBack)
             .put("toldNoMatch", new JsonArray(lost.stream().map(l -> new JsonObject().put("matchId", l.matchId().toString())
-                .put("at", l.atMillis()).put("whileRecovering", fault.name().equals(l.fault()))).toList()));
+                .put("at", l.atMillis()).put("whileRecovering", fault.name().equals(l.fault()))
+                .put("afterTheEnd", endedBefore(seen, l))).toList()));
         targets.add(target(PLAYERS_LOST, playersLost, playersLost == 0));
         Long p99 = timeToPlayAgain.getLong("p99");
         targets.add(target(PLAY_AGAIN, p99 == null ? "no player touched" : p99 + " ms",

@@ -39,6 +39,10 @@ class ChaosReportTest {
         seen.lost(new Observations.LostMatch(UUID.randomUUID(), KILL_AT + 3_000, null));
         // In the outage's stretch: not the kill's.
         seen.lost(new Observations.LostMatch(UUID.randomUUID(), OUTAGE_AT + 1_000, null));
+        // Told no_match after its match ended (it missed match_finished): the result stands, not a loss.
+        UUID ended = UUID.randomUUID();
+        seen.finished(ended, KILL_AT + 1_000);
+        seen.lost(new Observations.LostMatch(ended, KILL_AT + 1_500, null));
 
         JsonObject figures = ChaosReport.fault(kill, seen);
 
@@ -47,8 +51,9 @@ class ChaosReportTest {
         assertThat(figures.getLong("playersBackWithin3s")).isEqualTo(3);
         assertThat(figures.getJsonObject("timeToPlayAgainMs").getMap())
             .containsEntry("p50", 900L).containsEntry("p99", 4_200L).containsEntry("max", 4_200L).containsEntry("count", 4);
-        assertThat(figures.getLong("playersToldNoMatch")).isEqualTo(2);
-        assertThat(figures.getLong("playersToldNoMatchWhileTheirMatchLived")).isEqualTo(1);
+        assertThat(figures.getLong("playersToldNoMatch")).isEqualTo(3);
+        assertThat(figures.getLong("playersToldNoMatchWhileTheirMatchLived")).as("before its end, or nobody saw it end").isEqualTo(2);
+        assertThat(figures.getLong("playersToldNoMatchAfterTheirMatchEnded")).isEqualTo(1);
         assertThat(figures.getLong("playersNeverBack")).as("5 touched, 4 back, 1 told no_match").isZero();
         assertThat(figures.getLong("playersLost")).isEqualTo(2);
         assertThat(figures.getString("node")).isEqualTo("node-2");
