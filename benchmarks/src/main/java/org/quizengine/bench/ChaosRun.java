@@ -10,6 +10,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
+import org.quizengine.bench.chaos.ChaosReport;
 import org.quizengine.bench.chaos.Fault;
 import org.quizengine.bench.chaos.ResultWatch;
 import org.quizengine.bench.servers.ChaosNodes;
@@ -40,6 +41,9 @@ final class ChaosRun {
 
     private record Caused(String name, Fault.Kind kind, String label, long startMillis, long recoveredMillis, JsonObject details) {
     }
+
+    /** A node's max-no-heartbeat when the run does not set one (config/application.json). */
+    private static final int NODE_DEFAULT_HEARTBEAT_TIMEOUT_SECONDS = 5;
 
     private final BenchOptions options;
     private final ChaosNodes nodes;
@@ -126,7 +130,9 @@ final class ChaosRun {
         long thawed = after(options.freezeSeconds(), () -> nodes.thaw(slot));
         pace.event("SIGCONT " + victim);
         caused.add(new Caused(nextName(Fault.Kind.FREEZE), Fault.Kind.FREEZE, "SIGSTOP " + victim + " for " + options.freezeSeconds() + " s", at, thawed,
-            new JsonObject().put("node", victim).put("liveMatchesOnIt", live).put("matchesItRan", owned.size())));
+            new JsonObject().put("node", victim).put("liveMatchesOnIt", live).put("matchesItRan", owned.size())
+                .put(ChaosReport.DETECTION_MILLIS, 1_000L * (options.heartbeatTimeoutSeconds() > 0
+                    ? options.heartbeatTimeoutSeconds() : NODE_DEFAULT_HEARTBEAT_TIMEOUT_SECONDS))));
         pace.collect(options.gapSeconds());
     }
 

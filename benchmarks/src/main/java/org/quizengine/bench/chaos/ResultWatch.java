@@ -22,6 +22,8 @@ public final class ResultWatch {
     private final StoreAudit stores;
     private final List<long[]> outages = new CopyOnWriteArrayList<>();
     private final Set<UUID> watched = ConcurrentHashMap.newKeySet();
+    /** Matches seen finishing lately, so that those that finished just before an outage began are watched too. */
+    private final Map<UUID, Long> recentlyFinished = new ConcurrentHashMap<>();
     private final Map<UUID, Long> landedAt = new ConcurrentHashMap<>();
     private volatile boolean polling;
     private long timer = -1;
@@ -34,6 +36,11 @@ public final class ResultWatch {
     /** A store is cut from {@code atMillis}: results of matches finishing from a moment before then are watched. */
     public void outageStarted(long atMillis) {
         outages.add(new long[] {atMillis - LateResults.IN_FLIGHT_MILLIS, Long.MAX_VALUE});
+        recentlyFinished.forEach((matchId, finishedAt) -> {
+            if (finishedAt >= atMillis - LateResults.IN_FLIGHT_MILLIS) {
+                watched.add(matchId);
+            }
+        });
         if (timer < 0) {
             timer = vertx.setPeriodic(POLL_MILLIS, id -> poll());
         }
@@ -46,6 +53,8 @@ public final class ResultWatch {
 
     /** A player saw {@code matchId} finish at {@code atMillis}: watched if that was in an outage. */
     public void finished(UUID matchId, long atMillis) {
+        recentlyFinished.put(matchId, atMillis);
+        recentlyFinished.values().removeIf(at -> at < atMillis - 2 * LateResults.IN_FLIGHT_MILLIS);
         if (outages.stream().anyMatch(o -> atMillis >= o[0] && atMillis <= o[1])) {
             watched.add(matchId);
         }

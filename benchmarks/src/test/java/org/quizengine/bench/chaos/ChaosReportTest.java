@@ -64,6 +64,22 @@ class ChaosReportTest {
     }
 
     @Test
+    void aFreezeIsGivenThreeSecondsFromItsDetectionNotFromTheSigstop() {
+        Fault freeze = new Fault("freeze", Fault.Kind.FREEZE, "SIGSTOP node-1 for 15 s", KILL_AT, KILL_AT + 15_000, OUTAGE_AT,
+            new JsonObject().put("node", "node-1").put(ChaosReport.DETECTION_MILLIS, 3_000L));
+        Observations fast = new Observations();
+        fast.marked("freeze", 2);
+        List.of(4_000L, 5_900L).forEach(ms -> fast.recovered("freeze", ms));
+        Observations slow = new Observations();
+        slow.marked("freeze", 2);
+        List.of(4_000L, 6_100L).forEach(ms -> slow.recovered("freeze", ms));
+
+        assertThat(verdicts(ChaosReport.fault(freeze, fast))).containsEntry(ChaosReport.PLAY_AGAIN_AFTER_DETECTION, true)
+            .doesNotContainKey(ChaosReport.PLAY_AGAIN);
+        assertThat(verdicts(ChaosReport.fault(freeze, slow))).containsEntry(ChaosReport.PLAY_AGAIN_AFTER_DETECTION, false);
+    }
+
+    @Test
     void aTouchedPlayerWhoNeverHeardFromItsMatchAgainIsLost() {
         Observations seen = new Observations();
         seen.marked("kill", 3);
