@@ -4,6 +4,8 @@ import com.hazelcast.core.IndeterminateOperationStateException;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 /**
@@ -17,10 +19,18 @@ import java.util.function.Supplier;
  * put, a remove, or a {@code FencedWrite} that succeeds if its record is already stored), so they
  * are made again a moment later, once Hazelcast has given the partition a new backup; a woken node's
  * writes keep failing, and it gives up after {@link #DELAYS_MILLIS}.
+ *
+ * <p>A write with no outcome after {@link #ATTEMPT_TIMEOUT_MILLIS} counts as indeterminate too. The
+ * chaos run saw a write sent to a frozen member hang for two minutes (Hazelcast's operation heartbeat
+ * timeout) after the member was removed and had rejoined from the same address, and its match with
+ * it; the write made again goes to the partition's new owner. Should the first one still land, it
+ * lands first or is refused as older ({@code FencedWrite} keeps a match's versions in order).
  */
 public final class IndeterminateWrites {
     /** The waits before each new attempt: about 3 s in all, longer than a migration after a kill takes. */
     private static final long[] DELAYS_MILLIS = {50, 100, 200, 400, 800, 1_600};
+    /** Longer than a write waits for its backup's acknowledgement (HazelcastSetup's backup timeout). */
+    static final long ATTEMPT_TIMEOUT_MILLIS = 6_000;
 
     private IndeterminateWrites() {
     }
@@ -33,7 +43,7 @@ public final class IndeterminateWrites {
     }
 
     private static <T> void attempt(Vertx vertx, Supplier<Future<T>> write, int tried, Promise<T> done) {
-        write.get().onComplete(outcome -> {
+        write.get().timeout(ATTEMPT_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS).onComplete(outcome -> {
             if (outcome.succeeded() || !indeterminate(outcome.cause()) || tried >= DELAYS_MILLIS.length) {
                 done.handle(outcome);
             } else {
@@ -42,10 +52,10 @@ public final class IndeterminateWrites {
         });
     }
 
-    /** Whether {@code failure}, or anything it wraps, is Hazelcast's "the backup did not answer". */
+    /** Whether {@code failure}, or anything it wraps, is Hazelcast's "the backup did not answer", or no answer at all. */
     public static boolean indeterminate(Throwable failure) {
         for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
-            if (cause instanceof IndeterminateOperationStateException) {
+            if (cause instanceof IndeterminateOperationStateException || cause instanceof TimeoutException) {
                 return true;
             }
         }

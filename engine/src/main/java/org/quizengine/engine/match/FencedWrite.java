@@ -11,7 +11,8 @@ import java.util.Objects;
  * partition's thread, so no other write can come between them. A {@code null} record removes the
  * entry; a write without a fence ({@link #create}) only creates one. A write whose record is
  * already stored succeeds without a check: it is being made again because Hazelcast could not tell
- * whether the first try took ({@code IndeterminateWrites}). The backup copy runs the same
+ * whether the first try took ({@code IndeterminateWrites}). An owner's write older (by snapshot
+ * version) than the stored record is refused: a try given up as lost may still land late. The backup copy runs the same
  * check on its own copy (Hazelcast sends the backup processor whether or not the primary changed
  * the entry): a refused write must leave the backup as it was, or a promoted backup would name the
  * loser.
@@ -20,6 +21,7 @@ final class FencedWrite implements EntryProcessor<String, String, String> {
     private static final long serialVersionUID = 1L;
     private static final String OWNER_PREFIX = "{\"owner\":\"";
     private static final String EPOCH_FIELD = ",\"epoch\":";
+    private static final String VERSION_FIELD = ",\"snapshot\":{\"version\":";
 
     private final String owner;
     private final long epoch;
@@ -57,6 +59,10 @@ final class FencedWrite implements EntryProcessor<String, String, String> {
             return "is run by another node (" + current.owner() + ", epoch " + current.epoch() + "; this write was for "
                 + owner + ", epoch " + epoch + ")";
         }
+        if (record != null && current.equals(fenceOf(record)) && versionOf(record) < versionOf(stored)) {
+            // A write that was given up as lost and made again, landing after the newer ones.
+            return "has a newer version than this write";
+        }
         entry.setValue(record);
         return null;
     }
@@ -64,6 +70,20 @@ final class FencedWrite implements EntryProcessor<String, String, String> {
     @Override
     public EntryProcessor<String, String, String> getBackupProcessor() {
         return this;
+    }
+
+    /** The version of the snapshot in a record, read from its first field; -1 if it is not where expected. */
+    static long versionOf(String record) {
+        int at = record.indexOf(VERSION_FIELD);
+        if (at < 0) {
+            return -1;
+        }
+        int start = at + VERSION_FIELD.length();
+        int end = start;
+        while (end < record.length() && Character.isDigit(record.charAt(end))) {
+            end++;
+        }
+        return end == start ? -1 : Long.parseLong(record.substring(start, end));
     }
 
     /** The owner and epoch of a record, read from its first fields (a record without an epoch is epoch 0). */

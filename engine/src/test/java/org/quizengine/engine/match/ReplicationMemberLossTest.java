@@ -107,12 +107,12 @@ class ReplicationMemberLossTest {
         }).onFailure(failures::add);
     }
 
-    private static MatchSnapshot nextVersion(MatchSnapshot s) {
+    static MatchSnapshot nextVersion(MatchSnapshot s) {
         return new MatchSnapshot(s.version() + 1, s.spec(), s.phase(), s.startsAt(), s.questionIndex(), s.openedAt(),
             s.deadline(), s.nextQuestionAt(), s.seats(), s.closedQuestions(), s.openQuestion(), s.lastReveal(), s.result());
     }
 
-    private static MatchSpec spec() {
+    static MatchSpec spec() {
         PlayerInfo ann = new PlayerInfo(UUID.randomUUID(), "ann");
         PlayerInfo bob = new PlayerInfo(UUID.randomUUID(), "bob");
         List<QuestionSpec> questions = List.of(new QuestionSpec(1, "science", "easy", "Question", List.of("a", "b", "c", "d"), 0));
