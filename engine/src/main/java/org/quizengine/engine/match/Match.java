@@ -6,11 +6,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Predicate;
 import org.quizengine.shared.ErrorCode;
-import org.quizengine.shared.match.MatchResult;
 import org.quizengine.shared.match.MatchResult.AnswerRecord;
 import org.quizengine.shared.match.MatchResult.PlayerResult;
 import org.quizengine.shared.match.MatchResult.QuestionResult;
+import org.quizengine.shared.match.MatchResult;
 import org.quizengine.shared.match.MatchSettings;
 import org.quizengine.shared.match.MatchSnapshot;
 import org.quizengine.shared.match.MatchSpec;
@@ -129,7 +130,7 @@ public final class Match {
      * Nodes have left the cluster (or this match was taken over from one): players whose sockets
      * were on a node that is gone are away, with the usual reconnect grace from now.
      */
-    public Step markLostNodesAway(java.util.function.Predicate<String> nodeAlive, long now) {
+    public Step markLostNodesAway(Predicate<String> nodeAlive, long now) {
         List<Outgoing> events = new ArrayList<>();
         List<UUID> away = new ArrayList<>();
         for (Seat seat : seats.values()) {

@@ -4,8 +4,12 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
+import java.util.function.Predicate;
 import org.quizengine.engine.config.MatchOptions;
 import org.quizengine.shared.ErrorCode;
 import org.quizengine.shared.bus.Addresses;
@@ -22,18 +26,18 @@ public final class MatchHost extends VerticleBase {
     private final MatchOptions options;
     private final ResultSink results;
     private final Replication replication;
-    private final java.util.function.Predicate<String> nodeAlive;
+    private final Predicate<String> nodeAlive;
     private final LongSupplier clock;
     private final AtomicInteger liveMatches = new AtomicInteger();
     /** The matches running here: match id to its verticle and deployment id. */
-    private final java.util.Map<java.util.UUID, Running> running = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<UUID, Running> running = new ConcurrentHashMap<>();
 
     private record Running(String deploymentId, MatchVerticle verticle) {
     }
     private MessageConsumer<Object> consumer;
 
     public MatchHost(String nodeId, MatchOptions options, ResultSink results, Replication replication,
-                     java.util.function.Predicate<String> nodeAlive, LongSupplier clock) {
+                     Predicate<String> nodeAlive, LongSupplier clock) {
         this.nodeId = nodeId;
         this.options = options;
         this.results = results;

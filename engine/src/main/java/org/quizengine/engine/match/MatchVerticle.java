@@ -1,6 +1,7 @@
 package org.quizengine.engine.match;
 
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -10,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.LongSupplier;
+import java.util.function.Predicate;
 import org.quizengine.engine.config.MatchOptions;
 import org.quizengine.shared.ErrorCode;
 import org.quizengine.shared.bus.Addresses;
@@ -36,7 +38,7 @@ public final class MatchVerticle extends VerticleBase {
     private final AdoptMatch adoption;
     private final String nodeId;
     private final Replication replication;
-    private final java.util.function.Predicate<String> nodeAlive;
+    private final Predicate<String> nodeAlive;
     private final MatchOptions options;
     private final ResultSink results;
     private final ActivePlayers activePlayers;
@@ -59,12 +61,12 @@ public final class MatchVerticle extends VerticleBase {
     /** Whether a replication write is in flight (at most one at a time). */
     private boolean writing;
     /** Who waits until every step so far is replicated (a drain, a finished match). */
-    private final List<io.vertx.core.Promise<Void>> awaitingReplicated = new ArrayList<>();
+    private final List<Promise<Void>> awaitingReplicated = new ArrayList<>();
     private boolean fenced;
 
     /** A match the matchmaker just formed, or (with {@code adoption}) one taken over from another node. */
     public MatchVerticle(MatchSpec spec, AdoptMatch adoption, String nodeId, Replication replication,
-                         java.util.function.Predicate<String> nodeAlive, MatchOptions options, ResultSink results,
+                         Predicate<String> nodeAlive, MatchOptions options, ResultSink results,
                          ActivePlayers activePlayers, LongSupplier clock, Runnable onStopped) {
         this.spec = spec;
         this.adoption = adoption;
@@ -145,7 +147,7 @@ public final class MatchVerticle extends VerticleBase {
      * step to be replicated, stops the timer and answers no more. Returns what the adopter needs.
      */
     public Future<AdoptMatch> release() {
-        io.vertx.core.Promise<AdoptMatch> released = io.vertx.core.Promise.promise();
+        Promise<AdoptMatch> released = Promise.promise();
         context.runOnContext(v -> replicated().onComplete(done -> {
             fenced = true;
             cancelTimer();
@@ -278,9 +280,9 @@ public final class MatchVerticle extends VerticleBase {
             if (!unreplicated.isEmpty()) {
                 replicateUnreplicated();
             } else {
-                List<io.vertx.core.Promise<Void>> waiting = List.copyOf(awaitingReplicated);
+                List<Promise<Void>> waiting = List.copyOf(awaitingReplicated);
                 awaitingReplicated.clear();
-                waiting.forEach(io.vertx.core.Promise::complete);
+                waiting.forEach(Promise::complete);
             }
         });
     }
@@ -290,7 +292,7 @@ public final class MatchVerticle extends VerticleBase {
         if (!writing && unreplicated.isEmpty()) {
             return Future.succeededFuture();
         }
-        io.vertx.core.Promise<Void> promise = io.vertx.core.Promise.promise();
+        Promise<Void> promise = Promise.promise();
         awaitingReplicated.add(promise);
         return promise.future();
     }

@@ -53,6 +53,8 @@ public final class ResultOutbox implements ResultSink {
      * so a try begun just before such a store returns does not hold its result past the 5 s promise.
      */
     static final long ATTEMPT_TIMEOUT_MILLIS = 3_000;
+    /** How long one count of the cluster's backlog is reused. */
+    static final long BACKLOG_READ_MILLIS = 5_000;
     private static final Logger LOG = LoggerFactory.getLogger(ResultOutbox.class);
 
     private final Vertx vertx;
@@ -66,6 +68,7 @@ public final class ResultOutbox implements ResultSink {
     private final AtomicInteger attemptsUnderWay = new AtomicInteger();
     private final AtomicLong written = new AtomicLong();
     private volatile boolean closed;
+    private volatile BacklogRead lastBacklogRead;
     private long sweepTimer = -1;
 
     /** @param stores each store's idempotent write, in order (PostgreSQL first, then the leaderboards) */
@@ -166,15 +169,34 @@ public final class ResultOutbox implements ResultSink {
     public record Backlog(int pending, long oldestAgeMillis) {
     }
 
-    /** The cluster-wide backlog as of {@code now} (reads every pending result: for operators, not a hot path). */
+    /**
+     * The cluster-wide backlog as of {@code now}. Counting it reads every pending result, so a count
+     * is reused for {@link #BACKLOG_READ_MILLIS} (however often metrics are scraped) and shared by
+     * the callers that ask while it is read; the oldest one's age is always as of {@code now}.
+     */
     public Future<Backlog> backlog(long now) {
-        return map().compose(AsyncMap::entries).map(entries -> {
-            long oldest = now;
-            for (String json : entries.values()) {
-                oldest = Math.min(oldest, Wire.decode(json, MatchResult.class).finishedAt());
-            }
-            return new Backlog(entries.size(), entries.isEmpty() ? 0 : Math.max(0, now - oldest));
-        });
+        BacklogRead last = lastBacklogRead;
+        if (last == null || now - last.readAt() >= BACKLOG_READ_MILLIS || last.counted().failed()) {
+            Future<PendingCount> counted = map().compose(AsyncMap::entries).map(entries -> {
+                long oldest = Long.MAX_VALUE;
+                for (String json : entries.values()) {
+                    oldest = Math.min(oldest, Wire.decode(json, MatchResult.class).finishedAt());
+                }
+                return new PendingCount(entries.size(), oldest);
+            });
+            last = new BacklogRead(now, counted);
+            lastBacklogRead = last;
+        }
+        return last.counted().map(count -> new Backlog(count.results(),
+            count.results() == 0 ? 0 : Math.max(0, now - count.oldestFinishedAt())));
+    }
+
+    /** A count of the backlog started at {@code readAt}. */
+    private record BacklogRead(long readAt, Future<PendingCount> counted) {
+    }
+
+    /** How many results were pending, and when the oldest of them finished. */
+    private record PendingCount(int results, long oldestFinishedAt) {
     }
 
     private record Waiting(long timerId, Runnable tryNow) {

@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.TestWatcher;
 import org.quizengine.engine.local.NodeProcess;
@@ -283,7 +284,7 @@ public final class ProcessCluster implements AutoCloseable {
     }
 
     /** A JUnit extension that prints every server's log tail when a test of the class fails. */
-    public static TestWatcher logsOnFailure(java.util.function.Supplier<ProcessCluster> cluster) {
+    public static TestWatcher logsOnFailure(Supplier<ProcessCluster> cluster) {
         return new TestWatcher() {
             @Override
             public void testFailed(ExtensionContext context, Throwable cause) {
