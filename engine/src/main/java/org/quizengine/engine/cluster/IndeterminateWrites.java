@@ -18,13 +18,17 @@ import java.util.function.Supplier;
  * a node that has just been killed gets, on the nodes that live on. Those writes are idempotent (a
  * put, a remove, or a {@code FencedWrite} that succeeds if its record is already stored), so they
  * are made again a moment later, once Hazelcast has given the partition a new backup; a woken node's
- * writes keep failing, and it gives up after {@link #DELAYS_MILLIS}.
+ * writes keep failing, and it gives up after {@link #DELAYS_MILLIS} (a match's writes stop sooner:
+ * {@code Replication} checks before each attempt that the node still sees most of its cluster).
  *
- * <p>A write with no outcome after {@link #ATTEMPT_TIMEOUT_MILLIS} counts as indeterminate too. The
- * chaos run saw a write sent to a frozen member hang for two minutes (Hazelcast's operation heartbeat
- * timeout) after the member was removed and had rejoined from the same address, and its match with
- * it; the write made again goes to the partition's new owner. Should the first one still land, it
- * lands first or is refused as older ({@code FencedWrite} keeps a match's versions in order).
+ * <p>{@link #retriedOrTimedOut} also counts a write with no outcome after
+ * {@link #ATTEMPT_TIMEOUT_MILLIS} as indeterminate. The chaos run saw a write sent to a frozen member
+ * hang for two minutes (Hazelcast's operation heartbeat timeout) after the member was removed and had
+ * rejoined from the same address, and its match with it; the write made again goes to the
+ * partition's new owner. Only writes that cannot do harm landing late may be given up like that: a
+ * match's {@code FencedWrite}, which refuses a version older than the stored one. A plain put given
+ * up could land after a newer write and undo it, so plain writes wait for Hazelcast's own answer.
+ * In the worst case (every attempt timing out) a write is given up after about 45 s.
  */
 public final class IndeterminateWrites {
     /** The waits before each new attempt: about 3 s in all, longer than a migration after a kill takes. */
@@ -38,24 +42,37 @@ public final class IndeterminateWrites {
     /** Runs {@code write}, and again while it fails because its outcome was indeterminate. */
     public static <T> Future<T> retried(Vertx vertx, Supplier<Future<T>> write) {
         Promise<T> done = Promise.promise();
-        attempt(vertx, write, 0, done);
+        attempt(vertx, write, false, 0, done);
         return done.future();
     }
 
-    private static <T> void attempt(Vertx vertx, Supplier<Future<T>> write, int tried, Promise<T> done) {
-        write.get().timeout(ATTEMPT_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS).onComplete(outcome -> {
-            if (outcome.succeeded() || !indeterminate(outcome.cause()) || tried >= DELAYS_MILLIS.length) {
-                done.handle(outcome);
+    /**
+     * As {@link #retried}, and an attempt without an outcome after {@link #ATTEMPT_TIMEOUT_MILLIS} is
+     * made again too: only for a write that is refused if it lands after a newer one.
+     */
+    public static <T> Future<T> retriedOrTimedOut(Vertx vertx, Supplier<Future<T>> write) {
+        Promise<T> done = Promise.promise();
+        attempt(vertx, write, true, 0, done);
+        return done.future();
+    }
+
+    private static <T> void attempt(Vertx vertx, Supplier<Future<T>> write, boolean timed, int tried, Promise<T> done) {
+        Future<T> attempt = write.get();
+        (timed ? attempt.timeout(ATTEMPT_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS) : attempt).onComplete(outcome -> {
+            boolean again = !outcome.succeeded() && tried < DELAYS_MILLIS.length
+                && (indeterminate(outcome.cause()) || (timed && outcome.cause() instanceof TimeoutException));
+            if (again) {
+                vertx.setTimer(DELAYS_MILLIS[tried], id -> attempt(vertx, write, timed, tried + 1, done));
             } else {
-                vertx.setTimer(DELAYS_MILLIS[tried], id -> attempt(vertx, write, tried + 1, done));
+                done.handle(outcome);
             }
         });
     }
 
-    /** Whether {@code failure}, or anything it wraps, is Hazelcast's "the backup did not answer", or no answer at all. */
+    /** Whether {@code failure}, or anything it wraps, is Hazelcast's "the backup did not answer". */
     public static boolean indeterminate(Throwable failure) {
         for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
-            if (cause instanceof IndeterminateOperationStateException || cause instanceof TimeoutException) {
+            if (cause instanceof IndeterminateOperationStateException) {
                 return true;
             }
         }

@@ -279,7 +279,7 @@ public final class Match {
         if (elapsed == null) {
             return answer(userId, index, option, now);
         }
-        return stepOf(List.of(), new ServerEvent.AnswerAccepted(spec.matchId(), index, option, elapsed));
+        return Step.answered(new ServerEvent.AnswerAccepted(spec.matchId(), index, option, elapsed));
     }
 
     /** How long the seat took to give this answer to question {@code index}, if it is on record; else null. */
@@ -332,7 +332,7 @@ public final class Match {
         Seat seat = seats.get(userId);
         if (seat == null || seat.left || !seat.connected || phase == Phase.FINISHED
             || (seat.connectionId != null && !seat.connectionId.equals(connectionId))) {
-            return stepOf(List.of(), null);
+            return Step.answered(null); // nothing changes: nothing to replicate, even after the record is gone
         }
         seat.connected = false;
         seat.nodeId = null;

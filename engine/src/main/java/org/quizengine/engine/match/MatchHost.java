@@ -4,12 +4,16 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import org.quizengine.engine.config.MatchOptions;
 import org.quizengine.shared.ErrorCode;
 import org.quizengine.shared.bus.Addresses;
@@ -31,6 +35,8 @@ public final class MatchHost extends VerticleBase {
     private final AtomicInteger liveMatches = new AtomicInteger();
     /** The matches running here: match id to its verticle and deployment id. */
     private final Map<UUID, Running> running = new ConcurrentHashMap<>();
+    /** Matches deployed or being deployed here: a match is never run twice on one node. */
+    private final Set<UUID> hosted = ConcurrentHashMap.newKeySet();
 
     private record Running(String deploymentId, MatchVerticle verticle) {
     }
@@ -52,7 +58,7 @@ public final class MatchHost extends VerticleBase {
     }
 
     /** Whether the match runs on this node now (lingering after its end included). */
-    public boolean runs(java.util.UUID matchId) {
+    public boolean runs(UUID matchId) {
         return running.containsKey(matchId);
     }
 
@@ -60,9 +66,9 @@ public final class MatchHost extends VerticleBase {
      * Hands every match running here to another node (a drain): each stops here first, then its
      * replicated state goes to the node {@code target} names, which carries it on.
      */
-    public Future<Void> handOver(java.util.function.Supplier<String> target) {
-        java.util.List<Future<Void>> handed = new java.util.ArrayList<>();
-        for (Running match : java.util.List.copyOf(running.values())) {
+    public Future<Void> handOver(Supplier<String> target) {
+        List<Future<Void>> handed = new ArrayList<>();
+        for (Running match : List.copyOf(running.values())) {
             handed.add(match.verticle().release()
                 .compose(adopt -> vertx.undeploy(match.deploymentId()).map(adopt))
                 .compose(adopt -> {
@@ -93,10 +99,16 @@ public final class MatchHost extends VerticleBase {
         MatchSpec spec = adoption != null
             ? Replication.decode(adoption.replicated()).snapshot().spec()
             : (MatchSpec) message.body();
+        if (!hosted.add(spec.matchId())) {
+            // Already here (a second adoption after the first one's answer came too late): one copy only.
+            message.reply(spec.matchId().toString());
+            return;
+        }
         MatchVerticle verticle = new MatchVerticle(spec, adoption, nodeId, replication, nodeAlive, options, results,
             new ActivePlayers(vertx), clock, () -> {
                 liveMatches.decrementAndGet();
                 running.remove(spec.matchId());
+                hosted.remove(spec.matchId());
             });
         liveMatches.incrementAndGet();
         vertx.deployVerticle(verticle)
@@ -106,6 +118,7 @@ public final class MatchHost extends VerticleBase {
             })
             .onFailure(e -> {
                 liveMatches.decrementAndGet();
+                hosted.remove(spec.matchId());
                 LOG.error("Match {} could not start", spec.matchId(), e);
                 message.fail(ErrorCode.INTERNAL_ERROR.busCode(), "The match could not start.");
             });

@@ -158,7 +158,14 @@ public interface Replication {
                 if (!quorum.getAsBoolean()) {
                     return Future.failedFuture(new IllegalStateException("this node's side of the cluster lacks quorum"));
                 }
-                return IndeterminateWrites.retried(vertx, () -> onContext(map.submitToKey(key, write))).compose(refusal -> {
+                int membersBefore = hazelcast.getCluster().getMembers().size();
+                return IndeterminateWrites.retriedOrTimedOut(vertx, () -> {
+                    // A killed peer leaves most of the cluster in view; a node cut off or woken alone does not.
+                    if (hazelcast.getCluster().getMembers().size() * 2 < membersBefore || !quorum.getAsBoolean()) {
+                        return Future.failedFuture(new IllegalStateException("this node lost most of its cluster during the write"));
+                    }
+                    return onContext(map.submitToKey(key, write));
+                }).compose(refusal -> {
                     if (refusal != null) {
                         return Future.failedFuture(new IllegalStateException("match " + key + " " + refusal));
                     }

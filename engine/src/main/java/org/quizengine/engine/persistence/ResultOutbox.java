@@ -261,7 +261,7 @@ public final class ResultOutbox implements ResultSink {
         for (Function<MatchResult, Future<Boolean>> store : stores) {
             chain = chain.compose(previous -> store.apply(result));
         }
-        return chain.compose(v -> map().compose(map -> IndeterminateWrites.retried(vertx, () -> map.remove(key))))
+        return chain.compose(v -> map().compose(map -> map.remove(key)))
             .compose(v -> vertx.fileSystem().delete(spoolFile(key)).recover(e -> Future.succeededFuture()));
     }
 
