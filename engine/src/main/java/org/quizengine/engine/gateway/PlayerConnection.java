@@ -37,6 +37,7 @@ final class PlayerConnection {
     }
 
     void send(ServerEvent event) {
+        observe(event);
         sendText(Wire.encode(event));
     }
 
@@ -55,6 +56,9 @@ final class PlayerConnection {
         if (event instanceof ServerEvent.MatchStarting || event instanceof ServerEvent.MatchState) {
             currentMatch = event.matchId();
         } else if (event instanceof ServerEvent.MatchFinished && event.matchId().equals(currentMatch)) {
+            currentMatch = null;
+        } else if (event instanceof ServerEvent.NoMatch) {
+            // Told it has no match (its match ended or moved on while its frames were lost): it may queue.
             currentMatch = null;
         }
     }
