@@ -431,6 +431,13 @@ final class Run {
         if (watch != null) {
             watch.stop();
             watch.landedAt().forEach(observations::stored);
+            // A match whose every player missed its end is known to have ended only by its stored result.
+            try {
+                watchStores.finishedAt(observations.toldNoMatchFor()).await(30, TimeUnit.SECONDS).forEach(observations::ended);
+            } catch (Exception e) {
+                System.out.println("chaos: the end times of matches players were told no_match for could not be read: "
+                    + e.getMessage() + "; those count as told while their match lived");
+            }
             watchStores.close();
             watchVertx.close();
         }

@@ -64,6 +64,7 @@ public final class StoreAudit {
     private static final int POSTGRES_POOL_SIZE = 4;
 
     private static final String STORED_MATCHES = "SELECT id FROM matches WHERE id = ANY($1)";
+    private static final String FINISHED_AT = "SELECT id, finished_at FROM matches WHERE id = ANY($1)";
     private static final String TIMES_STORED = "SELECT id, count(*) FROM matches WHERE id = ANY($1) GROUP BY id";
     private static final String ANSWERS_PER_MATCH =
         "SELECT match_id, count(*) FROM match_answers WHERE match_id = ANY($1) GROUP BY match_id";
@@ -147,6 +148,15 @@ public final class StoreAudit {
             Set<UUID> landed = new HashSet<>(stored.result());
             landed.retainAll(applied.result());
             return landed;
+        });
+    }
+
+    /** When each stored match among {@code matchIds} finished, by the server's clock (epoch ms). */
+    public Future<Map<UUID, Long>> finishedAt(Set<UUID> matchIds) {
+        return selectByIds(FINISHED_AT, matchIds).map(rows -> {
+            Map<UUID, Long> finished = new HashMap<>();
+            rows.forEach(row -> finished.put(row.getUUID("id"), row.getOffsetDateTime("finished_at").toInstant().toEpochMilli()));
+            return finished;
         });
     }
 

@@ -67,11 +67,16 @@ public final class ChaosReport {
             .put("passed", targets.stream().map(JsonObject.class::cast).allMatch(t -> t.getBoolean("passed")));
     }
 
-    /** Whether the player's match had ended (a player saw it finish, or its result was stored) before they were told no_match. */
+    /**
+     * Whether the player's match had ended before they were told no_match: a player saw it finish,
+     * its result was seen stored, or its stored result's finish time says so.
+     */
     private static boolean endedBefore(Observations seen, Observations.LostMatch told) {
-        Long finished = seen.finishedAt.get(told.matchId());
-        Long stored = seen.storedAt.get(told.matchId());
-        long ended = Math.min(finished == null ? Long.MAX_VALUE : finished, stored == null ? Long.MAX_VALUE : stored);
+        long ended = Long.MAX_VALUE;
+        for (Map<UUID, Long> times : List.of(seen.finishedAt, seen.storedAt, seen.endedAt)) {
+            Long at = times.get(told.matchId());
+            ended = at == null ? ended : Math.min(ended, at);
+        }
         return ended <= told.atMillis();
     }
 

@@ -23,6 +23,8 @@ public final class Observations {
     final Map<UUID, Long> finishedAt = new HashMap<>();
     /** When the result watch first saw each watched match in PostgreSQL and on the boards (epoch ms). */
     final Map<UUID, Long> storedAt = new HashMap<>();
+    /** When matches players were told {@code no_match} for finished, from their stored results (epoch ms). */
+    final Map<UUID, Long> endedAt = new HashMap<>();
     final List<ErrorSample> errors = new ArrayList<>();
     final Set<UUID> auditLost = new HashSet<>();
     final Set<UUID> auditDuplicated = new HashSet<>();
@@ -59,6 +61,18 @@ public final class Observations {
 
     public void stored(UUID matchId, long atMillis) {
         storedAt.merge(matchId, atMillis, Math::min);
+    }
+
+    /** The matches players were told {@code no_match} for. */
+    public Set<UUID> toldNoMatchFor() {
+        Set<UUID> matches = new HashSet<>();
+        lost.forEach(l -> matches.add(l.matchId()));
+        return matches;
+    }
+
+    /** {@code matchId} finished at {@code atMillis}, as its stored result says. */
+    public void ended(UUID matchId, long atMillis) {
+        endedAt.put(matchId, atMillis);
     }
 
     public void errors(long atMillis, Map<String, Integer> byCode) {

@@ -64,6 +64,22 @@ class ChaosReportTest {
     }
 
     @Test
+    void aMatchWhoseEveryPlayerMissedItsEndHasEndedWhenItsStoredResultSays() {
+        Observations seen = new Observations();
+        seen.marked("kill", 2);
+        UUID unseen = UUID.randomUUID();
+        seen.lost(new Observations.LostMatch(unseen, KILL_AT + 2_000, "kill"));
+        seen.lost(new Observations.LostMatch(unseen, KILL_AT + 2_100, "kill"));
+        seen.ended(unseen, KILL_AT + 1_000);
+
+        JsonObject figures = ChaosReport.fault(kill, seen);
+
+        assertThat(figures.getLong("playersToldNoMatchAfterTheirMatchEnded")).isEqualTo(2);
+        assertThat(figures.getLong("playersLost")).isZero();
+        assertThat(seen.toldNoMatchFor()).containsExactly(unseen);
+    }
+
+    @Test
     void aFreezeIsGivenThreeSecondsFromItsDetectionNotFromTheSigstop() {
         Fault freeze = new Fault("freeze", Fault.Kind.FREEZE, "SIGSTOP node-1 for 15 s", KILL_AT, KILL_AT + 15_000, OUTAGE_AT,
             new JsonObject().put("node", "node-1").put(ChaosReport.DETECTION_MILLIS, 3_000L));
