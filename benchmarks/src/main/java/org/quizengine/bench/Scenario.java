@@ -26,7 +26,7 @@ public enum Scenario {
      */
     CHAOS("chaos", false, Map.ofEntries(Map.entry("nodes", "3"), Map.entry("players", "300"),
         Map.entry("questions", "5"), Map.entry("node-heap", "1g"), Map.entry("faults", "kill,freeze,postgres,redis"),
-        Map.entry("liveness-ms", "1000"), Map.entry("heartbeat-timeout", "3"))),
+        Map.entry("liveness-ms", "1000"), Map.entry("heartbeat-timeout", "5"))),
     /** The ceiling: the bare echo server, ramped like capacity with the same clients and message rate. */
     ECHO("echo", true, Map.of());
 

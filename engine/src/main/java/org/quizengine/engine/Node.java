@@ -115,7 +115,7 @@ public final class Node {
             stores = started;
             services = NodeServices.create(vertx, stores, options);
             outbox = new ResultOutbox(vertx, options.storage().dataDir().resolve("outbox").toString(),
-                List.of(services.results()::save, services::applyToLeaderboards));
+                List.of(services.results()::save, services::applyToLeaderboards), services.results()::isStored);
             cluster = ClusterView.of(vertx, options.nodeId());
             gateway = new WebSocketGateway(vertx, options.nodeId(), options.gateway(), services.sessions()::authenticate,
                 new ActivePlayers(vertx), cluster, clock);

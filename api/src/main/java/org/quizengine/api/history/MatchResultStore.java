@@ -82,6 +82,12 @@ public final class MatchResultStore {
         this.pool = Objects.requireNonNull(pool, "pool");
     }
 
+    /** Whether a result of {@code matchId} is stored. */
+    public Future<Boolean> isStored(UUID matchId) {
+        return pool.preparedQuery("SELECT 1 FROM matches WHERE id = $1").execute(Tuple.of(matchId))
+            .map(rows -> rows.rowCount() > 0);
+    }
+
     /**
      * Stores {@code result} once.
      *

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.LongSupplier;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.quizengine.engine.config.MatchOptions;
 import org.quizengine.shared.ErrorCode;
@@ -33,6 +34,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class MatchVerticle extends VerticleBase {
     private static final Logger LOG = LoggerFactory.getLogger(MatchVerticle.class);
+    /** How long an adopter waits to learn whether the match already has a result before taking it over. */
+    private static final long RESULT_CHECK_MILLIS = 1_000;
 
     private final MatchSpec spec;
     private final AdoptMatch adoption;
@@ -127,6 +130,29 @@ public final class MatchVerticle extends VerticleBase {
                 .compose(v -> replication.remove(spec.matchId(), record.fence()))
                 .onSuccess(v -> vertx.setTimer(1, id -> vertx.undeploy(deploymentID())));
         }
+        return results.hasResult(spec.matchId())
+            .timeout(RESULT_CHECK_MILLIS, TimeUnit.MILLISECONDS)
+            .recover(e -> {
+                LOG.warn("Match {}: could not tell whether it already has a result ({}); taking it over", spec.matchId(),
+                    e.getMessage());
+                return Future.succeededFuture(false);
+            })
+            .compose(finished -> finished ? dropStaleRecord(record) : takeOver(record))
+            .mapEmpty();
+    }
+
+    /**
+     * The match finished (its result is waiting or stored) and this record is an older copy that a
+     * split's merge brought back: replaying it would send its players frames of a match that is over.
+     */
+    private Future<Void> dropStaleRecord(Replication.Replicated record) {
+        LOG.warn("Match {} already has a result: its record from {} at question {} is a stale copy; dropping it",
+            spec.matchId(), record.owner(), match.questionIndex());
+        return replication.remove(spec.matchId(), record.fence())
+            .onComplete(v -> vertx.setTimer(1, id -> vertx.undeploy(deploymentID())));
+    }
+
+    private Future<Void> takeOver(Replication.Replicated record) {
         Step step = match.markLostNodesAway(nodeAlive, clock.getAsLong());
         return replication.takeOver(record.fence(), nodeId, match.snapshot())
             .onSuccess(written -> {
@@ -139,7 +165,8 @@ public final class MatchVerticle extends VerticleBase {
                     match.questionIndex());
                 effects(step, null);
                 schedule();
-            });
+            })
+            .mapEmpty();
     }
 
     /**

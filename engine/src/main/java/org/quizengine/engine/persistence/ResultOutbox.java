@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -61,6 +62,7 @@ public final class ResultOutbox implements ResultSink {
     private final ContextInternal context;
     private final String spoolDir;
     private final List<Function<MatchResult, Future<Boolean>>> stores;
+    private final Function<UUID, Future<Boolean>> stored;
     /** Results this node is writing or waiting to write again, until they land. */
     private final Set<String> trying = ConcurrentHashMap.newKeySet();
     /** Results between two tries: the timer of the next, and the try to make at once if a store is seen back. */
@@ -73,7 +75,14 @@ public final class ResultOutbox implements ResultSink {
 
     /** @param stores each store's idempotent write, in order (PostgreSQL first, then the leaderboards) */
     public ResultOutbox(Vertx vertx, String spoolDir, List<Function<MatchResult, Future<Boolean>>> stores) {
+        this(vertx, spoolDir, stores, matchId -> Future.succeededFuture(false));
+    }
+
+    /** @param stored whether the first store already holds a match's result */
+    public ResultOutbox(Vertx vertx, String spoolDir, List<Function<MatchResult, Future<Boolean>>> stores,
+                        Function<UUID, Future<Boolean>> stored) {
         this.vertx = vertx;
+        this.stored = stored;
         // A context of its own, not a verticle's: nothing undeploys it, so its timers last as long as Vert.x.
         this.context = ((VertxInternal) vertx).createEventLoopContext();
         this.spoolDir = spoolDir;
@@ -137,6 +146,13 @@ public final class ResultOutbox implements ResultSink {
             .<Void>mapEmpty()
             // Tried even if the shared map or the spool refused it: this node holds it, and nobody else may.
             .onComplete(v -> keepTrying(key, result));
+    }
+
+    @Override
+    public Future<Boolean> hasResult(UUID matchId) {
+        String key = matchId.toString();
+        return map().compose(map -> map.get(key))
+            .compose(pending -> pending != null ? Future.succeededFuture(true) : stored.apply(matchId));
     }
 
     /** Waits (at most {@code maxMillis}) for the tries this node has under way to finish. */

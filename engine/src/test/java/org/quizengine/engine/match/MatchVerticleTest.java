@@ -18,7 +18,9 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
@@ -31,6 +33,7 @@ import org.quizengine.engine.config.MatchOptions;
 import org.quizengine.engine.support.BusRecorder;
 import org.quizengine.shared.ErrorCode;
 import org.quizengine.shared.bus.Addresses;
+import org.quizengine.shared.match.AdoptMatch;
 import org.quizengine.shared.match.Delivery;
 import org.quizengine.shared.match.MatchCommand;
 import org.quizengine.shared.match.MatchCommand.Attach;
@@ -441,6 +444,30 @@ class MatchVerticleTest {
         return deploy(spec, options, Replication.none(), onStopped);
     }
 
+    @Test
+    @Timeout(value = 10, timeUnit = TimeUnit.SECONDS)
+    void aRecordOfAMatchThatAlreadyHasAResultIsDroppedNotReplayed(VertxTestContext ctx) {
+        MatchSpec spec = spec(2, 3_000, Map.of(ANN.userId(), NODE_A, BOB.userId(), NODE_A));
+        MapReplication replication = new MapReplication();
+        // A copy from question 0 that a split's merge brought back after the match had finished elsewhere.
+        replication.create(NODE_B, Match.create(spec).snapshot())
+            .compose(record -> {
+                sink.alreadyHas(spec.matchId());
+                return vertx.deployVerticle(new MatchVerticle(spec, new AdoptMatch(spec.matchId(), record), NODE_A,
+                    replication, node -> true, options(500), sink, new ActivePlayers(vertx), System::currentTimeMillis,
+                    NOTHING));
+            })
+            .compose(id -> later(COUNTDOWN_MILLIS + 300))
+            .map(v -> {
+                assertThat(replication.record(spec.matchId())).as("the stale record is removed").isNull();
+                assertThat(nodeA.received()).as("no frame of a match that is over").isEmpty();
+                assertThat(nodeB.received()).isEmpty();
+                assertThat(sink.results()).as("no second result").isEmpty();
+                return null;
+            })
+            .onComplete(ctx.succeedingThenComplete());
+    }
+
     private Future<String> deploy(MatchSpec spec, MatchOptions options, Replication replication, Runnable onStopped) {
         return vertx.deployVerticle(new MatchVerticle(spec, null, NODE_A, replication, node -> true, options, sink,
             new ActivePlayers(vertx), System::currentTimeMillis, onStopped));
@@ -585,6 +612,18 @@ class MatchVerticleTest {
 
         List<MatchResult> results() {
             return List.copyOf(results);
+        }
+
+        private final Set<UUID> had = ConcurrentHashMap.newKeySet();
+
+        /** From now on, {@code matchId} counts as having a result already. */
+        void alreadyHas(UUID matchId) {
+            had.add(matchId);
+        }
+
+        @Override
+        public Future<Boolean> hasResult(UUID matchId) {
+            return Future.succeededFuture(had.contains(matchId));
         }
 
         Future<MatchResult> first() {
