@@ -128,7 +128,7 @@ public final class Node {
             Failover failover = new Failover(vertx, cluster, replication, placement, outbox);
             QuestionRepository questions = services.questions();
             LiveMatches liveMatches = new ClaimedMatches(new ActivePlayers(vertx),
-                cluster.clustered() ? ClaimedMatches.replicated(vertx) : ClaimedMatches.local(matchHost::runs));
+                cluster.clustered() ? ClaimedMatches.replicated(vertx) : ClaimedMatches.local(matchHost::plays));
             matchmaker = () -> new MatchmakingVerticle(options.matchmaking(), options.match(),
                 questions::loadActive, placement, liveMatches, clock, new SecureRandom());
             return services.prepare()

@@ -57,7 +57,12 @@ public final class IndeterminateWrites {
     }
 
     private static <T> void attempt(Vertx vertx, Supplier<Future<T>> write, boolean timed, int tried, Promise<T> done) {
-        Future<T> attempt = write.get();
+        Future<T> attempt;
+        try {
+            attempt = write.get();
+        } catch (RuntimeException e) {
+            attempt = Future.failedFuture(e); // e.g. Hazelcast shut down: a failure to report, not to throw from a timer
+        }
         (timed ? attempt.timeout(ATTEMPT_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS) : attempt).onComplete(outcome -> {
             boolean again = !outcome.succeeded() && tried < DELAYS_MILLIS.length
                 && (indeterminate(outcome.cause()) || (timed && outcome.cause() instanceof TimeoutException));

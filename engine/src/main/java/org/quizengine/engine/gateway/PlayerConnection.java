@@ -57,9 +57,6 @@ final class PlayerConnection {
             currentMatch = event.matchId();
         } else if (event instanceof ServerEvent.MatchFinished && event.matchId().equals(currentMatch)) {
             currentMatch = null;
-        } else if (event instanceof ServerEvent.NoMatch) {
-            // Told it has no match (its match ended or moved on while its frames were lost): it may queue.
-            currentMatch = null;
         }
     }
 }

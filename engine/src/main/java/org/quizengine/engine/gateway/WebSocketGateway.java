@@ -11,6 +11,7 @@ import io.vertx.core.http.ServerWebSocket;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Map;
 import java.util.Set;
+import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
@@ -328,11 +329,12 @@ public final class WebSocketGateway {
 
     /** Puts a (re)connecting player back into their live match, or tells them they have none. */
     private void resume(PlayerConnection connection, String ref) {
+        UUID knownBefore = connection.currentMatch;
         activePlayers.matchOf(connection.userId())
             .onFailure(e -> connection.sendError(ErrorCode.SERVICE_UNAVAILABLE.name(), "Could not look up your match.", ref))
             .onSuccess(matchId -> {
                 if (matchId == null) {
-                    connection.send(new ServerEvent.NoMatch());
+                    noMatch(connection, knownBefore);
                     return;
                 }
                 // Across a failover this waits for the match's new owner: no_match only once the match is over.
@@ -343,12 +345,25 @@ public final class WebSocketGateway {
                     })
                     .onFailure(e -> {
                         if (isGone(e)) {
-                            connection.send(new ServerEvent.NoMatch());
+                            noMatch(connection, knownBefore);
                         } else {
                             refuse(connection, e, ErrorCode.MATCH_NOT_FOUND, "No such live match.", ref);
                         }
                     });
             });
+    }
+
+    /**
+     * Tells the socket it has no match. The match it knew of when it asked (if any) is over for it:
+     * a socket whose {@code match_finished} was lost (its node frozen, its match moved) would
+     * otherwise be refused {@code ALREADY_IN_MATCH} by this node for good. A match announced to it
+     * since it asked is left alone.
+     */
+    private static void noMatch(PlayerConnection connection, UUID knownWhenAsked) {
+        if (Objects.equals(connection.currentMatch, knownWhenAsked)) {
+            connection.currentMatch = null;
+        }
+        connection.send(new ServerEvent.NoMatch());
     }
 
     /** The match is over, or the player is no longer in it: there is nothing to resume. */

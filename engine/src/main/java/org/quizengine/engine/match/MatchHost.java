@@ -57,9 +57,10 @@ public final class MatchHost extends VerticleBase {
         return liveMatches.get();
     }
 
-    /** Whether the match runs on this node now (lingering after its end included). */
-    public boolean runs(UUID matchId) {
-        return running.containsKey(matchId);
+    /** Whether the match is being played on this node now: deployed and not over (a lingering match is not). */
+    public boolean plays(UUID matchId) {
+        Running match = running.get(matchId);
+        return match != null && !match.verticle().over();
     }
 
     /**
@@ -114,6 +115,9 @@ public final class MatchHost extends VerticleBase {
         vertx.deployVerticle(verticle)
             .onSuccess(id -> {
                 running.put(spec.matchId(), new Running(id, verticle));
+                if (!hosted.contains(spec.matchId())) {
+                    running.remove(spec.matchId()); // it already stopped (an adoption with nothing left to run)
+                }
                 message.reply(spec.matchId().toString());
             })
             .onFailure(e -> {

@@ -66,6 +66,8 @@ public final class MatchVerticle extends VerticleBase {
     /** Who waits until every step so far is replicated (a drain, a finished match). */
     private final List<Promise<Void>> awaitingReplicated = new ArrayList<>();
     private boolean fenced;
+    /** Set before its match_finished goes out: from then on the match holds no player (read by other threads). */
+    private volatile boolean over;
 
     /** A match the matchmaker just formed, or (with {@code adoption}) one taken over from another node. */
     public MatchVerticle(MatchSpec spec, AdoptMatch adoption, String nodeId, Replication replication,
@@ -126,6 +128,7 @@ public final class MatchVerticle extends VerticleBase {
         if (match.phase() == Phase.FINISHED) {
             // It finished on the lost node; make sure its result is kept, then it is done.
             LOG.info("Match {} had finished on {}; keeping its result", spec.matchId(), record.owner());
+            fenced = true; // it only keeps the result: no command, timer or membership change may write
             return results.submit(match.result())
                 .compose(v -> replication.remove(spec.matchId(), record.fence()))
                 .onSuccess(v -> vertx.setTimer(1, id -> vertx.undeploy(deploymentID())));
@@ -148,6 +151,7 @@ public final class MatchVerticle extends VerticleBase {
     private Future<Void> dropStaleRecord(Replication.Replicated record) {
         LOG.warn("Match {} already has a result: its record from {} at question {} is a stale copy; dropping it",
             spec.matchId(), record.owner(), match.questionIndex());
+        fenced = true; // it never runs: no command, timer or membership change may write
         return replication.remove(spec.matchId(), record.fence())
             .onComplete(v -> vertx.setTimer(1, id -> vertx.undeploy(deploymentID())));
     }
@@ -167,6 +171,11 @@ public final class MatchVerticle extends VerticleBase {
                 schedule();
             })
             .mapEmpty();
+    }
+
+    /** Whether the match has ended (its players are free to play again), as far as this verticle knows. */
+    public boolean over() {
+        return over;
     }
 
     /**
@@ -328,6 +337,9 @@ public final class MatchVerticle extends VerticleBase {
     }
 
     private void effects(Step step, Message<MatchCommand> request) {
+        if (step.finished() != null) {
+            over = true; // before the players hear of the end, so that one queuing at once is not held here
+        }
         if (request != null) {
             // Reply first: a player's acknowledgement must not wait behind the broadcasts it triggers.
             request.reply(step.reply());

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletionStage;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.quizengine.engine.cluster.IndeterminateWrites;
 import org.quizengine.shared.Wire;
 import org.quizengine.shared.match.MatchSnapshot;
@@ -120,7 +121,8 @@ public interface Replication {
             @Override
             public Future<String> create(String owner, MatchSnapshot snapshot) {
                 String record = Wire.encodeAscii(new Replicated(owner, Fence.first(owner).epoch(), snapshot));
-                return write(key(snapshot), FencedWrite.create(record), record);
+                // Not given up on a timeout: a first try landing after the match's removal would bring it back.
+                return write(key(snapshot), FencedWrite.create(record), record, false);
             }
 
             @Override
@@ -155,17 +157,23 @@ public interface Replication {
             }
 
             private Future<String> write(String key, FencedWrite write, String record) {
+                return write(key, write, record, true);
+            }
+
+            private Future<String> write(String key, FencedWrite write, String record, boolean mayGiveUpWaiting) {
                 if (!quorum.getAsBoolean()) {
                     return Future.failedFuture(new IllegalStateException("this node's side of the cluster lacks quorum"));
                 }
                 int membersBefore = hazelcast.getCluster().getMembers().size();
-                return IndeterminateWrites.retriedOrTimedOut(vertx, () -> {
+                Supplier<Future<String>> attempt = () -> {
                     // A killed peer leaves most of the cluster in view; a node cut off or woken alone does not.
                     if (hazelcast.getCluster().getMembers().size() * 2 < membersBefore || !quorum.getAsBoolean()) {
                         return Future.failedFuture(new IllegalStateException("this node lost most of its cluster during the write"));
                     }
                     return onContext(map.submitToKey(key, write));
-                }).compose(refusal -> {
+                };
+                return (mayGiveUpWaiting ? IndeterminateWrites.retriedOrTimedOut(vertx, attempt)
+                    : IndeterminateWrites.retried(vertx, attempt)).compose(refusal -> {
                     if (refusal != null) {
                         return Future.failedFuture(new IllegalStateException("match " + key + " " + refusal));
                     }

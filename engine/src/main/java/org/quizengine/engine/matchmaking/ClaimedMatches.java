@@ -61,8 +61,8 @@ public final class ClaimedMatches implements LiveMatches {
             && snapshot.seats().stream().anyMatch(seat -> seat.userId().equals(player) && !seat.left());
     }
 
-    /** On a single node: the match runs here ({@code runsHere}); a player who leaves gives up the claim. */
-    public static Seats local(Predicate<UUID> runsHere) {
-        return (matchId, player) -> Future.succeededFuture(runsHere.test(matchId));
+    /** On a single node: the match is being played here ({@code playedHere}, not over); a player who leaves gives up the claim. */
+    public static Seats local(Predicate<UUID> playedHere) {
+        return (matchId, player) -> Future.succeededFuture(playedHere.test(matchId));
     }
 }
