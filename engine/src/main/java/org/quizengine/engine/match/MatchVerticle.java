@@ -52,9 +52,7 @@ public final class MatchVerticle extends VerticleBase {
     private MessageConsumer<MatchCommand> consumer;
     private long timerId = -1;
     private long timerAt = Long.MAX_VALUE;
-    private long inboxWindow;
-    private int inboxCount;
-    private boolean overloadLogged;
+    private final InboxBudget inbox;
     /** The record this node last replicated (what an adopter is handed on a drain). */
     private String replicated;
     /** This node's owner and epoch: a write counts only while the stored record still has them. */
@@ -83,6 +81,7 @@ public final class MatchVerticle extends VerticleBase {
         this.activePlayers = activePlayers;
         this.clock = clock;
         this.onStopped = onStopped;
+        this.inbox = new InboxBudget(spec.matchId(), options.maxCommandsPerSecond(), clock);
     }
 
     @Override
@@ -214,7 +213,7 @@ public final class MatchVerticle extends VerticleBase {
     }
 
     private void onCommand(Message<MatchCommand> message) {
-        if (!admit()) {
+        if (!inbox.admit()) {
             message.fail(ErrorCode.MATCH_OVERLOADED.busCode(), "The match is receiving more than it can handle.");
             return;
         }
@@ -257,25 +256,6 @@ public final class MatchVerticle extends VerticleBase {
             return match.leave(leave.userId(), now);
         }
         throw new IllegalArgumentException("Unknown match command " + command);
-    }
-
-    /** The inbox bound: a fixed budget of commands per second, beyond which commands are refused, not queued. */
-    private boolean admit() {
-        long second = clock.getAsLong() / 1000;
-        if (second != inboxWindow) {
-            inboxWindow = second;
-            inboxCount = 0;
-            overloadLogged = false;
-        }
-        if (++inboxCount <= options.maxCommandsPerSecond()) {
-            return true;
-        }
-        if (!overloadLogged) {
-            overloadLogged = true;
-            LOG.warn("Match {} is over its inbox budget of {} commands/s; refusing the rest of this second",
-                spec.matchId(), options.maxCommandsPerSecond());
-        }
-        return false;
     }
 
     /**
