@@ -19,7 +19,8 @@ import java.util.function.Supplier;
  * put, a remove, or a {@code FencedWrite} that succeeds if its record is already stored), so they
  * are made again a moment later, once Hazelcast has given the partition a new backup; a woken node's
  * writes keep failing, and it gives up after {@link #DELAYS_MILLIS} (a match's writes stop sooner:
- * {@code Replication} checks before each attempt that the node still sees most of its cluster).
+ * {@code Replication} checks before each attempt that the node still sees at least half the members
+ * it saw, and its quorum).
  *
  * <p>{@link #retriedOrTimedOut} also counts a write with no outcome after
  * {@link #ATTEMPT_TIMEOUT_MILLIS} as indeterminate. The chaos run saw a write sent to a frozen member
