@@ -147,6 +147,21 @@ public final class Match {
         return stepOf(events, null);
     }
 
+    /**
+     * A fresh {@code match_state} for each connected player, to send when the match carries on on
+     * another node: frames sent around the move may have been lost, and a player who had already
+     * answered would otherwise hear nothing until the next reveal. Changes nothing.
+     */
+    public List<Outgoing> statesForConnected(long now) {
+        List<Outgoing> states = new ArrayList<>();
+        for (Seat seat : seats.values()) {
+            if (seat.connected && !seat.left) {
+                states.add(new Outgoing(List.of(seat.player.userId()), snapshotFor(seat, now)));
+            }
+        }
+        return states;
+    }
+
     public Phase phase() {
         return phase;
     }

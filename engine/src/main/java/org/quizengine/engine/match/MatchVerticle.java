@@ -167,6 +167,8 @@ public final class MatchVerticle extends VerticleBase {
                 LOG.warn("Match {} taken over by {} from {} at question {}", spec.matchId(), nodeId, record.owner(),
                     match.questionIndex());
                 effects(step, null);
+                // Every connected player resynchronises: frames around the move may have been lost.
+                publish(match.statesForConnected(clock.getAsLong()));
                 schedule();
             })
             .mapEmpty();

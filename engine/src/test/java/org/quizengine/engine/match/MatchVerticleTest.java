@@ -446,6 +446,26 @@ class MatchVerticleTest {
 
     @Test
     @Timeout(value = 10, timeUnit = TimeUnit.SECONDS)
+    void anAdoptedMatchSendsEveryConnectedPlayerAFreshMatchStateFirst(VertxTestContext ctx) {
+        MatchSpec spec = spec(2, 3_000, Map.of(ANN.userId(), NODE_A, BOB.userId(), NODE_A));
+        MapReplication replication = new MapReplication();
+        replication.create(NODE_B, Match.create(spec).snapshot())
+            .compose(record -> vertx.deployVerticle(new MatchVerticle(spec, new AdoptMatch(spec.matchId(), record), NODE_A,
+                replication, node -> true, options(500), sink, new ActivePlayers(vertx), System::currentTimeMillis, NOTHING)))
+            .compose(id -> nodeA.first(question(0)))
+            .map(q -> {
+                List<Delivery> heard = nodeA.received();
+                assertThat(heard.get(0).event()).as("the first thing the players hear from the new node").isInstanceOf(MatchState.class);
+                assertThat(heard.stream().filter(d -> d.event() instanceof MatchState).flatMap(d -> d.recipients().stream()))
+                    .containsExactlyInAnyOrder(ANN.userId(), BOB.userId());
+                assertThat(Replication.fenceOf(replication.record(spec.matchId()))).isEqualTo(new Replication.Fence(NODE_A, 2));
+                return null;
+            })
+            .onComplete(ctx.succeedingThenComplete());
+    }
+
+    @Test
+    @Timeout(value = 10, timeUnit = TimeUnit.SECONDS)
     void aRecordOfAMatchThatAlreadyHasAResultIsDroppedNotReplayed(VertxTestContext ctx) {
         MatchSpec spec = spec(2, 3_000, Map.of(ANN.userId(), NODE_A, BOB.userId(), NODE_A));
         MapReplication replication = new MapReplication();
