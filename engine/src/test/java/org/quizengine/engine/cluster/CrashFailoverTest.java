@@ -13,14 +13,11 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Predicate;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.extension.TestWatcher;
 import org.quizengine.engine.local.NodeProcess;
 import org.quizengine.engine.match.Replication;
 import org.quizengine.engine.support.ProcessCluster;
@@ -45,22 +42,8 @@ class CrashFailoverTest {
     /** Every node retries a pending result at least every 5 s, whoever finished it. */
     private static final Duration STORED_AFTER_POSTGRES_RETURNS = Duration.ofSeconds(10);
 
-    private static ProcessCluster cluster;
-
     @RegisterExtension
-    static final TestWatcher LOGS_ON_FAILURE = ProcessCluster.logsOnFailure(() -> cluster);
-
-    @BeforeAll
-    static void startThreeNodes() {
-        cluster = ProcessCluster.start("crash", 3, 0, Map.of());
-    }
-
-    @AfterAll
-    static void stopEverything() {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
+    static final ProcessCluster cluster = ProcessCluster.forTestClass("crash", 3, 0, Map.of());
 
     @Test
     @Order(1)

@@ -17,11 +17,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.extension.TestWatcher;
 import org.quizengine.engine.local.NodeProcess;
 import org.quizengine.engine.support.ProcessCluster;
 import org.quizengine.engine.support.TestPlayer;
@@ -38,26 +35,12 @@ class FrozenNodeTest {
     private static final Duration FROZEN = Duration.ofSeconds(9);
     private static final Duration BOUND = Duration.ofSeconds(60);
 
-    private static ProcessCluster cluster;
-
     @RegisterExtension
-    static final TestWatcher LOGS_ON_FAILURE = ProcessCluster.logsOnFailure(() -> cluster);
-
-    @BeforeAll
-    static void startThreeNodes() {
-        cluster = ProcessCluster.start("frozen", 3, 0, Map.of(
+    static final ProcessCluster cluster = ProcessCluster.forTestClass("frozen", 3, 0, Map.of(
             "QUIZ_CLUSTER_MIN_MEMBERS", "2",
             "QUIZ_CLUSTER_MAX_NO_HEARTBEAT_SECONDS", "3",
             "QUIZ_MATCH_QUESTION_COUNT", "4",
             "QUIZ_MATCH_QUESTION_MILLIS", "6000"));
-    }
-
-    @AfterAll
-    static void stopEverything() {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
 
     @Test
     void aFrozenLeaderThatWakesUpRunsNothingStaleStoresEachResultOnceAndLeavesOneMatchmaker() {

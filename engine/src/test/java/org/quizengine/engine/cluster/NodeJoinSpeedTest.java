@@ -15,11 +15,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.extension.TestWatcher;
 import org.quizengine.engine.local.NodeProcess;
 import org.quizengine.engine.match.Replication;
 import org.quizengine.engine.support.ProcessCluster;
@@ -41,23 +38,9 @@ class NodeJoinSpeedTest {
     private static final Duration FIRST_MATCH_AFTER_READY_BOUND = Duration.ofSeconds(10);
     private static final DateTimeFormatter LOG_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss,SSS");
 
-    private static ProcessCluster cluster;
-
+    // Matches outlast the test, so each running node keeps the load it was given.
     @RegisterExtension
-    static final TestWatcher LOGS_ON_FAILURE = ProcessCluster.logsOnFailure(() -> cluster);
-
-    @BeforeAll
-    static void startTwoNodes() {
-        // Matches outlast the test, so each running node keeps the load it was given.
-        cluster = ProcessCluster.start("join", 2, 1, Map.of("QUIZ_MATCH_QUESTION_MILLIS", "60000"));
-    }
-
-    @AfterAll
-    static void stopEverything() {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
+    static final ProcessCluster cluster = ProcessCluster.forTestClass("join", 2, 1, Map.of("QUIZ_MATCH_QUESTION_MILLIS", "60000"));
 
     @Test
     void aNodeStartedIntoARunningClusterTakesAMatchWithinSecondsOfItsProcessStart() {

@@ -8,11 +8,8 @@ import io.vertx.ext.web.client.WebClient;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.extension.TestWatcher;
 import org.quizengine.engine.local.NodeProcess;
 import org.quizengine.engine.support.Eventually;
 import org.quizengine.engine.support.ProcessCluster;
@@ -26,25 +23,11 @@ import org.quizengine.engine.support.TestPlayer;
 class NodeProcessDrainTest {
     private static final String ADMIN_PASSWORD = "an operator password for this run";
     private static final Duration LEAVING = Duration.ofSeconds(30);
-    private static ProcessCluster cluster;
-
     @RegisterExtension
-    static final TestWatcher LOGS_ON_FAILURE = ProcessCluster.logsOnFailure(() -> cluster);
-
-    @BeforeAll
-    static void start() {
-        cluster = ProcessCluster.start("drain", 3, 0, Map.of(
+    static final ProcessCluster cluster = ProcessCluster.forTestClass("drain", 3, 0, Map.of(
             "QUIZ_AUTH_ADMIN_USERNAME", "operator",
             "QUIZ_AUTH_ADMIN_EMAIL", "operator@example.test",
             "QUIZ_AUTH_ADMIN_PASSWORD", ADMIN_PASSWORD));
-    }
-
-    @AfterAll
-    static void stop() {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
 
     @Test
     void anOperatorDrainsANodeThroughAnotherAndASigtermDrainsOneToo() throws Exception {

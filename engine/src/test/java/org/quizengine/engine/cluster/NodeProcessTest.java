@@ -5,14 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.extension.TestWatcher;
 import org.quizengine.engine.local.NodeProcess;
 import org.quizengine.engine.support.ProcessCluster;
 import org.quizengine.engine.support.TestPlayer;
@@ -24,23 +21,9 @@ import org.quizengine.engine.support.TestPlayer;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class NodeProcessTest {
-    private static ProcessCluster cluster;
-
     @RegisterExtension
-    static final TestWatcher LOGS_ON_FAILURE = ProcessCluster.logsOnFailure(() -> cluster);
-
-    @BeforeAll
-    static void startStoresAndTwoNodes() {
-        cluster = ProcessCluster.start("proc", 2, 0, Map.of(
+    static final ProcessCluster cluster = ProcessCluster.forTestClass("proc", 2, 0, Map.of(
             "QUIZ_MATCH_QUESTION_COUNT", "2", "QUIZ_MATCH_QUESTION_MILLIS", "3000", "QUIZ_MATCH_REVEAL_MILLIS", "200"));
-    }
-
-    @AfterAll
-    static void stopEverything() {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
 
     @Test
     @Order(1)

@@ -12,11 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Predicate;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.extension.TestWatcher;
 import org.quizengine.engine.local.NodeProcess;
 import org.quizengine.engine.support.ProcessCluster;
 import org.quizengine.engine.support.TestPlayer;
@@ -36,23 +33,9 @@ class OwnerCrashTest {
     /** How long a real client takes to notice the dropped socket and connect again. */
     private static final Duration CLIENT_RECONNECT_DELAY = Duration.ofMillis(200);
 
-    private static ProcessCluster cluster;
-
+    // A question outlasts the failover even on a slow machine; it still closes early once all have answered.
     @RegisterExtension
-    static final TestWatcher LOGS_ON_FAILURE = ProcessCluster.logsOnFailure(() -> cluster);
-
-    @BeforeAll
-    static void startThreeNodes() {
-        // A question outlasts the failover even on a slow machine; it still closes early once all have answered.
-        cluster = ProcessCluster.start("ownercrash", 3, 0, Map.of("QUIZ_MATCH_QUESTION_MILLIS", "12000"));
-    }
-
-    @AfterAll
-    static void stopEverything() {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
+    static final ProcessCluster cluster = ProcessCluster.forTestClass("ownercrash", 3, 0, Map.of("QUIZ_MATCH_QUESTION_MILLIS", "12000"));
 
     @Test
     void everyPlayerOfAMatchWhoseNodeDiesWithTheirSocketsPlaysOnWithSeatScoreAndStreak() {

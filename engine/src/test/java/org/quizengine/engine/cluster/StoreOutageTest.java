@@ -16,15 +16,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.extension.TestWatcher;
 import org.quizengine.engine.local.NodeProcess;
 import org.quizengine.engine.support.ProcessCluster;
 import org.quizengine.engine.support.TestPlayer;
@@ -44,28 +41,14 @@ class StoreOutageTest {
     private static final int QUESTIONS = 3;
     private static final int LOGINS_DURING_OUTAGE = 6;
 
-    private static ProcessCluster cluster;
-
     @RegisterExtension
-    static final TestWatcher LOGS_ON_FAILURE = ProcessCluster.logsOnFailure(() -> cluster);
-
-    @BeforeAll
-    static void startTwoNodes() {
-        cluster = ProcessCluster.start("outage", 2, 0, Map.of());
-    }
+    static final ProcessCluster cluster = ProcessCluster.forTestClass("outage", 2, 0, Map.of());
 
     /** A failed test must not leave the next one without its stores. */
     @AfterEach
     void storesBack() {
         cluster.postgres().start();
         cluster.redis().start();
-    }
-
-    @AfterAll
-    static void stopEverything() {
-        if (cluster != null) {
-            cluster.close();
-        }
     }
 
     @Test

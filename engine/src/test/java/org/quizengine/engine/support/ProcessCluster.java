@@ -22,7 +22,8 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.Supplier;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.TestWatcher;
 import org.quizengine.engine.local.NodeProcess;
@@ -38,9 +39,10 @@ import org.quizengine.engine.match.Replication;
  * ready, so they start together), and a Hazelcast client that reads the cluster's maps without being a member.
  * Nodes can be killed ({@code kill -9}), frozen ({@code SIGSTOP}) and started again.
  *
- * <p>Register {@link #logsOnFailure()} so a failed test prints the servers' logs.
+ * <p>A test class registers one with {@link #forTestClass} as a {@code @RegisterExtension static
+ * final} field: started before its tests, stopped after them, logs printed when one fails.
  */
-public final class ProcessCluster implements AutoCloseable {
+public final class ProcessCluster implements AutoCloseable, BeforeAllCallback, AfterAllCallback, TestWatcher {
     public static final String PENDING_RESULTS = "quiz.pending-results";
 
     public final Vertx clients = Vertx.vertx();
@@ -48,6 +50,8 @@ public final class ProcessCluster implements AutoCloseable {
     private final String clusterName;
     private final String jwtSecret = "process-cluster-" + UUID.randomUUID();
     private final Map<String, String> settings;
+    private final int size;
+    private final int spare;
     private final List<Integer> hazelcastPorts = new ArrayList<>();
     private final Map<String, NodeProcess> nodes = new LinkedHashMap<>();
     private final List<TestPlayer> players = new CopyOnWriteArrayList<>();
@@ -55,44 +59,68 @@ public final class ProcessCluster implements AutoCloseable {
     private TcpProxy postgres;
     private TcpProxy redis;
     private HazelcastInstance hazelcast;
+    private boolean closed;
 
-    private ProcessCluster(String prefix, Map<String, String> settings) {
+    private ProcessCluster(String prefix, Map<String, String> settings, int size, int spare) {
         this.prefix = prefix;
         this.clusterName = "quiz-" + prefix + "-" + UUID.randomUUID();
         this.settings = settings;
+        this.size = size;
+        this.spare = spare;
     }
 
     /**
-     * Starts the stores, their proxies and {@code size} nodes, with the test pacing of
-     * {@link #testPacing()} overridden by {@code settings} ({@code QUIZ_*} variables). Room is kept in
-     * the member list for {@code spare} more nodes started later with {@link #startNode()}.
+     * A cluster for one test class, as a JUnit extension: register it as a
+     * {@code @RegisterExtension static final} field. Before the class's first test (and its
+     * {@code @BeforeAll} methods) it starts the stores, their proxies and {@code size} nodes, with the
+     * test pacing of {@link #testPacing()} overridden by {@code settings} ({@code QUIZ_*} variables),
+     * keeping room in the member list for {@code spare} more nodes started later with
+     * {@link #startNode()}. It stops everything after the last test, and prints every server's log
+     * tail when a test fails.
      */
-    public static ProcessCluster start(String prefix, int size, int spare, Map<String, String> settings) {
+    public static ProcessCluster forTestClass(String prefix, int size, int spare, Map<String, String> settings) {
         Map<String, String> all = testPacing();
         all.putAll(settings);
-        ProcessCluster cluster = new ProcessCluster(prefix, all);
+        return new ProcessCluster(prefix, all, size, spare);
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        startAll();
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        close();
+    }
+
+    @Override
+    public void testFailed(ExtensionContext context, Throwable cause) {
+        printLogs();
+    }
+
+    private void startAll() {
         try {
-            cluster.startStores();
+            startStores();
             for (int i = 0; i < size + spare; i++) {
-                cluster.hazelcastPorts.add(NodeProcess.freePort());
+                hazelcastPorts.add(NodeProcess.freePort());
             }
             List<Integer> rest = new ArrayList<>();
             for (int i = 2; i <= size; i++) {
                 rest.add(i);
             }
-            if (Integer.parseInt(all.getOrDefault("QUIZ_CLUSTER_MIN_MEMBERS", "1")) > 1) {
+            if (Integer.parseInt(settings.getOrDefault("QUIZ_CLUSTER_MIN_MEMBERS", "1")) > 1) {
                 // A node alone is not ready below the minimum: start them together (the oldest is then
                 // whichever formed the cluster; its log says it runs the matchmaker).
                 rest.add(0, 1);
             } else {
-                cluster.startNodes(List.of(1));
+                startNodes(List.of(1));
             }
-            cluster.startNodes(rest);
-            cluster.connectHazelcastClient();
-            return cluster;
+            startNodes(rest);
+            connectHazelcastClient();
         } catch (RuntimeException | AssertionError e) {
-            cluster.printLogs();
-            cluster.close();
+            printLogs();
+            close();
             throw e;
         }
     }
@@ -283,19 +311,6 @@ public final class ProcessCluster implements AutoCloseable {
             .map(JsonObject.class::cast).map(item -> item.getString("matchId")).toList();
     }
 
-    /** A JUnit extension that prints every server's log tail when a test of the class fails. */
-    public static TestWatcher logsOnFailure(Supplier<ProcessCluster> cluster) {
-        return new TestWatcher() {
-            @Override
-            public void testFailed(ExtensionContext context, Throwable cause) {
-                ProcessCluster current = cluster.get();
-                if (current != null) {
-                    current.printLogs();
-                }
-            }
-        };
-    }
-
     public void printLogs() {
         nodes.values().forEach(node -> System.err.println(node.logTail()));
         if (stores != null) {
@@ -305,6 +320,10 @@ public final class ProcessCluster implements AutoCloseable {
 
     @Override
     public void close() {
+        if (closed) {
+            return; // a start that failed closed it already
+        }
+        closed = true;
         try {
             players.forEach(ProcessCluster::closeQuietly);
             if (hazelcast != null) {
