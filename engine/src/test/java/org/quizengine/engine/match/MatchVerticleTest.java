@@ -421,6 +421,47 @@ class MatchVerticleTest {
     }
 
     /** A player keeps trying to attach, every 20 ms, until nothing listens on the match's address any more. */
+    @Test
+    @Timeout(value = 10, timeUnit = TimeUnit.SECONDS)
+    void anAdoptedMatchSendsEveryConnectedPlayerAFreshMatchStateFirst(VertxTestContext ctx) {
+        MatchSpec spec = spec(2, 3_000, Map.of(ANN.userId(), NODE_A, BOB.userId(), NODE_A));
+        MapReplication replication = new MapReplication();
+        replication.create(NODE_B, Match.create(spec).snapshot())
+            .compose(record -> adopt(spec, record, replication))
+            .compose(id -> nodeA.first(question(0)))
+            .map(q -> {
+                List<Delivery> heard = nodeA.received();
+                assertThat(heard.get(0).event()).as("the first thing the players hear from the new node").isInstanceOf(MatchState.class);
+                assertThat(heard.stream().filter(d -> d.event() instanceof MatchState).flatMap(d -> d.recipients().stream()))
+                    .containsExactlyInAnyOrder(ANN.userId(), BOB.userId());
+                assertThat(Replication.fenceOf(replication.record(spec.matchId()))).isEqualTo(new Replication.Fence(NODE_A, 2));
+                return null;
+            })
+            .onComplete(ctx.succeedingThenComplete());
+    }
+
+    @Test
+    @Timeout(value = 10, timeUnit = TimeUnit.SECONDS)
+    void aRecordOfAMatchThatAlreadyHasAResultIsDroppedNotReplayed(VertxTestContext ctx) {
+        MatchSpec spec = spec(2, 3_000, Map.of(ANN.userId(), NODE_A, BOB.userId(), NODE_A));
+        MapReplication replication = new MapReplication();
+        // A copy from question 0 that a split's merge brought back after the match had finished elsewhere.
+        replication.create(NODE_B, Match.create(spec).snapshot())
+            .compose(record -> {
+                sink.alreadyHas(spec.matchId());
+                return adopt(spec, record, replication);
+            })
+            .compose(id -> later(COUNTDOWN_MILLIS + 300))
+            .map(v -> {
+                assertThat(replication.record(spec.matchId())).as("the stale record is removed").isNull();
+                assertThat(nodeA.received()).as("no frame of a match that is over").isEmpty();
+                assertThat(nodeB.received()).isEmpty();
+                assertThat(sink.results()).as("no second result").isEmpty();
+                return null;
+            })
+            .onComplete(ctx.succeedingThenComplete());
+    }
+
     private Future<List<Attempt>> attachUntilNobodyListens(MatchSpec spec, List<Attempt> attempts) {
         return outcome(command(spec, new Attach(ANN.userId(), NODE_A, "late-socket"))).compose(outcome -> {
             attempts.add(new Attempt(outcome, System.currentTimeMillis()));
@@ -444,48 +485,10 @@ class MatchVerticleTest {
         return deploy(spec, options, Replication.none(), onStopped);
     }
 
-    @Test
-    @Timeout(value = 10, timeUnit = TimeUnit.SECONDS)
-    void anAdoptedMatchSendsEveryConnectedPlayerAFreshMatchStateFirst(VertxTestContext ctx) {
-        MatchSpec spec = spec(2, 3_000, Map.of(ANN.userId(), NODE_A, BOB.userId(), NODE_A));
-        MapReplication replication = new MapReplication();
-        replication.create(NODE_B, Match.create(spec).snapshot())
-            .compose(record -> vertx.deployVerticle(new MatchVerticle(spec, new AdoptMatch(spec.matchId(), record), NODE_A,
-                replication, node -> true, options(500), sink, new ActivePlayers(vertx), System::currentTimeMillis, NOTHING)))
-            .compose(id -> nodeA.first(question(0)))
-            .map(q -> {
-                List<Delivery> heard = nodeA.received();
-                assertThat(heard.get(0).event()).as("the first thing the players hear from the new node").isInstanceOf(MatchState.class);
-                assertThat(heard.stream().filter(d -> d.event() instanceof MatchState).flatMap(d -> d.recipients().stream()))
-                    .containsExactlyInAnyOrder(ANN.userId(), BOB.userId());
-                assertThat(Replication.fenceOf(replication.record(spec.matchId()))).isEqualTo(new Replication.Fence(NODE_A, 2));
-                return null;
-            })
-            .onComplete(ctx.succeedingThenComplete());
-    }
-
-    @Test
-    @Timeout(value = 10, timeUnit = TimeUnit.SECONDS)
-    void aRecordOfAMatchThatAlreadyHasAResultIsDroppedNotReplayed(VertxTestContext ctx) {
-        MatchSpec spec = spec(2, 3_000, Map.of(ANN.userId(), NODE_A, BOB.userId(), NODE_A));
-        MapReplication replication = new MapReplication();
-        // A copy from question 0 that a split's merge brought back after the match had finished elsewhere.
-        replication.create(NODE_B, Match.create(spec).snapshot())
-            .compose(record -> {
-                sink.alreadyHas(spec.matchId());
-                return vertx.deployVerticle(new MatchVerticle(spec, new AdoptMatch(spec.matchId(), record), NODE_A,
-                    replication, node -> true, options(500), sink, new ActivePlayers(vertx), System::currentTimeMillis,
-                    NOTHING));
-            })
-            .compose(id -> later(COUNTDOWN_MILLIS + 300))
-            .map(v -> {
-                assertThat(replication.record(spec.matchId())).as("the stale record is removed").isNull();
-                assertThat(nodeA.received()).as("no frame of a match that is over").isEmpty();
-                assertThat(nodeB.received()).isEmpty();
-                assertThat(sink.results()).as("no second result").isEmpty();
-                return null;
-            })
-            .onComplete(ctx.succeedingThenComplete());
+    /** Node A takes the match over from {@code record}, as failover hands it, with both players' node alive. */
+    private Future<String> adopt(MatchSpec spec, String record, Replication replication) {
+        return vertx.deployVerticle(new MatchVerticle(spec, new AdoptMatch(spec.matchId(), record), NODE_A, replication,
+            node -> true, options(500), sink, new ActivePlayers(vertx), System::currentTimeMillis, NOTHING));
     }
 
     private Future<String> deploy(MatchSpec spec, MatchOptions options, Replication replication, Runnable onStopped) {
