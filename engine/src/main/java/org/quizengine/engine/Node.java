@@ -28,6 +28,7 @@ import org.quizengine.engine.cluster.OperatorRoutes;
 import org.quizengine.engine.config.NodeOptions;
 import org.quizengine.engine.gateway.WebSocketGateway;
 import org.quizengine.engine.match.ActivePlayers;
+import org.quizengine.engine.match.ClusteredReplication;
 import org.quizengine.engine.match.MatchHost;
 import org.quizengine.engine.match.Replication;
 import org.quizengine.engine.matchmaking.ClaimedMatches;
@@ -117,18 +118,19 @@ public final class Node {
             outbox = new ResultOutbox(vertx, options.storage().dataDir().resolve("outbox").toString(),
                 List.of(services.results()::save, services::applyToLeaderboards), services.results()::isStored);
             cluster = ClusterView.of(vertx, options.nodeId());
-            gateway = new WebSocketGateway(vertx, options.nodeId(), options.gateway(), services.sessions()::authenticate,
-                new ActivePlayers(vertx), cluster, clock);
             replication = cluster.hazelcast() == null ? Replication.none()
-                : Replication.clustered(vertx, cluster.hazelcast(), () -> cluster.hasQuorum(options.cluster().minMembers()));
+                : new ClusteredReplication(vertx, cluster.hazelcast(), () -> cluster.hasQuorum(options.cluster().minMembers()));
+            ActivePlayers activePlayers = new ActivePlayers(vertx);
+            gateway = new WebSocketGateway(vertx, options.nodeId(), options.gateway(), services.sessions()::authenticate,
+                activePlayers, cluster, replication::ownerOf, clock);
             matchHost = new MatchHost(options.nodeId(), options.match(), outbox, replication,
-                node -> cluster.nodeIds().contains(node), clock);
+                node -> cluster.nodeIds().contains(node), activePlayers, clock);
             placement = new LeastLoadedPlacement(vertx, options.nodeId(), cluster, matchHost::liveMatches,
                 () -> gateway.connectedPlayers(), this::runsMatchmaker);
             Failover failover = new Failover(vertx, cluster, replication, placement, outbox);
             QuestionRepository questions = services.questions();
-            LiveMatches liveMatches = new ClaimedMatches(new ActivePlayers(vertx),
-                cluster.clustered() ? ClaimedMatches.replicated(vertx) : ClaimedMatches.local(matchHost::plays));
+            LiveMatches liveMatches = new ClaimedMatches(activePlayers,
+                cluster.clustered() ? ClaimedMatches.replicated(replication) : ClaimedMatches.local(matchHost::plays));
             matchmaker = () -> new MatchmakingVerticle(options.matchmaking(), options.match(),
                 questions::loadActive, placement, liveMatches, clock, new SecureRandom());
             return services.prepare()

@@ -4,7 +4,6 @@ import com.hazelcast.client.HazelcastClient;
 import com.hazelcast.client.config.ClientConfig;
 import com.hazelcast.core.HazelcastInstance;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -19,7 +18,8 @@ import java.util.stream.IntStream;
 import org.quizengine.engine.local.NodeProcess;
 import org.quizengine.engine.local.StoresProcess;
 import org.quizengine.engine.local.TcpProxy;
-import org.quizengine.engine.match.Replication;
+import org.quizengine.engine.match.LiveMatchRecord;
+import org.quizengine.shared.bus.Addresses;
 
 /**
  * The chaos run's cluster: nodes in their own JVMs sharing one PostgreSQL and Redis in another, which
@@ -122,8 +122,8 @@ public final class ChaosNodes implements Target {
     public Map<String, String> ownerByMatch() {
         Map<String, String> owners = new HashMap<>();
         try {
-            hazelcast.getMap(Replication.MAP_NAME).forEach((matchId, record) ->
-                owners.put(matchId.toString(), new JsonObject(record.toString()).getString("owner")));
+            hazelcast.<String, LiveMatchRecord>getMap(Addresses.LIVE_MATCHES_MAP).forEach((matchId, record) ->
+                owners.put(matchId, record.owner()));
         } catch (RuntimeException e) {
             System.err.println("cannot read the live matches' owners: " + e.getMessage());
         }

@@ -19,8 +19,8 @@ import org.slf4j.LoggerFactory;
  * whenever a member leaves: each match whose owner is no longer a member is handed to the
  * least-loaded live node, which carries it on from its replicated state. While a sweep finds such
  * matches (or cannot read them), the leader sweeps again every few seconds until none is left; a
- * slow safety sweep catches anything else. A sweep reads every live match's record, so it does not
- * run every few seconds when nothing is wrong. Every node also picks up results that a departed
+ * slow safety sweep catches anything else. A sweep reads every live match's owner (not its record),
+ * across the cluster, so it does not run every few seconds when nothing is wrong. Every node also picks up results that a departed
  * node had not stored yet.
  */
 public final class Failover {
@@ -35,7 +35,7 @@ public final class Failover {
     private final Replication replication;
     private final MatchPlacement placement;
     private final ResultOutbox outbox;
-    private final Set<String> handingOver = ConcurrentHashMap.newKeySet();
+    private final Set<UUID> handingOver = ConcurrentHashMap.newKeySet();
 
     public Failover(Vertx vertx, ClusterView cluster, Replication replication, MatchPlacement placement,
                     ResultOutbox outbox) {
@@ -63,15 +63,15 @@ public final class Failover {
         }
         Set<String> members = Set.copyOf(cluster.nodeIds());
         long startedAt = System.nanoTime();
-        replication.all().onSuccess(matches -> {
+        replication.owners().onSuccess(matches -> {
             long readMillis = (System.nanoTime() - startedAt) / 1_000_000;
             boolean orphans = false;
-            for (Map.Entry<String, String> entry : matches.entrySet()) {
-                String owner = Replication.fenceOf(entry.getValue()).owner();
-                if (owner != null && !members.contains(owner)) {
+            for (Map.Entry<UUID, Replication.Fence> entry : matches.entrySet()) {
+                Replication.Fence owner = entry.getValue();
+                if (!members.contains(owner.owner())) {
                     orphans = true;
                     if (handingOver.add(entry.getKey())) {
-                        handOver(entry.getKey(), owner, entry.getValue(), readMillis);
+                        handOver(entry.getKey(), owner, readMillis);
                     }
                 }
             }
@@ -84,11 +84,11 @@ public final class Failover {
         });
     }
 
-    private void handOver(String matchId, String lostOwner, String record, long sweepMillis) {
+    private void handOver(UUID matchId, Replication.Fence lost, long sweepMillis) {
         String target = placement.chooseNode();
         LOG.warn("Match {} lost its node {}; handing it to {} (the sweep read the live matches in {} ms)", matchId,
-            lostOwner, target, sweepMillis);
-        vertx.eventBus().request(Addresses.nodeMatches(target), new AdoptMatch(UUID.fromString(matchId), record),
+            lost.owner(), target, sweepMillis);
+        vertx.eventBus().request(Addresses.nodeMatches(target), new AdoptMatch(matchId, lost.owner(), lost.epoch()),
                 new DeliveryOptions().setSendTimeout(10_000))
             .onComplete(done -> {
                 handingOver.remove(matchId);

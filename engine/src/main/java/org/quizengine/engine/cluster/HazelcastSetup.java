@@ -1,6 +1,7 @@
 package org.quizengine.engine.cluster;
 
 import com.hazelcast.config.Config;
+import com.hazelcast.config.InMemoryFormat;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.MapConfig;
 import com.hazelcast.config.MergePolicyConfig;
@@ -10,7 +11,10 @@ import com.hazelcast.config.SplitBrainProtectionConfig;
 import com.hazelcast.spi.merge.DiscardMergePolicy;
 import com.hazelcast.splitbrainprotection.SplitBrainProtectionOn;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import java.util.List;
 import org.quizengine.engine.config.ClusterOptions;
+import org.quizengine.engine.match.ClusteredReplication;
+import org.quizengine.shared.bus.Addresses;
 
 /** Builds the Hazelcast configuration a clustered node joins with, from {@link ClusterOptions}. */
 public final class HazelcastSetup {
@@ -54,6 +58,10 @@ public final class HazelcastSetup {
         config.addMapConfig(new MapConfig("__vertx.nodeInfo").setBackupCount(1));
         // The engine's shared maps survive the loss of one member: one synchronous backup each.
         config.addMapConfig(new MapConfig("quiz.*").setBackupCount(1));
+        // Live matches are written once per step by fenced writes that run on the stored record: kept as
+        // objects, a write neither decodes nor re-encodes the record, and its backup gets the write only.
+        config.addMapConfig(new MapConfig(Addresses.LIVE_MATCHES_MAP).setBackupCount(1).setInMemoryFormat(InMemoryFormat.OBJECT));
+        ClusteredReplication.register(config);
         guardAgainstSplitBrain(config, options);
 
         NetworkConfig network = config.getNetworkConfig();
@@ -108,12 +116,16 @@ public final class HazelcastSetup {
         config.setProperty("hazelcast.operation.backup.timeout.millis", Integer.toString(BACKUP_ACK_TIMEOUT_MILLIS));
         config.setProperty("hazelcast.merge.first.run.delay.seconds", Integer.toString(MERGE_FIRST_RUN_SECONDS));
         config.setProperty("hazelcast.merge.next.run.delay.seconds", Integer.toString(MERGE_NEXT_RUN_SECONDS));
-        MapConfig engineMaps = config.getMapConfig("quiz.*");
-        engineMaps.setMergePolicyConfig(new MergePolicyConfig().setPolicy(DiscardMergePolicy.class.getName()));
         if (options.minMembers() > 1) {
             config.addSplitBrainProtectionConfig(new SplitBrainProtectionConfig(SPLIT_BRAIN_PROTECTION, true,
                 options.minMembers()).setProtectOn(SplitBrainProtectionOn.READ_WRITE));
-            engineMaps.setSplitBrainProtectionName(SPLIT_BRAIN_PROTECTION);
+        }
+        for (String engineMaps : List.of("quiz.*", Addresses.LIVE_MATCHES_MAP)) {
+            MapConfig maps = config.getMapConfig(engineMaps);
+            maps.setMergePolicyConfig(new MergePolicyConfig().setPolicy(DiscardMergePolicy.class.getName()));
+            if (options.minMembers() > 1) {
+                maps.setSplitBrainProtectionName(SPLIT_BRAIN_PROTECTION);
+            }
         }
     }
 }

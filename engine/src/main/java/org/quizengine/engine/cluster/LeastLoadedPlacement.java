@@ -10,6 +10,7 @@ import java.util.function.BooleanSupplier;
 import java.util.function.IntSupplier;
 import org.quizengine.engine.matchmaking.MatchPlacement;
 import org.quizengine.shared.Wire;
+import org.quizengine.shared.bus.Addresses;
 
 /**
  * Places new matches on the member with the fewest live matches ("load" is live matches: each
@@ -19,7 +20,6 @@ import org.quizengine.shared.Wire;
  * the node believes of the cluster (its matchmaker, its member list) for the operator view.
  */
 public final class LeastLoadedPlacement implements MatchPlacement {
-    static final String MAP_NAME = "quiz.node-load";
     static final long REPORT_MILLIS = 1_000;
     static final long LOAD_TTL_MILLIS = 5_000;
 
@@ -107,6 +107,6 @@ public final class LeastLoadedPlacement implements MatchPlacement {
     }
 
     private Future<AsyncMap<String, String>> map() {
-        return vertx.sharedData().getAsyncMap(MAP_NAME);
+        return vertx.sharedData().getAsyncMap(Addresses.NODE_LOAD_MAP);
     }
 }

@@ -7,13 +7,12 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
-import io.vertx.core.shareddata.AsyncMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import org.quizengine.engine.cluster.ClusterView;
-import org.quizengine.engine.match.Replication;
 import org.quizengine.shared.ErrorCode;
 import org.quizengine.shared.bus.Addresses;
 import org.quizengine.shared.match.MatchCommand;
@@ -58,6 +57,8 @@ final class MatchRequests {
 
     private final Vertx vertx;
     private final ClusterView cluster;
+    /** The node a match's replicated record names as its owner, or null when it has no record. */
+    private final Function<UUID, Future<String>> recordOwner;
     /** Requests sent and not yet answered, by match, so that a departed owner's can be given up at once. */
     private final Map<UUID, Set<Promise<ServerEvent>>> inFlight = new ConcurrentHashMap<>();
     /** The wait for a live owner of each match, shared by all the requests to that match that wait. */
@@ -65,9 +66,10 @@ final class MatchRequests {
     /** Until when ({@link System#nanoTime()}) membership counts as unsettled; 0 before any change. */
     private volatile long unsettledUntil;
 
-    MatchRequests(Vertx vertx, ClusterView cluster) {
+    MatchRequests(Vertx vertx, ClusterView cluster, Function<UUID, Future<String>> recordOwner) {
         this.vertx = vertx;
         this.cluster = cluster;
+        this.recordOwner = recordOwner;
     }
 
     /** Starts watching membership, so requests in flight to a departed owner are sent again at once. */
@@ -217,7 +219,7 @@ final class MatchRequests {
     private void membersChanged() {
         unsettledUntil = System.nanoTime() + UNSETTLED_MILLIS * 1_000_000;
         for (UUID matchId : Set.copyOf(inFlight.keySet())) {
-            recordOwner(matchId).onSuccess(owner -> {
+            recordOwner.apply(matchId).onSuccess(owner -> {
                 if (owner != null && !cluster.nodeIds().contains(owner)) {
                     giveUp(matchId, owner);
                 }
@@ -255,7 +257,7 @@ final class MatchRequests {
     }
 
     private void poll(UUID matchId, long deadline, Promise<String> found) {
-        vertx.setTimer(OWNER_POLL_MILLIS, id -> recordOwner(matchId).onComplete(owner -> {
+        vertx.setTimer(OWNER_POLL_MILLIS, id -> recordOwner.apply(matchId).onComplete(owner -> {
             if (owner.succeeded() && (owner.result() == null || cluster.nodeIds().contains(owner.result()))) {
                 found.complete(owner.result());
             } else if (System.nanoTime() - deadline > 0) {
@@ -264,13 +266,6 @@ final class MatchRequests {
                 poll(matchId, deadline, found);
             }
         }));
-    }
-
-    /** The node the match's replicated record names as its owner, or {@code null} when it has no record. */
-    private Future<String> recordOwner(UUID matchId) {
-        return vertx.sharedData().<String, String>getAsyncMap(Replication.MAP_NAME)
-            .compose((AsyncMap<String, String> map) -> map.get(matchId.toString()))
-            .map(record -> record == null ? null : Replication.fenceOf(record).owner());
     }
 
     /** A request given up because the match's owner left the cluster while it was in flight. */

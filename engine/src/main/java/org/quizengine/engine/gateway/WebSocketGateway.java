@@ -14,6 +14,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 import org.quizengine.api.auth.AuthenticatedUser;
 import org.quizengine.api.http.Problems;
@@ -63,14 +64,15 @@ public final class WebSocketGateway {
     private final MatchRequests matches;
 
     public WebSocketGateway(Vertx vertx, String nodeId, GatewayOptions options, TokenVerifier tokens,
-                            ActivePlayers activePlayers, ClusterView cluster, LongSupplier clock) {
+                            ActivePlayers activePlayers, ClusterView cluster, Function<UUID, Future<String>> recordOwner,
+                            LongSupplier clock) {
         this.vertx = vertx;
         this.nodeId = nodeId;
         this.options = options;
         this.tokens = tokens;
         this.activePlayers = activePlayers;
         this.clock = clock;
-        this.matches = new MatchRequests(vertx, cluster);
+        this.matches = new MatchRequests(vertx, cluster, recordOwner);
     }
 
     /** Starts taking events for this node's players, and news of revoked sessions from any node. */

@@ -8,13 +8,13 @@ import java.util.Collection;
 import java.util.List;
 import java.util.UUID;
 import org.quizengine.engine.cluster.IndeterminateWrites;
+import org.quizengine.shared.bus.Addresses;
 
 /**
  * Which live match each player is in, so that a player who connects (to any node) is put back into
  * their match. Backed by a Vert.x shared map: node-local on one node, cluster-wide when clustered.
  */
 public final class ActivePlayers {
-    private static final String MAP_NAME = "quiz.active-players";
     private final Vertx vertx;
 
     public ActivePlayers(Vertx vertx) {
@@ -49,6 +49,6 @@ public final class ActivePlayers {
     }
 
     private Future<AsyncMap<String, String>> map() {
-        return vertx.sharedData().getAsyncMap(MAP_NAME);
+        return vertx.sharedData().getAsyncMap(Addresses.ACTIVE_PLAYERS_MAP);
     }
 }

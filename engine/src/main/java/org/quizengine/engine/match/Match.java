@@ -2,16 +2,18 @@ package org.quizengine.engine.match;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Predicate;
 import org.quizengine.shared.ErrorCode;
+import org.quizengine.shared.match.MatchResult;
 import org.quizengine.shared.match.MatchResult.AnswerRecord;
 import org.quizengine.shared.match.MatchResult.PlayerResult;
 import org.quizengine.shared.match.MatchResult.QuestionResult;
-import org.quizengine.shared.match.MatchResult;
 import org.quizengine.shared.match.MatchSettings;
 import org.quizengine.shared.match.MatchSnapshot;
 import org.quizengine.shared.match.MatchSpec;
@@ -145,6 +147,28 @@ public final class Match {
             events.add(toConnected(new ServerEvent.PlayerStatus(spec.matchId(), userId, "disconnected")));
         }
         return stepOf(events, null);
+    }
+
+    /** The nodes that connected players' sockets are on and that {@code nodeAlive} says are gone. */
+    public Set<String> lostNodes(Predicate<String> nodeAlive) {
+        Set<String> lost = new HashSet<>();
+        for (Seat seat : seats.values()) {
+            if (seat.connected && !seat.left && seat.nodeId != null && !nodeAlive.test(seat.nodeId)) {
+                lost.add(seat.nodeId);
+            }
+        }
+        return lost;
+    }
+
+    /** Everyone who plays in this match, whether still here or not. */
+    public List<UUID> playerIds() {
+        return List.copyOf(seats.keySet());
+    }
+
+    /** Whether {@code userId} still has a seat here: the match is not over and they have not left it. */
+    public boolean holds(UUID userId) {
+        Seat seat = seats.get(userId);
+        return phase != Phase.FINISHED && seat != null && !seat.left;
     }
 
     /**

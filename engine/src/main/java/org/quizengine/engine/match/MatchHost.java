@@ -26,12 +26,7 @@ import org.slf4j.LoggerFactory;
 public final class MatchHost extends VerticleBase {
     private static final Logger LOG = LoggerFactory.getLogger(MatchHost.class);
 
-    private final String nodeId;
-    private final MatchOptions options;
-    private final ResultSink results;
-    private final Replication replication;
-    private final Predicate<String> nodeAlive;
-    private final LongSupplier clock;
+    private final MatchServices services;
     private final AtomicInteger liveMatches = new AtomicInteger();
     /** The matches running here: match id to its verticle and deployment id. */
     private final Map<UUID, Running> running = new ConcurrentHashMap<>();
@@ -43,13 +38,8 @@ public final class MatchHost extends VerticleBase {
     private MessageConsumer<Object> consumer;
 
     public MatchHost(String nodeId, MatchOptions options, ResultSink results, Replication replication,
-                     Predicate<String> nodeAlive, LongSupplier clock) {
-        this.nodeId = nodeId;
-        this.options = options;
-        this.results = results;
-        this.replication = replication;
-        this.nodeAlive = nodeAlive;
-        this.clock = clock;
+                     Predicate<String> nodeAlive, ActivePlayers activePlayers, LongSupplier clock) {
+        this.services = new MatchServices(nodeId, replication, nodeAlive, options, results, activePlayers, clock);
     }
 
     /** Live matches on this node right now. */
@@ -90,40 +80,39 @@ public final class MatchHost extends VerticleBase {
 
     @Override
     public Future<?> start() {
-        consumer = vertx.eventBus().consumer(Addresses.nodeMatches(nodeId), this::onSpec);
+        consumer = vertx.eventBus().consumer(Addresses.nodeMatches(services.nodeId()), this::onSpec);
         return consumer.completion();
     }
 
     /** A new match ({@link MatchSpec}) or one to take over ({@link AdoptMatch}). */
     private void onSpec(Message<Object> message) {
         AdoptMatch adoption = message.body() instanceof AdoptMatch adopt ? adopt : null;
-        MatchSpec spec = adoption != null
-            ? Replication.decode(adoption.replicated()).snapshot().spec()
-            : (MatchSpec) message.body();
-        if (!hosted.add(spec.matchId())) {
+        UUID matchId = adoption != null ? adoption.matchId() : ((MatchSpec) message.body()).matchId();
+        if (!hosted.add(matchId)) {
             // Already here (a second adoption after the first one's answer came too late): one copy only.
-            message.reply(spec.matchId().toString());
+            message.reply(matchId.toString());
             return;
         }
-        MatchVerticle verticle = new MatchVerticle(spec, adoption, nodeId, replication, nodeAlive, options, results,
-            new ActivePlayers(vertx), clock, () -> {
-                liveMatches.decrementAndGet();
-                running.remove(spec.matchId());
-                hosted.remove(spec.matchId());
-            });
+        Runnable onStopped = () -> {
+            liveMatches.decrementAndGet();
+            running.remove(matchId);
+            hosted.remove(matchId);
+        };
+        MatchVerticle verticle = adoption != null ? MatchVerticle.adopted(adoption, services, onStopped)
+            : MatchVerticle.formed((MatchSpec) message.body(), services, onStopped);
         liveMatches.incrementAndGet();
         vertx.deployVerticle(verticle)
             .onSuccess(id -> {
-                running.put(spec.matchId(), new Running(id, verticle));
-                if (!hosted.contains(spec.matchId())) {
-                    running.remove(spec.matchId()); // it already stopped (an adoption with nothing left to run)
+                running.put(matchId, new Running(id, verticle));
+                if (!hosted.contains(matchId)) {
+                    running.remove(matchId); // it already stopped (an adoption with nothing left to run)
                 }
-                message.reply(spec.matchId().toString());
+                message.reply(matchId.toString());
             })
             .onFailure(e -> {
                 liveMatches.decrementAndGet();
-                hosted.remove(spec.matchId());
-                LOG.error("Match {} could not start", spec.matchId(), e);
+                hosted.remove(matchId);
+                LOG.error("Match {} could not start", matchId, e);
                 message.fail(ErrorCode.INTERNAL_ERROR.busCode(), "The match could not start.");
             });
     }

@@ -9,11 +9,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.function.LongSupplier;
-import java.util.function.Predicate;
-import org.quizengine.engine.config.MatchOptions;
 import org.quizengine.shared.ErrorCode;
 import org.quizengine.shared.bus.Addresses;
 import org.quizengine.shared.match.AdoptMatch;
@@ -37,72 +35,59 @@ public final class MatchVerticle extends VerticleBase {
     /** How long an adopter waits to learn whether the match already has a result before taking it over. */
     private static final long RESULT_CHECK_MILLIS = 1_000;
 
+    private final UUID matchId;
+    /** The match as formed by the matchmaker; null for one taken over (its record has it). */
     private final MatchSpec spec;
     private final AdoptMatch adoption;
-    private final String nodeId;
-    private final Replication replication;
-    private final Predicate<String> nodeAlive;
-    private final MatchOptions options;
-    private final ResultSink results;
-    private final ActivePlayers activePlayers;
-    private final LongSupplier clock;
+    private final MatchServices services;
     private final Runnable onStopped;
+    private final InboxBudget inbox;
 
     private Match match;
+    private StepReplicator<PendingStep> replicator;
     private MessageConsumer<MatchCommand> consumer;
     private long timerId = -1;
     private long timerAt = Long.MAX_VALUE;
-    private final InboxBudget inbox;
-    /** The record this node last replicated (what an adopter is handed on a drain). */
-    private String replicated;
-    /** This node's owner and epoch: a write counts only while the stored record still has them. */
-    private Replication.Fence writeFence;
-    /** Steps applied here whose replication has not started: the next write covers them all. */
-    private final List<PendingStep> unreplicated = new ArrayList<>();
-    /** Whether a replication write is in flight (at most one at a time). */
-    private boolean writing;
-    /** Who waits until every step so far is replicated (a drain, a finished match). */
-    private final List<Promise<Void>> awaitingReplicated = new ArrayList<>();
+    /** No command, timer or membership change may change the match here any more (another node runs it). */
     private boolean fenced;
     /** Set before its match_finished goes out: from then on the match holds no player (read by other threads). */
     private volatile boolean over;
 
-    /** A match the matchmaker just formed, or (with {@code adoption}) one taken over from another node. */
-    public MatchVerticle(MatchSpec spec, AdoptMatch adoption, String nodeId, Replication replication,
-                         Predicate<String> nodeAlive, MatchOptions options, ResultSink results,
-                         ActivePlayers activePlayers, LongSupplier clock, Runnable onStopped) {
+    private MatchVerticle(UUID matchId, MatchSpec spec, AdoptMatch adoption, MatchServices services, Runnable onStopped) {
+        this.matchId = matchId;
         this.spec = spec;
         this.adoption = adoption;
-        this.nodeId = nodeId;
-        this.replication = replication;
-        this.nodeAlive = nodeAlive;
-        this.options = options;
-        this.results = results;
-        this.activePlayers = activePlayers;
-        this.clock = clock;
+        this.services = services;
         this.onStopped = onStopped;
-        this.inbox = new InboxBudget(spec.matchId(), options.maxCommandsPerSecond(), clock);
+        this.inbox = new InboxBudget(matchId, services.options().maxCommandsPerSecond(), services.clock());
+    }
+
+    /** A match the matchmaker just formed. */
+    static MatchVerticle formed(MatchSpec spec, MatchServices services, Runnable onStopped) {
+        return new MatchVerticle(spec.matchId(), spec, null, services, onStopped);
+    }
+
+    /** A match to take over from another node, from its replicated record. */
+    static MatchVerticle adopted(AdoptMatch adoption, MatchServices services, Runnable onStopped) {
+        return new MatchVerticle(adoption.matchId(), null, adoption, services, onStopped);
     }
 
     @Override
     public Future<?> start() {
-        List<UUID> players = spec.players().stream().map(PlayerInfo::userId).toList();
         if (adoption != null) {
             return adopt();
         }
         match = Match.create(spec);
-        Step first = match.start(clock.getAsLong());
-        return replication.create(nodeId, match.snapshot())
-            .onSuccess(record -> {
-                replicated = record;
-                writeFence = Replication.Fence.first(nodeId);
-            })
+        replicator = new StepReplicator<>(services.replication(), match, this::effects, this::fence);
+        Step first = match.start(now());
+        List<UUID> players = spec.players().stream().map(PlayerInfo::userId).toList();
+        return replicator.create(services.nodeId())
             .compose(v -> listen())
-            .compose(v -> activePlayers.claim(players, spec.matchId()))
+            .compose(v -> services.activePlayers().claim(players, matchId))
             .onSuccess(v -> {
-                LOG.info("Match {} started on {}: {} players, {} questions", spec.matchId(), nodeId, players.size(),
+                LOG.info("Match {} started on {}: {} players, {} questions", matchId, services.nodeId(), players.size(),
                     spec.settings().questionCount());
-                effects(first, null);
+                effects(new PendingStep(first, null));
                 schedule();
             })
             .onFailure(e -> forgetUnstarted());
@@ -114,64 +99,71 @@ public final class MatchVerticle extends VerticleBase {
      * and players' requests would wait on it.
      */
     private void forgetUnstarted() {
-        if (writeFence != null) {
-            replication.remove(spec.matchId(), writeFence)
-                .onFailure(e -> LOG.warn("Match {} could not start nor forget its record", spec.matchId(), e));
+        if (replicator.fence() != null) {
+            services.replication().remove(matchId, replicator.fence())
+                .onFailure(e -> LOG.warn("Match {} could not start nor forget its record", matchId, e));
         }
     }
 
-    /** Carries on a match from its replicated record: absolute deadlines make it resume where it was. */
+    /**
+     * Carries on a match from its replicated record (its last snapshot and the inputs after it):
+     * absolute deadlines make it resume where it was. The record must still be the one handed over.
+     */
     private Future<?> adopt() {
-        Replication.Replicated record = Replication.decode(adoption.replicated());
-        match = Match.restore(record.snapshot());
-        if (match.phase() == Phase.FINISHED) {
-            // It finished on the lost node; make sure its result is kept, then it is done.
-            LOG.info("Match {} had finished on {}; keeping its result", spec.matchId(), record.owner());
-            fenced = true; // it only keeps the result: no command, timer or membership change may write
-            return results.submit(match.result())
-                .compose(v -> replication.remove(spec.matchId(), record.fence()))
-                .onSuccess(v -> vertx.setTimer(1, id -> vertx.undeploy(deploymentID())));
-        }
-        return results.hasResult(spec.matchId())
-            .timeout(RESULT_CHECK_MILLIS, TimeUnit.MILLISECONDS)
-            .recover(e -> {
-                LOG.warn("Match {}: could not tell whether it already has a result ({}); taking it over", spec.matchId(),
-                    e.getMessage());
-                return Future.succeededFuture(false);
-            })
-            .compose(finished -> finished ? dropStaleRecord(record) : takeOver(record))
-            .mapEmpty();
+        Replication.Fence handed = new Replication.Fence(adoption.owner(), adoption.epoch());
+        return services.replication().read(matchId).compose(record -> {
+            if (record == null || !record.fence().equals(handed)) {
+                LOG.info("Match {} is no longer {}'s to hand over ({}); nothing to take over", matchId, handed.owner(),
+                    record == null ? "it has no record" : "its record names " + record.fence());
+                return stopAfterStart(Future.succeededFuture());
+            }
+            match = record.rebuild();
+            replicator = new StepReplicator<>(services.replication(), match, this::effects, this::fence);
+            if (match.phase() == Phase.FINISHED) {
+                // It finished on the lost node; make sure its result is kept, then it is done.
+                LOG.info("Match {} had finished on {}; keeping its result", matchId, handed.owner());
+                return stopAfterStart(services.results().submit(match.result())
+                    .compose(v -> services.replication().remove(matchId, handed)));
+            }
+            return services.results().hasResult(matchId)
+                .timeout(RESULT_CHECK_MILLIS, TimeUnit.MILLISECONDS)
+                .recover(e -> {
+                    LOG.warn("Match {}: could not tell whether it already has a result ({}); taking it over", matchId,
+                        e.getMessage());
+                    return Future.succeededFuture(false);
+                })
+                .compose(finished -> finished ? dropStaleRecord(handed) : takeOver(handed));
+        });
     }
 
     /**
      * The match finished (its result is waiting or stored) and this record is an older copy that a
      * split's merge brought back: replaying it would send its players frames of a match that is over.
      */
-    private Future<Void> dropStaleRecord(Replication.Replicated record) {
+    private Future<Void> dropStaleRecord(Replication.Fence handed) {
         LOG.warn("Match {} already has a result: its record from {} at question {} is a stale copy; dropping it",
-            spec.matchId(), record.owner(), match.questionIndex());
-        fenced = true; // it never runs: no command, timer or membership change may write
-        return replication.remove(spec.matchId(), record.fence())
-            .onComplete(v -> vertx.setTimer(1, id -> vertx.undeploy(deploymentID())));
+            matchId, handed.owner(), match.questionIndex());
+        return stopAfterStart(services.replication().remove(matchId, handed));
     }
 
-    private Future<Void> takeOver(Replication.Replicated record) {
-        Step step = match.markLostNodesAway(nodeAlive, clock.getAsLong());
-        return replication.takeOver(record.fence(), nodeId, match.snapshot())
-            .onSuccess(written -> {
-                replicated = written;
-                writeFence = record.fence().next(nodeId);
-            })
+    /** An adoption with nothing to run: it never takes a command, and goes once {@code work} is done. */
+    private Future<Void> stopAfterStart(Future<Void> work) {
+        fenced = true;
+        return work.onComplete(v -> vertx.setTimer(1, id -> vertx.undeploy(deploymentID())));
+    }
+
+    private Future<Void> takeOver(Replication.Fence handed) {
+        Step away = match.markLostNodesAway(services.nodeAlive(), now());
+        return replicator.takeOver(handed, services.nodeId())
             .compose(v -> listen())
             .onSuccess(v -> {
-                LOG.warn("Match {} taken over by {} from {} at question {}", spec.matchId(), nodeId, record.owner(),
+                LOG.warn("Match {} taken over by {} from {} at question {}", matchId, services.nodeId(), handed.owner(),
                     match.questionIndex());
-                effects(step, null);
+                effects(new PendingStep(away, null));
                 // Every connected player resynchronises: frames around the move may have been lost.
-                publish(match.statesForConnected(clock.getAsLong()));
+                publish(match.statesForConnected(now()));
                 schedule();
-            })
-            .mapEmpty();
+            });
     }
 
     /** Whether the match has ended (its players are free to play again), as far as this verticle knows. */
@@ -185,10 +177,10 @@ public final class MatchVerticle extends VerticleBase {
      */
     public Future<AdoptMatch> release() {
         Promise<AdoptMatch> released = Promise.promise();
-        context.runOnContext(v -> replicated().onComplete(done -> {
+        context.runOnContext(v -> replicator.replicated().onComplete(done -> {
             fenced = true;
             cancelTimer();
-            released.complete(new AdoptMatch(spec.matchId(), replicated));
+            released.complete(new AdoptMatch(matchId, replicator.fence().owner(), replicator.fence().epoch()));
         }));
         return released.future();
     }
@@ -197,13 +189,16 @@ public final class MatchVerticle extends VerticleBase {
     public void membershipChanged() {
         context.runOnContext(v -> {
             if (match != null && !fenced && match.phase() != Phase.FINISHED) {
-                apply(match.markLostNodesAway(nodeAlive, clock.getAsLong()), null);
+                Set<String> lost = match.lostNodes(services.nodeAlive());
+                if (!lost.isEmpty()) {
+                    apply(new MatchInput.NodesLost(lost, now()), null);
+                }
             }
         });
     }
 
     private Future<Void> listen() {
-        consumer = vertx.eventBus().consumer(Addresses.match(spec.matchId()), this::onCommand);
+        consumer = vertx.eventBus().consumer(Addresses.match(matchId), this::onCommand);
         return consumer.completion();
     }
 
@@ -214,117 +209,79 @@ public final class MatchVerticle extends VerticleBase {
         return consumer == null ? Future.succeededFuture() : consumer.unregister();
     }
 
+    /** Receive: a command, within the inbox's budget, to a match still run here. */
     private void onCommand(Message<MatchCommand> message) {
         if (!inbox.admit()) {
             message.fail(ErrorCode.MATCH_OVERLOADED.busCode(), "The match is receiving more than it can handle.");
             return;
         }
         if (fenced) {
-            message.fail(ErrorCode.MATCH_NOT_FOUND.busCode(), "The match has moved to another node.");
+            movedAway(message);
             return;
         }
-        Step step = handle(message.body(), clock.getAsLong());
-        if (step.isRejected()) {
-            message.fail(step.rejection().busCode(), step.rejectionReason());
-            return;
-        }
-        if (!step.changed()) {
-            // Read from steps that may not be replicated yet: answered once they are, as their effects are.
-            replicated().onComplete(v -> {
-                if (fenced) {
-                    message.fail(ErrorCode.MATCH_NOT_FOUND.busCode(), "The match has moved to another node.");
-                } else {
-                    message.reply(step.reply());
-                }
-            });
-            return;
-        }
-        apply(step, message);
+        apply(inputOf(message.body(), now()), message);
     }
 
-    private Step handle(MatchCommand command, long now) {
+    private static MatchInput inputOf(MatchCommand command, long now) {
         if (command instanceof MatchCommand.SubmitAnswer answer) {
-            return answer.resent()
-                ? match.answerAgain(answer.userId(), answer.index(), answer.option(), now)
-                : match.answer(answer.userId(), answer.index(), answer.option(), now);
+            return new MatchInput.Answer(answer.userId(), answer.index(), answer.option(), answer.resent(), now);
         }
         if (command instanceof MatchCommand.Attach attach) {
-            return match.attach(attach.userId(), attach.nodeId(), attach.connectionId(), now);
+            return new MatchInput.Attach(attach.userId(), attach.nodeId(), attach.connectionId(), now);
         }
         if (command instanceof MatchCommand.Detach detach) {
-            return match.detach(detach.userId(), detach.connectionId(), now);
+            return new MatchInput.Detach(detach.userId(), detach.connectionId(), now);
         }
         if (command instanceof MatchCommand.Leave leave) {
-            return match.leave(leave.userId(), now);
+            return new MatchInput.Leave(leave.userId(), now);
         }
         throw new IllegalArgumentException("Unknown match command " + command);
     }
 
     /**
-     * Replicates the step, then tells players about it: an acknowledged answer or a revealed question
-     * is never lost with this node. One write is in flight at a time; steps that arrive meanwhile
-     * are covered together by the next write (of the snapshot after the last of them), and their
-     * effects follow it in step order. So when writes are slow, fewer of them are made, instead of
-     * a queue of whole snapshots each waiting for the one before. The timer is re-armed at once.
+     * Rules, then replicate, then effects: the input changes the match; a step that changed it is
+     * replicated before anyone hears of it (an acknowledged answer or a revealed question is never
+     * lost with this node), and a step that only answers waits for the steps before it. The timer is
+     * re-armed at once.
      */
-    private void apply(Step step, Message<MatchCommand> request) {
+    private void apply(MatchInput input, Message<MatchCommand> request) {
+        Step step = input.applyTo(match);
         schedule();
-        if (!replication.enabled()) {
-            effects(step, request); // a single node keeps no copy: no snapshot on the answer path
+        if (step.isRejected()) {
+            if (request != null) {
+                request.fail(step.rejection().busCode(), step.rejectionReason());
+            }
             return;
         }
-        unreplicated.add(new PendingStep(step, request));
-        if (!writing) {
-            replicateUnreplicated();
+        PendingStep pending = new PendingStep(step, request);
+        if (!services.replication().enabled()) {
+            effects(pending); // a single node keeps no copy
+        } else if (step.changed()) {
+            replicator.replicate(input, pending);
+        } else {
+            // Read from steps that may not be replicated yet: answered once they are, as their effects are.
+            replicator.replicated().onComplete(v -> {
+                if (fenced) {
+                    movedAway(request);
+                } else {
+                    effects(pending);
+                }
+            });
         }
-    }
-
-    private void replicateUnreplicated() {
-        List<PendingStep> batch = List.copyOf(unreplicated);
-        unreplicated.clear();
-        writing = true;
-        replication.update(writeFence, match.snapshot()).onComplete(written -> {
-            writing = false;
-            if (written.succeeded()) {
-                replicated = written.result();
-                batch.forEach(pending -> effects(pending.step(), pending.request()));
-            } else {
-                batch.forEach(pending -> fence(written.cause(), pending.request()));
-            }
-            if (fenced) {
-                unreplicated.forEach(pending -> fence(written.cause(), pending.request()));
-                unreplicated.clear();
-            }
-            if (!unreplicated.isEmpty()) {
-                replicateUnreplicated();
-            } else {
-                List<Promise<Void>> waiting = List.copyOf(awaitingReplicated);
-                awaitingReplicated.clear();
-                waiting.forEach(Promise::complete);
-            }
-        });
-    }
-
-    /** Completes once every step applied so far has been replicated (or the match was fenced). */
-    private Future<Void> replicated() {
-        if (!writing && unreplicated.isEmpty()) {
-            return Future.succeededFuture();
-        }
-        Promise<Void> promise = Promise.promise();
-        awaitingReplicated.add(promise);
-        return promise.future();
     }
 
     private record PendingStep(Step step, Message<MatchCommand> request) {
     }
 
-    private void effects(Step step, Message<MatchCommand> request) {
+    /** Effects: the reply, then what the players hear, then the end of the match if it ended. */
+    private void effects(PendingStep pending) {
+        Step step = pending.step();
         if (step.finished() != null) {
             over = true; // before the players hear of the end, so that one queuing at once is not held here
         }
-        if (request != null) {
+        if (pending.request() != null) {
             // Reply first: a player's acknowledgement must not wait behind the broadcasts it triggers.
-            request.reply(step.reply());
+            pending.request().reply(step.reply());
         }
         publish(step.events());
         releaseLeavers(step.events());
@@ -342,21 +299,25 @@ public final class MatchVerticle extends VerticleBase {
             }
         }
         if (!left.isEmpty()) {
-            activePlayers.release(left, spec.matchId())
-                .onFailure(e -> LOG.warn("Match {}: could not clear the live-match entries of who left", spec.matchId(), e));
+            services.activePlayers().release(left, matchId)
+                .onFailure(e -> LOG.warn("Match {}: could not clear the live-match entries of who left", matchId, e));
         }
     }
 
     /** Another node runs this match now (this one was taken for dead): stop without a word to players. */
-    private void fence(Throwable cause, Message<MatchCommand> request) {
-        if (request != null) {
-            request.fail(ErrorCode.MATCH_NOT_FOUND.busCode(), "The match has moved to another node.");
-        }
+    private void fence(Throwable cause, PendingStep refused) {
+        movedAway(refused.request());
         if (!fenced) {
             fenced = true;
-            LOG.error("Match {}: stopping here, {}", spec.matchId(), cause.getMessage());
+            LOG.error("Match {}: stopping here, {}", matchId, cause.getMessage());
             cancelTimer();
             vertx.undeploy(deploymentID());
+        }
+    }
+
+    private static void movedAway(Message<MatchCommand> request) {
+        if (request != null) {
+            request.fail(ErrorCode.MATCH_NOT_FOUND.busCode(), "The match has moved to another node.");
         }
     }
 
@@ -384,10 +345,10 @@ public final class MatchVerticle extends VerticleBase {
             return;
         }
         timerAt = wake;
-        timerId = vertx.setTimer(Math.max(1, wake - clock.getAsLong()), id -> {
+        timerId = vertx.setTimer(Math.max(1, wake - now()), id -> {
             timerId = -1;
             timerAt = Long.MAX_VALUE;
-            apply(match.onTimer(clock.getAsLong()), null);
+            apply(new MatchInput.Tick(now()), null);
         });
     }
 
@@ -399,16 +360,18 @@ public final class MatchVerticle extends VerticleBase {
         timerAt = Long.MAX_VALUE;
     }
 
+    private long now() {
+        return services.clock().getAsLong();
+    }
+
     private void onFinished(MatchResult result) {
         LOG.info("Match {} finished after {} questions", result.matchId(), result.questions().size());
-        List<UUID> players = spec.players().stream().map(PlayerInfo::userId).toList();
-        results.submit(result)
-            .compose(v -> replicated().compose(w -> fenced
-                ? Future.failedFuture("another node runs it now") : replication.remove(spec.matchId(), writeFence)))
+        services.results().submit(result)
+            .compose(v -> replicator.remove())
             .onFailure(e -> LOG.error("Match {}: result could not be handed over for storage", result.matchId(), e));
-        activePlayers.release(players, spec.matchId())
-            .onFailure(e -> LOG.warn("Match {}: could not clear its players' live-match entries", spec.matchId(), e));
+        services.activePlayers().release(match.playerIds(), matchId)
+            .onFailure(e -> LOG.warn("Match {}: could not clear its players' live-match entries", matchId, e));
         // Linger so that late commands are told MATCH_FINISHED rather than finding no match at all.
-        vertx.setTimer(Math.max(1, options.lingerMillis()), id -> vertx.undeploy(deploymentID()));
+        vertx.setTimer(Math.max(1, services.options().lingerMillis()), id -> vertx.undeploy(deploymentID()));
     }
 }

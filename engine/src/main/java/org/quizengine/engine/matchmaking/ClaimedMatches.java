@@ -1,14 +1,11 @@
 package org.quizengine.engine.matchmaking;
 
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Predicate;
 import org.quizengine.engine.match.ActivePlayers;
-import org.quizengine.engine.match.Phase;
 import org.quizengine.engine.match.Replication;
-import org.quizengine.shared.match.MatchSnapshot;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,15 +47,9 @@ public final class ClaimedMatches implements LiveMatches {
      * In a cluster a match lives while its replicated record does (one whose owner died lives on in
      * it until another node adopts it), and holds a player whose seat there has not been left.
      */
-    public static Seats replicated(Vertx vertx) {
-        return (matchId, player) -> vertx.sharedData().<String, String>getAsyncMap(Replication.MAP_NAME)
-            .compose(map -> map.get(matchId.toString()))
-            .map(record -> record != null && holds(Replication.decode(record).snapshot(), player));
-    }
-
-    private static boolean holds(MatchSnapshot snapshot, UUID player) {
-        return !Phase.FINISHED.name().equals(snapshot.phase())
-            && snapshot.seats().stream().anyMatch(seat -> seat.userId().equals(player) && !seat.left());
+    public static Seats replicated(Replication replication) {
+        return (matchId, player) -> replication.read(matchId)
+            .map(record -> record != null && record.rebuild().holds(player));
     }
 
     /** On a single node: the match is being played here ({@code playedHere}, not over); a player who leaves gives up the claim. */

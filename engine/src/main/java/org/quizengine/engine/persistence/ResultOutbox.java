@@ -21,6 +21,7 @@ import java.util.function.Function;
 import org.quizengine.engine.cluster.IndeterminateWrites;
 import org.quizengine.engine.match.ResultSink;
 import org.quizengine.shared.Wire;
+import org.quizengine.shared.bus.Addresses;
 import org.quizengine.shared.match.MatchResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,7 +44,6 @@ import org.slf4j.LoggerFactory;
  * node somehow stopped trying. So while a store is down, every node tries every result.
  */
 public final class ResultOutbox implements ResultSink {
-    static final String MAP_NAME = "quiz.pending-results";
     static final long FIRST_RETRY_MILLIS = 250;
     // At most 4 s between tries, so a result lands within 5 s of its store's return, the write included.
     static final long MAX_RETRY_MILLIS = 4_000;
@@ -305,7 +305,7 @@ public final class ResultOutbox implements ResultSink {
     }
 
     private Future<AsyncMap<String, String>> map() {
-        return vertx.sharedData().getAsyncMap(MAP_NAME);
+        return vertx.sharedData().getAsyncMap(Addresses.PENDING_RESULTS_MAP);
     }
 
     private String spoolFile(String key) {

@@ -19,9 +19,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.quizengine.engine.local.NodeProcess;
-import org.quizengine.engine.match.Replication;
 import org.quizengine.engine.support.ProcessCluster;
 import org.quizengine.engine.support.TestPlayer;
+import org.quizengine.shared.bus.Addresses;
 
 /**
  * Three nodes in their own JVMs and one PostgreSQL and Redis in a fourth ({@link ProcessCluster});
@@ -171,10 +171,10 @@ class CrashFailoverTest {
         // The match is over on its node (its live record is dropped once the result is in the outbox):
         // from here only the outbox holds the result, in the cluster's map, not in PostgreSQL. Its
         // node keeps trying to write it for a moment before it dies.
-        await("the finished match leaves " + Replication.MAP_NAME, Duration.ofSeconds(5),
-            () -> !cluster.hazelcast().getMap(Replication.MAP_NAME).containsKey(matchId));
+        await("the finished match leaves " + Addresses.LIVE_MATCHES_MAP, Duration.ofSeconds(5),
+            () -> !cluster.hazelcast().getMap(Addresses.LIVE_MATCHES_MAP).containsKey(matchId));
         sleep(Duration.ofSeconds(1));
-        assertThat(cluster.hazelcast().getMap(ProcessCluster.PENDING_RESULTS).containsKey(matchId)).as("the result waits in the outbox").isTrue();
+        assertThat(cluster.hazelcast().getMap(Addresses.PENDING_RESULTS_MAP).containsKey(matchId)).as("the result waits in the outbox").isTrue();
         assertThat(cluster.count("SELECT count(*) FROM matches WHERE id = ?::uuid", matchId)).isZero();
 
         long killedAt = System.nanoTime();

@@ -18,9 +18,10 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.quizengine.engine.local.NodeProcess;
-import org.quizengine.engine.match.Replication;
+import org.quizengine.engine.match.LiveMatchRecord;
 import org.quizengine.engine.support.ProcessCluster;
 import org.quizengine.engine.support.TestPlayer;
+import org.quizengine.shared.bus.Addresses;
 
 /**
  * A node started into a running cluster of two ({@link ProcessCluster}, a spare place in the member
@@ -85,8 +86,8 @@ class NodeJoinSpeedTest {
     }
 
     private static long matchesOn(String nodeId) {
-        return cluster.hazelcast().getMap(Replication.MAP_NAME).values().stream()
-            .filter(record -> nodeId.equals(new JsonObject(record.toString()).getString("owner"))).count();
+        return cluster.hazelcast().<String, LiveMatchRecord>getMap(Addresses.LIVE_MATCHES_MAP).values().stream()
+            .filter(record -> nodeId.equals(record.owner())).count();
     }
 
     /** Milliseconds from the process start to the first log line of the node containing {@code text}, -1 if none. */

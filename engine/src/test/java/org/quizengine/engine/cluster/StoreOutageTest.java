@@ -25,6 +25,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.quizengine.engine.local.NodeProcess;
 import org.quizengine.engine.support.ProcessCluster;
 import org.quizengine.engine.support.TestPlayer;
+import org.quizengine.shared.bus.Addresses;
 
 /**
  * Two nodes in their own JVMs and one PostgreSQL and Redis in a third ({@link ProcessCluster}); each
@@ -223,7 +224,7 @@ class StoreOutageTest {
             assertThat(cluster.count("SELECT total_score FROM player_stats WHERE user_id = ?::uuid", p.userId.toString()))
                 .as("%s's total score", p.username).isEqualTo(storedScore(p)).isEqualTo(finishedScore(p, matches));
         });
-        assertThat(cluster.hazelcast().getMap(ProcessCluster.PENDING_RESULTS).size()).as("results still pending").isZero();
+        assertThat(cluster.hazelcast().getMap(Addresses.PENDING_RESULTS_MAP).size()).as("results still pending").isZero();
     }
 
     private static long storedScore(TestPlayer player) {

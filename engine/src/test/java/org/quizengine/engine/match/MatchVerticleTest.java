@@ -41,6 +41,7 @@ import org.quizengine.shared.match.MatchCommand.SubmitAnswer;
 import org.quizengine.shared.match.MatchKind;
 import org.quizengine.shared.match.MatchResult;
 import org.quizengine.shared.match.MatchSettings;
+import org.quizengine.shared.match.MatchSnapshot;
 import org.quizengine.shared.match.MatchSpec;
 import org.quizengine.shared.match.QuestionSpec;
 import org.quizengine.shared.protocol.AnswerResult;
@@ -147,7 +148,7 @@ class MatchVerticleTest {
     void stepsThatArriveWhileAWriteIsInFlightAreAcknowledgedAfterOneWriteThatHoldsThemAll(VertxTestContext ctx) {
         MatchSpec spec = spec(2, 3_000, Map.of(ANN.userId(), NODE_A, BOB.userId(), NODE_A));
         int correct = spec.questions().get(0).correctOption();
-        GatedReplication replication = new GatedReplication(new MapReplication());
+        GatedReplication replication = new GatedReplication();
         AtomicReference<Future<ServerEvent>> annReply = new AtomicReference<>();
         AtomicReference<Future<ServerEvent>> bobReply = new AtomicReference<>();
         AtomicReference<Future<ServerEvent>> annMoves = new AtomicReference<>();
@@ -180,12 +181,13 @@ class MatchVerticleTest {
                 assertThat(annReply.get().result()).isInstanceOf(AnswerAccepted.class);
                 assertThat(bobReply.get().result()).isInstanceOf(AnswerAccepted.class);
                 assertThat(annMoves.get().result()).isInstanceOf(MatchState.class);
-                var covering = replication.updates().get(writesBefore.get() + 1);
-                assertThat(covering.seats()).filteredOn(seat -> seat.userId().equals(BOB.userId())).singleElement()
-                    .as("the one write after ann's holds bob's answer")
-                    .satisfies(seat -> assertThat(seat.option() != null || seat.answeredQuestions() == 1).isTrue());
-                assertThat(covering.seats()).filteredOn(seat -> seat.userId().equals(ANN.userId())).singleElement()
-                    .as("and ann's move").satisfies(seat -> assertThat(seat.nodeId()).isEqualTo(NODE_B));
+                List<MatchInput> covering = replication.updates().get(writesBefore.get() + 1);
+                assertThat(covering.subList(0, 2)).as("the one write after ann's holds bob's answer and ann's move (then what the timer did)").satisfiesExactly(
+                    bob -> assertThat(bob).isEqualTo(new MatchInput.Answer(BOB.userId(), 0, correct, false,
+                        ((MatchInput.Answer) bob).at())),
+                    ann -> assertThat(ann).isInstanceOfSatisfying(MatchInput.Attach.class,
+                        attach -> assertThat(attach.nodeId()).isEqualTo(NODE_B)));
+                assertThat(replication.record(spec.matchId()).rebuild().nodeOf(ANN.userId())).isEqualTo(NODE_B);
                 return null;
             })
             .compose(v -> nodeA.first(reveal(0)))
@@ -204,15 +206,16 @@ class MatchVerticleTest {
             .compose(id -> nodeA.first(question(0)))
             .compose(open -> {
                 // Node B takes the match over (as failover would, from the record it was handed), in epoch 2.
-                Replication.Replicated handed = Replication.decode(replication.record(spec.matchId()));
+                LiveMatchRecord handed = replication.record(spec.matchId());
                 assertThat(handed.fence()).isEqualTo(new Replication.Fence(NODE_A, 1));
                 heardBefore.set(nodeA.received().size());
-                return replication.takeOver(handed.fence(), NODE_B, handed.snapshot())
-                    .compose(v -> replication.takeOver(handed.fence(), "node-c", handed.snapshot()).transform(Future::succeededFuture));
+                MatchSnapshot snapshot = handed.rebuild().snapshot();
+                return replication.takeOver(handed.fence(), NODE_B, snapshot)
+                    .compose(v -> replication.takeOver(handed.fence(), "node-c", snapshot).transform(Future::succeededFuture));
             })
             .compose(secondAdopter -> {
                 assertThat(secondAdopter.failed()).as("a second takeover from the same record").isTrue();
-                assertThat(Replication.fenceOf(replication.record(spec.matchId()))).as("only the first adopter wins")
+                assertThat(replication.record(spec.matchId()).fence()).as("only the first adopter wins")
                     .isEqualTo(new Replication.Fence(NODE_B, 2));
                 return refusal(command(spec, new SubmitAnswer(ANN.userId(), 0, 1)));
             })
@@ -223,7 +226,7 @@ class MatchVerticleTest {
             .compose(v -> later(200))
             .map(v -> {
                 assertThat(nodeA.received()).as("nothing from the old owner after it lost the record").hasSize(heardBefore.get());
-                assertThat(Replication.fenceOf(replication.record(spec.matchId()))).isEqualTo(new Replication.Fence(NODE_B, 2));
+                assertThat(replication.record(spec.matchId()).fence()).isEqualTo(new Replication.Fence(NODE_B, 2));
                 return null;
             })
             .onComplete(ctx.succeedingThenComplete());
@@ -296,7 +299,7 @@ class MatchVerticleTest {
     @Timeout(value = 10, timeUnit = TimeUnit.SECONDS)
     void aFinishedMatchAnswersMatchFinishedWhileItLingersThenGoesAwayAndItsHostForgetsIt(VertxTestContext ctx) {
         MatchHost host = new MatchHost(NODE_A, options(500), sink, Replication.none(), node -> true,
-            System::currentTimeMillis);
+            new ActivePlayers(vertx), System::currentTimeMillis);
         MatchSpec spec = spec(1, 3_000, Map.of(ANN.userId(), NODE_A, BOB.userId(), NODE_A));
         AtomicReference<MatchFinished> finished = new AtomicReference<>();
 
@@ -427,17 +430,88 @@ class MatchVerticleTest {
         MatchSpec spec = spec(2, 3_000, Map.of(ANN.userId(), NODE_A, BOB.userId(), NODE_A));
         MapReplication replication = new MapReplication();
         replication.create(NODE_B, Match.create(spec).snapshot())
-            .compose(record -> adopt(spec, record, replication))
+            .compose(v -> adopt(spec, NODE_B, replication))
             .compose(id -> nodeA.first(question(0)))
             .map(q -> {
                 List<Delivery> heard = nodeA.received();
                 assertThat(heard.get(0).event()).as("the first thing the players hear from the new node").isInstanceOf(MatchState.class);
                 assertThat(heard.stream().filter(d -> d.event() instanceof MatchState).flatMap(d -> d.recipients().stream()))
                     .containsExactlyInAnyOrder(ANN.userId(), BOB.userId());
-                assertThat(Replication.fenceOf(replication.record(spec.matchId()))).isEqualTo(new Replication.Fence(NODE_A, 2));
+                assertThat(replication.record(spec.matchId()).fence()).isEqualTo(new Replication.Fence(NODE_A, 2));
                 return null;
             })
             .onComplete(ctx.succeedingThenComplete());
+    }
+
+    @Test
+    @Timeout(value = 20, timeUnit = TimeUnit.SECONDS)
+    void aMatchTakenOverMidQuestionAfterACompactionPointResumesExactlyWhereItWas(VertxTestContext ctx) {
+        int questions = 30;
+        int takenOverAt = 25;
+        MatchSpec spec = spec(questions, 3_000, Map.of(ANN.userId(), NODE_A, BOB.userId(), NODE_A));
+        MapReplication replication = new MapReplication();
+        long created = Match.create(spec).version();
+        AtomicReference<String> firstOwner = new AtomicReference<>();
+        AtomicReference<Reveal> lastReveal = new AtomicReference<>();
+        int annOption = spec.questions().get(takenOverAt).correctOption();
+
+        deploy(spec, options(500), replication, NOTHING)
+            .compose(id -> {
+                firstOwner.set(id);
+                return bothAnswer(spec, 0, takenOverAt);
+            })
+            .compose(v -> nodeA.first(reveal(takenOverAt - 1)))
+            .compose(reveal -> {
+                lastReveal.set((Reveal) reveal.event());
+                return nodeA.first(question(takenOverAt));
+            })
+            .compose(open -> command(spec, new SubmitAnswer(ANN.userId(), takenOverAt, annOption)))
+            .compose(accepted -> {
+                LiveMatchRecord record = replication.record(spec.matchId());
+                assertThat(record.snapshotVersion()).as("a compaction point since the match formed").isGreaterThan(created + 1);
+                assertThat(record.steps()).as("inputs after it, ann's answer last").isNotEmpty().last()
+                    .isInstanceOf(MatchInput.Answer.class);
+                // Node A dies (its verticle goes, its record stays); node B is handed the record.
+                return vertx.undeploy(firstOwner.get());
+            })
+            .compose(v -> vertx.deployVerticle(MatchVerticle.adopted(new AdoptMatch(spec.matchId(), NODE_A, 1),
+                services(NODE_B, replication, options(500)), NOTHING)))
+            .compose(id -> nodeA.first(d -> d.event() instanceof MatchState))
+            .compose(state -> {
+                List<MatchState> states = nodeA.received().stream().map(Delivery::event).filter(MatchState.class::isInstance)
+                    .map(MatchState.class::cast).toList();
+                assertThat(states).hasSize(2).allSatisfy(resumed -> {
+                    assertThat(resumed.question().index()).isEqualTo(takenOverAt);
+                    assertThat(resumed.standings()).as("the standings of the last reveal").isEqualTo(lastReveal.get().standings());
+                });
+                assertThat(states).extracting(MatchState::yourAnswer).as("ann's answer is on record, bob's is not")
+                    .containsExactlyInAnyOrder(annOption, null);
+                assertThat(replication.record(spec.matchId()).fence()).isEqualTo(new Replication.Fence(NODE_B, 2));
+                return command(spec, new SubmitAnswer(BOB.userId(), takenOverAt, 0));
+            })
+            .compose(bobAccepted -> nodeA.first(reveal(takenOverAt)))
+            .map(revealed -> {
+                Reveal reveal = (Reveal) revealed.event();
+                assertThat(reveal.results()).filteredOn(result -> result.userId().equals(ANN.userId())).singleElement()
+                    .satisfies(ann -> assertThat(ann.option()).isEqualTo(annOption))
+                    .satisfies(ann -> assertThat(ann.points()).isPositive());
+                assertThat(reveal.results()).filteredOn(result -> result.userId().equals(BOB.userId())).singleElement()
+                    .satisfies(bob -> assertThat(bob.option()).isZero());
+                return null;
+            })
+            .onComplete(ctx.succeedingThenComplete());
+    }
+
+    /** Both players answer questions {@code from} to {@code to} (exclusive) correctly as each opens. */
+    private Future<Void> bothAnswer(MatchSpec spec, int from, int to) {
+        if (from == to) {
+            return Future.succeededFuture();
+        }
+        int correct = spec.questions().get(from).correctOption();
+        return nodeA.first(question(from))
+            .compose(open -> Future.all(command(spec, new SubmitAnswer(ANN.userId(), from, correct)),
+                command(spec, new SubmitAnswer(BOB.userId(), from, correct))))
+            .compose(answered -> bothAnswer(spec, from + 1, to));
     }
 
     @Test
@@ -447,9 +521,9 @@ class MatchVerticleTest {
         MapReplication replication = new MapReplication();
         // A copy from question 0 that a split's merge brought back after the match had finished elsewhere.
         replication.create(NODE_B, Match.create(spec).snapshot())
-            .compose(record -> {
+            .compose(v -> {
                 sink.alreadyHas(spec.matchId());
-                return adopt(spec, record, replication);
+                return adopt(spec, NODE_B, replication);
             })
             .compose(id -> later(COUNTDOWN_MILLIS + 300))
             .map(v -> {
@@ -485,15 +559,23 @@ class MatchVerticleTest {
         return deploy(spec, options, Replication.none(), onStopped);
     }
 
-    /** Node A takes the match over from {@code record}, as failover hands it, with both players' node alive. */
-    private Future<String> adopt(MatchSpec spec, String record, Replication replication) {
-        return vertx.deployVerticle(new MatchVerticle(spec, new AdoptMatch(spec.matchId(), record), NODE_A, replication,
-            node -> true, options(500), sink, new ActivePlayers(vertx), System::currentTimeMillis, NOTHING));
+    /** Node A takes the match over from {@code owner}'s record (epoch 1), as failover hands it, with both players' node alive. */
+    private Future<String> adopt(MatchSpec spec, String owner, Replication replication) {
+        return vertx.deployVerticle(MatchVerticle.adopted(new AdoptMatch(spec.matchId(), owner, 1), services(replication,
+            options(500)), NOTHING));
     }
 
     private Future<String> deploy(MatchSpec spec, MatchOptions options, Replication replication, Runnable onStopped) {
-        return vertx.deployVerticle(new MatchVerticle(spec, null, NODE_A, replication, node -> true, options, sink,
-            new ActivePlayers(vertx), System::currentTimeMillis, onStopped));
+        return vertx.deployVerticle(MatchVerticle.formed(spec, services(replication, options), onStopped));
+    }
+
+    private MatchServices services(Replication replication, MatchOptions options) {
+        return services(NODE_A, replication, options);
+    }
+
+    private MatchServices services(String nodeId, Replication replication, MatchOptions options) {
+        return new MatchServices(nodeId, replication, node -> true, options, sink, new ActivePlayers(vertx),
+            System::currentTimeMillis);
     }
 
     private Future<Void> later(long millis) {
@@ -506,15 +588,11 @@ class MatchVerticleTest {
      * The match map (Vert.x's own, local here), with a gate the test can close: writes made while it
      * is closed wait until it opens, as a slow cluster's would. Every snapshot written is kept.
      */
-    private final class GatedReplication implements Replication {
-        private final Replication map;
-        private final List<org.quizengine.shared.match.MatchSnapshot> updates = Collections.synchronizedList(new ArrayList<>());
+    /** Replication whose appends can be held in flight, recording the inputs of each. */
+    private final class GatedReplication extends MapReplication {
+        private final List<List<MatchInput>> updates = Collections.synchronizedList(new ArrayList<>());
         private final List<Runnable> held = new ArrayList<>();
         private boolean holding;
-
-        GatedReplication(Replication map) {
-            this.map = map;
-        }
 
         synchronized void hold() {
             holding = true;
@@ -526,7 +604,7 @@ class MatchVerticleTest {
             held.clear();
         }
 
-        List<org.quizengine.shared.match.MatchSnapshot> updates() {
+        List<List<MatchInput>> updates() {
             return List.copyOf(updates);
         }
 
@@ -535,36 +613,16 @@ class MatchVerticleTest {
         }
 
         @Override
-        public Future<String> create(String owner, org.quizengine.shared.match.MatchSnapshot snapshot) {
-            return map.create(owner, snapshot);
-        }
-
-        @Override
-        public synchronized Future<String> update(Fence fence, org.quizengine.shared.match.MatchSnapshot snapshot) {
-            updates.add(snapshot);
+        public synchronized Future<Void> append(UUID matchId, Fence fence, long firstVersion, List<MatchInput> inputs) {
+            updates.add(inputs);
             if (!holding) {
-                return map.update(fence, snapshot);
+                return super.append(matchId, fence, firstVersion, inputs);
             }
             // Finish the write on the match's own context, as a real one would.
             io.vertx.core.Context match = vertx.getOrCreateContext();
-            Promise<String> written = Promise.promise();
-            held.add(() -> match.runOnContext(v -> map.update(fence, snapshot).onComplete(written)));
+            Promise<Void> written = Promise.promise();
+            held.add(() -> match.runOnContext(v -> super.append(matchId, fence, firstVersion, inputs).onComplete(written)));
             return written.future();
-        }
-
-        @Override
-        public Future<String> takeOver(Fence handed, String owner, org.quizengine.shared.match.MatchSnapshot snapshot) {
-            return map.takeOver(handed, owner, snapshot);
-        }
-
-        @Override
-        public Future<Void> remove(UUID matchId, Fence fence) {
-            return map.remove(matchId, fence);
-        }
-
-        @Override
-        public Future<Map<String, String>> all() {
-            return map.all();
         }
     }
 

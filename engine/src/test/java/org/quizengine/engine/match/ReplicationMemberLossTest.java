@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -64,7 +63,7 @@ class ReplicationMemberLossTest {
         }
         Eventually.await("a cluster of 3", Duration.ofSeconds(30), () -> members.get(0).getCluster().getMembers().size() == 3);
         vertx = Vertx.vertx();
-        Replication replication = Replication.clustered(vertx, members.get(0), () -> true);
+        Replication replication = new ClusteredReplication(vertx, members.get(0), () -> true);
 
         List<Throwable> failures = Collections.synchronizedList(new ArrayList<>());
         Map<Integer, AtomicInteger> writesAfterDeath = new ConcurrentHashMap<>();
@@ -75,8 +74,8 @@ class ReplicationMemberLossTest {
             writesAfterDeath.put(match, new AtomicInteger());
             MatchSnapshot first = Match.create(spec()).snapshot();
             vertx.runOnContext(v -> replication.create("node-0", first)
-                .onSuccess(record -> keepWriting(replication, Replication.Fence.first("node-0"), first, writing, dead,
-                    writesAfterDeath.get(match), failures))
+                .onSuccess(created -> keepWriting(replication, first.spec().matchId(), Replication.Fence.first("node-0"),
+                    first.version(), writing, dead, writesAfterDeath.get(match), failures))
                 .onFailure(failures::add));
         }
         Thread.sleep(1_000);
@@ -89,27 +88,20 @@ class ReplicationMemberLossTest {
         assertThat(failures).as("writes that failed on the surviving owner").isEmpty();
     }
 
-    /** Writes the match's record again and again, one write at a time, as a live match does. */
-    private static void keepWriting(Replication replication, Replication.Fence fence, MatchSnapshot snapshot,
+    /** Appends to the match's record again and again, one write at a time, as a live match does. */
+    private static void keepWriting(Replication replication, UUID matchId, Replication.Fence fence, long version,
                                     AtomicBoolean writing, AtomicBoolean dead, AtomicInteger writesAfterDeath,
                                     List<Throwable> failures) {
         if (!writing.get()) {
             return;
         }
         boolean afterDeath = dead.get();
-        MatchSnapshot next = nextVersion(snapshot);
-        Future<String> write = replication.update(fence, next);
-        write.onSuccess(record -> {
+        replication.append(matchId, fence, version + 1, List.of(new MatchInput.Tick(version + 1))).onSuccess(written -> {
             if (afterDeath) {
                 writesAfterDeath.incrementAndGet();
             }
-            keepWriting(replication, fence, next, writing, dead, writesAfterDeath, failures);
+            keepWriting(replication, matchId, fence, version + 1, writing, dead, writesAfterDeath, failures);
         }).onFailure(failures::add);
-    }
-
-    static MatchSnapshot nextVersion(MatchSnapshot s) {
-        return new MatchSnapshot(s.version() + 1, s.spec(), s.phase(), s.startsAt(), s.questionIndex(), s.openedAt(),
-            s.deadline(), s.nextQuestionAt(), s.seats(), s.closedQuestions(), s.openQuestion(), s.lastReveal(), s.result());
     }
 
     static MatchSpec spec() {

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.quizengine.engine.support.TestPlayer;
 import org.quizengine.shared.Wire;
+import org.quizengine.shared.bus.Addresses;
 import org.quizengine.shared.match.MatchKind;
 import org.quizengine.shared.match.MatchResult;
 
@@ -163,7 +164,7 @@ class ResultOutboxTest {
         TestPlayer.await(outbox.start());
         // As a node leaves it that stopped trying (or restarted elsewhere): in the map, finished a while ago.
         MatchResult stranded = new MatchResult(UUID.randomUUID(), MatchKind.QUICK, null, 1_000, 2_000, List.of(), List.of());
-        TestPlayer.await(vertx.sharedData().<String, String>getAsyncMap(ResultOutbox.MAP_NAME)
+        TestPlayer.await(vertx.sharedData().<String, String>getAsyncMap(Addresses.PENDING_RESULTS_MAP)
             .compose(map -> map.put(stranded.matchId().toString(), Wire.encode(stranded))));
 
         eventually(() -> postgres.kept.containsKey(stranded.matchId()));

@@ -29,7 +29,8 @@ import org.junit.jupiter.api.extension.TestWatcher;
 import org.quizengine.engine.local.NodeProcess;
 import org.quizengine.engine.local.StoresProcess;
 import org.quizengine.engine.local.TcpProxy;
-import org.quizengine.engine.match.Replication;
+import org.quizengine.engine.match.LiveMatchRecord;
+import org.quizengine.shared.bus.Addresses;
 
 /**
  * The one fixture for tests that need a real cluster of node processes: one PostgreSQL and Redis in
@@ -43,7 +44,6 @@ import org.quizengine.engine.match.Replication;
  * final} field: started before its tests, stopped after them, logs printed when one fails.
  */
 public final class ProcessCluster implements AutoCloseable, BeforeAllCallback, AfterAllCallback, TestWatcher {
-    public static final String PENDING_RESULTS = "quiz.pending-results";
 
     public final Vertx clients = Vertx.vertx();
     private final String prefix;
@@ -240,13 +240,13 @@ public final class ProcessCluster implements AutoCloseable, BeforeAllCallback, A
     public String ownerOf(String matchId) {
         long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
         while (System.nanoTime() < deadline) {
-            Object record = hazelcast.getMap(Replication.MAP_NAME).get(matchId);
+            LiveMatchRecord record = hazelcast.<String, LiveMatchRecord>getMap(Addresses.LIVE_MATCHES_MAP).get(matchId);
             if (record != null) {
-                return new JsonObject(record.toString()).getString("owner");
+                return record.owner();
             }
             Eventually.sleep(Duration.ofMillis(50));
         }
-        throw new AssertionError("no record for match " + matchId + " in " + Replication.MAP_NAME);
+        throw new AssertionError("no record for match " + matchId + " in " + Addresses.LIVE_MATCHES_MAP);
     }
 
     /** A newly registered player whose socket is connected to {@code node} and told it has no match. */
@@ -297,13 +297,13 @@ public final class ProcessCluster implements AutoCloseable, BeforeAllCallback, A
             Eventually.await(reader.username + "'s history lists " + matchId, wait, () -> historyIds(reader).contains(matchId));
         }
         Eventually.await("no result pending for " + matchId, wait,
-            () -> !hazelcast.getMap(PENDING_RESULTS).containsKey(matchId));
+            () -> !hazelcast.getMap(Addresses.PENDING_RESULTS_MAP).containsKey(matchId));
         for (TestPlayer reader : readers) {
             assertThat(historyIds(reader)).as("%s's history", reader.username).containsOnlyOnce(matchId);
         }
         assertThat(count("SELECT count(*) FROM matches WHERE id = ?::uuid", matchId)).isEqualTo(1);
         assertThat(count("SELECT count(*) FROM match_players WHERE match_id = ?::uuid", matchId)).isEqualTo(readers.size());
-        assertThat(hazelcast.getMap(Replication.MAP_NAME).containsKey(matchId)).as("still a live match").isFalse();
+        assertThat(hazelcast.getMap(Addresses.LIVE_MATCHES_MAP).containsKey(matchId)).as("still a live match").isFalse();
     }
 
     public static List<String> historyIds(TestPlayer reader) {

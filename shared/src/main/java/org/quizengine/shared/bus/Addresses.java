@@ -2,7 +2,7 @@ package org.quizengine.shared.bus;
 
 import java.util.UUID;
 
-/** Every event-bus address the engine uses, in one place. */
+/** Every event-bus address and shared-map name the engine uses, in one place. */
 public final class Addresses {
     /** The matchmaker: quick-match queues and private lobbies. */
     public static final String MATCHMAKING = "quiz.matchmaking";
@@ -18,6 +18,18 @@ public final class Addresses {
      * matches see the change at once. Live matches keep the copies they started with.
      */
     public static final String QUESTION_BANK_CHANGED = "quiz.questions.changed";
+
+    /** The Hazelcast map of live matches' replicated records, by match id. */
+    public static final String LIVE_MATCHES_MAP = "quiz.live-matches";
+
+    /** The Hazelcast map of the match each player is playing, by user id (while the match lives). */
+    public static final String ACTIVE_PLAYERS_MAP = "quiz.active-players";
+
+    /** The Hazelcast map of finished matches' results not yet stored in PostgreSQL, by match id. */
+    public static final String PENDING_RESULTS_MAP = "quiz.pending-results";
+
+    /** The Hazelcast map of each node's load (live matches and players), by node id. */
+    public static final String NODE_LOAD_MAP = "quiz.node-load";
 
     private static final String MATCH_PREFIX = "quiz.match.";
     private static final String NODE_PREFIX = "quiz.node.";
