@@ -38,8 +38,15 @@ public final class Bench {
         System.exit(clean(report) ? 0 : 1);
     }
 
-    /** Runs one scenario to the end and writes its report; the report is also returned. */
+    /**
+     * Runs one scenario to the end and writes its report; the report is also returned. With
+     * {@code --compare}, runs it on one node and then on {@code --nodes} nodes and compares the two.
+     */
     public static JsonObject run(BenchOptions options) {
+        return options.compare() ? compare(options) : runOnce(options);
+    }
+
+    private static JsonObject runOnce(BenchOptions options) {
         System.out.println("bench " + options.scenario().id() + ": starting the target");
         try (Target target = startTarget(options)) {
             System.out.println("target: " + target.describe());
@@ -53,6 +60,26 @@ public final class Bench {
             ConsoleSummary.print(report, options.outDir());
             return report;
         }
+    }
+
+    /**
+     * The same workload on one fresh node, then on {@code --nodes} fresh nodes (each with its own stores
+     * and workers, and its own report in {@code nodes-<count>/}); the top-level report holds both runs
+     * and their {@link ClusterComparison comparison}. The targets are reported, not part of the exit status.
+     */
+    private static JsonObject compare(BenchOptions options) {
+        JsonObject oneNode = runOnce(options.comparedRun(1));
+        JsonObject cluster = runOnce(options.comparedRun(options.nodes()));
+        JsonObject report = new JsonObject()
+            .put("scenario", options.scenario().id())
+            .put("command", "./bench " + String.join(" ", options.command()))
+            .put("workload", new JsonObject(options.workload()))
+            .put("comparison", ClusterComparison.of(oneNode, cluster))
+            .put("runs", new JsonObject().put("1", oneNode).put(Integer.toString(options.nodes()), cluster));
+        createDirectories(options.outDir());
+        writeJson(report, options.outDir());
+        ConsoleSummary.printComparison(report, options.outDir());
+        return report;
     }
 
     private static Target startTarget(BenchOptions options) {
@@ -74,8 +101,14 @@ public final class Bench {
         return LocalNodes.start(options.nodes(), options.nodeSettings(), options.nodeJvmOptions());
     }
 
-    /** Whether the audit (when it ran) found every result stored once and the boards right, and a chaos run met its targets. */
+    /**
+     * Whether the audit (when it ran) found every result stored once and the boards right, and a chaos run
+     * met its targets; for a comparison, whether that holds for both its runs.
+     */
     static boolean clean(JsonObject report) {
+        if (report.containsKey("runs")) {
+            return report.getJsonObject("runs").stream().allMatch(run -> clean((JsonObject) run.getValue()));
+        }
         JsonObject audit = report.getJsonObject("audit", new JsonObject());
         if (!report.getJsonObject("chaos", new JsonObject().put("passed", true)).getBoolean("passed", false)) {
             return false;
@@ -93,12 +126,16 @@ public final class Bench {
     }
 
     private static void write(JsonObject report, Path dir) {
+        writeJson(report, dir);
+        ReportPage.write(report, dir.resolve("report.html"));
+    }
+
+    private static void writeJson(JsonObject report, Path dir) {
         try {
             Files.writeString(dir.resolve("report.json"), report.encodePrettily());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the report to " + dir, e);
         }
-        ReportPage.write(report, dir.resolve("report.html"));
     }
 
     private static void createDirectories(Path dir) {

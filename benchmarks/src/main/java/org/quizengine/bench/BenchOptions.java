@@ -28,7 +28,7 @@ public record BenchOptions(
     double accuracy, double dropShare, double lobbyShare,
     int playersPerWorker, int connectPerSecond, String nodeHeap, String workerHeap, Path outDir,
     List<Fault.Kind> faults, int gapSeconds, int freezeSeconds, int outageSeconds, int livenessMillis,
-    int heartbeatTimeoutSeconds) {
+    int heartbeatTimeoutSeconds, boolean compare) {
 
     /** Players a single generator process may hold: the fd limit (20,000) leaves room for a few processes' worth. */
     public static final int MAX_PLAYERS_PER_WORKER = 9_000;
@@ -49,8 +49,12 @@ public record BenchOptions(
                 given.putAll(Scenario.FAST_VARIANT);
                 continue;
             }
+            if (name.equals("compare")) {
+                given.put("compare", "true");
+                continue;
+            }
             if (!Scenario.KNOWN_OPTIONS.contains(name)) {
-                throw new IllegalArgumentException("unknown option --" + name + "; known: --fast, --" + String.join(", --", Scenario.KNOWN_OPTIONS));
+                throw new IllegalArgumentException("unknown option --" + name + "; known: --fast, --compare, --" + String.join(", --", Scenario.KNOWN_OPTIONS));
             }
             if (i + 1 >= args.length) {
                 throw new IllegalArgumentException("--" + name + " needs a value");
@@ -82,11 +86,41 @@ public record BenchOptions(
             v.integer("per-worker", 10, MAX_PLAYERS_PER_WORKER), v.integer("connect-rate", 1, 10_000),
             v.text("node-heap"), v.text("worker-heap"), out,
             faults(v.text("faults")), v.integer("gap", 5, 600), v.integer("freeze-seconds", 1, 600),
-            v.integer("outage-seconds", 1, 3_600), v.integer("liveness-ms", 0, 60_000), v.integer("heartbeat-timeout", 0, 600));
+            v.integer("outage-seconds", 1, 3_600), v.integer("liveness-ms", 0, 60_000), v.integer("heartbeat-timeout", 0, 600),
+            given.containsKey("compare"));
         if (options.thinkMinMillis < 0 || options.thinkMaxMillis <= options.thinkMinMillis) {
             throw new IllegalArgumentException("--think MIN-MAX needs 0 <= MIN < MAX; got '" + think + "'");
         }
+        if (options.compare) {
+            checkComparable(options);
+        }
         return options;
+    }
+
+    /** A comparison starts one fresh node, then --nodes fresh nodes, itself: only the cluster scenario does. */
+    private static void checkComparable(BenchOptions options) {
+        if (options.scenario != Scenario.CLUSTER) {
+            throw new IllegalArgumentException("--compare is for the cluster scenario only");
+        }
+        if (!options.urls.isEmpty()) {
+            throw new IllegalArgumentException("--compare starts fresh nodes for each run; --url is not for it");
+        }
+        if (options.nodes < 2) {
+            throw new IllegalArgumentException("--compare runs one node against --nodes nodes, which must be 2 or more; got " + options.nodes);
+        }
+    }
+
+    /**
+     * The options of one run of a comparison: the same workload on {@code nodeCount} nodes, its report in
+     * {@code nodes-<count>/} of this run's folder.
+     */
+    BenchOptions comparedRun(int nodeCount) {
+        return new BenchOptions(scenario, command, nodeCount, urls, postgresUri, redisUri,
+            players, durationSeconds, warmupSeconds, startPlayers, stepPlayers, stepSeconds, maxPlayers, limitMillis,
+            killAfterSeconds, matchSize, questions, questionMillis, thinkMinMillis, thinkMaxMillis,
+            accuracy, dropShare, lobbyShare, playersPerWorker, connectPerSecond, nodeHeap, workerHeap,
+            outDir.resolve("nodes-" + nodeCount), faults, gapSeconds, freezeSeconds, outageSeconds, livenessMillis,
+            heartbeatTimeoutSeconds, false);
     }
 
     private static List<Fault.Kind> faults(String text) {

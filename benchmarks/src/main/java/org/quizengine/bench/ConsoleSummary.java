@@ -2,6 +2,7 @@ package org.quizengine.bench;
 
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
+import java.util.List;
 
 /** The end-of-run summary on the console: the figures a reader compares, and where the rest is. */
 final class ConsoleSummary {
@@ -15,6 +16,9 @@ final class ConsoleSummary {
         section(out, "summary", report.getJsonObject("summary"));
         JsonObject latency = report.getJsonObject("latency", new JsonObject());
         latency.fieldNames().forEach(name -> section(out, "latency " + name, latency.getJsonObject(name)));
+        if (report.containsKey("ackP99Windows")) {
+            section(out, "answer-ack p99 per 10 s window", report.getJsonObject("ackP99Windows"));
+        }
         section(out, "errors by code", report.getJsonObject("errors", new JsonObject()));
         if (report.containsKey("steps")) {
             report.getJsonArray("steps").stream().map(JsonObject.class::cast).forEach(step -> out.append(String.format(
@@ -36,6 +40,39 @@ final class ConsoleSummary {
         out.append("matches finished: ").append(report.getValue("matchesFinished")).append('\n');
         out.append("report: ").append(dir.resolve("report.json")).append(" and ").append(dir.resolve("report.html")).append('\n');
         System.out.print(out);
+    }
+
+    static void printComparison(JsonObject report, Path dir) {
+        System.out.print(comparison(report, dir));
+    }
+
+    /** A comparison's figures side by side, each target PASS or FAIL, and where both runs' reports are. */
+    static String comparison(JsonObject report, Path dir) {
+        JsonObject comparison = report.getJsonObject("comparison");
+        List<String> nodes = comparison.getJsonArray("nodes").stream().map(String.class::cast).toList();
+        StringBuilder out = new StringBuilder("\n=== ").append(report.getString("scenario"))
+            .append(": ").append(nodes.get(0)).append(" node against ").append(nodes.get(1)).append(" ===\n");
+        out.append("command: ").append(report.getString("command")).append('\n');
+        out.append(String.format("%-32s %12s %12s%n", "", nodes.get(0) + " node", nodes.get(1) + " nodes"));
+        sideBySide(out, "server CPU per answer, µs", comparison.getJsonObject("serverCpuMicrosPerAnswer"), nodes,
+            "ratio " + comparison.getValue("cpuPerAnswerRatio"));
+        sideBySide(out, "answer-ack p99, ms", comparison.getJsonObject("ackP99Ms"), nodes,
+            "delta " + comparison.getValue("ackP99DeltaMs") + " ms");
+        sideBySide(out, "10 s windows with p99 > 100 ms", comparison.getJsonObject("windowsOver100Ms"), nodes, "");
+        for (Object t : comparison.getJsonArray("targets")) {
+            JsonObject target = (JsonObject) t;
+            out.append(String.format("  %s  %s: %s%n", target.getBoolean("passed") ? "PASS" : "FAIL",
+                target.getString("target"), target.getValue("measured")));
+        }
+        out.append("targets are reported, not part of the exit status\n");
+        out.append("report: ").append(dir.resolve("report.json"));
+        nodes.forEach(n -> out.append(" and ").append(dir.resolve("nodes-" + n).resolve("report.html")));
+        return out.append('\n').toString();
+    }
+
+    private static void sideBySide(StringBuilder out, String figure, JsonObject byNodes, List<String> nodes, String note) {
+        out.append(String.format("%-32s %12s %12s  %s", figure, byNodes.getValue(nodes.get(0)), byNodes.getValue(nodes.get(1)), note)
+            .stripTrailing()).append('\n');
     }
 
     /** Per fault: what players felt and what the stores did, then each target PASS or FAIL. */

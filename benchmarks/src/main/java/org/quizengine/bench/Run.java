@@ -105,10 +105,14 @@ final class Run {
         } else {
             collect(options.durationSeconds());
         }
-        Window window = new Window(seconds.subList(from, seconds.size()));
+        List<Second> measured = seconds.subList(from, seconds.size());
+        Window window = new Window(measured);
         JsonObject summary = summarize(window).put("playersWanted", options.players()).put("warmedUp", warm);
         putHeapPerPlayer(summary, window, baselineHeap);
         report.put("summary", summary).put("latency", window.latency()).put("errors", new JsonObject(new HashMap<>(window.errors())));
+        if (options.scenario() == Scenario.CLUSTER) {
+            report.put("ackP99Windows", LatencyWindows.of(measured.stream().map(s -> s.ack).toList()).toJson());
+        }
     }
 
     private void ramp(JsonObject report) {

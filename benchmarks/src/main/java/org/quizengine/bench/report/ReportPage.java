@@ -67,9 +67,9 @@ public final class ReportPage {
 
     /**
      * The whole HTML document for a report: the run (scenario, command, start, duration, target), tables of
-     * the summary, workload, latency percentiles, errors by code, the audit (lost, duplicated and mismatched
-     * results in red) and the capacity steps, and line charts over time of load, throughput, latency, CPU and
-     * heap with the report's events marked on each. Sections the report lacks are left out; it never throws
+     * the summary, workload, latency percentiles, answer-ack p99 per 10 s window, errors by code, the audit
+     * (lost, duplicated and mismatched results in red) and the capacity steps, and line charts over time of
+     * load, throughput, latency, CPU and heap with the report's events marked on each. Sections the report lacks are left out; it never throws
      * on missing or null data.
      */
     public static String render(JsonObject report) {
@@ -84,6 +84,8 @@ public final class ReportPage {
                 + section("Summary", keyValueTable(objectAt(data, "summary")))
                 + section("Workload", keyValueTable(objectAt(data, "workload")))
                 + section("Latency (ms)", latencyTable(objectAt(data, "latency")))
+                + section("Answer-ack p99 per 10 s window (ms)",
+                        keyValueTable(objectAt(data, "ackP99Windows"), key -> key.equals("windowsOver100Ms")))
                 + errors(data)
                 + audit(objectAt(data, "audit"))
                 + chaos(objectAt(data, "chaos"))
