@@ -8,10 +8,14 @@ import com.hazelcast.config.MergePolicyConfig;
 import com.hazelcast.config.MultiMapConfig;
 import com.hazelcast.config.NetworkConfig;
 import com.hazelcast.config.SplitBrainProtectionConfig;
+import com.hazelcast.internal.util.ConcurrencyUtil;
 import com.hazelcast.spi.merge.DiscardMergePolicy;
 import com.hazelcast.splitbrainprotection.SplitBrainProtectionOn;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.quizengine.engine.config.ClusterOptions;
 import org.quizengine.engine.match.ClusteredReplication;
 import org.quizengine.shared.bus.Addresses;
@@ -31,12 +35,34 @@ public final class HazelcastSetup {
     static final int MERGE_FIRST_RUN_SECONDS = 10;
     static final int MERGE_NEXT_RUN_SECONDS = 5;
 
+    private static ExecutorService callbackThreads;
+
     private HazelcastSetup() {
     }
 
     /** @param nodeId the configured node id, or {@code null} to go by the member's own id */
     public static HazelcastClusterManager clusterManager(ClusterOptions options, String nodeId) {
+        reuseCallbackThreads();
         return new HazelcastClusterManager(config(options, nodeId));
+    }
+
+    /**
+     * Hazelcast runs the callbacks of its asynchronous operations (Vert.x's shared maps and event-bus
+     * subscriptions use them) on the common fork-join pool only when that pool has more than one
+     * thread; on a two-core machine it has one, and Hazelcast starts a new thread for every callback
+     * instead: 984 threads in 40 s in a profile of one node of three (benchmarks/RESULTS.md). A cached
+     * pool keeps that behaviour (a callback never waits for another) and reuses its threads.
+     */
+    private static synchronized void reuseCallbackThreads() {
+        if (callbackThreads == null) {
+            AtomicInteger count = new AtomicInteger();
+            callbackThreads = Executors.newCachedThreadPool(task -> {
+                Thread thread = new Thread(task, "hz-callback-" + count.incrementAndGet());
+                thread.setDaemon(true);
+                return thread;
+            });
+            ConcurrencyUtil.setDefaultAsyncExecutor(callbackThreads);
+        }
     }
 
     /** The configuration of a member: the one {@link #clusterManager} joins with. */
