@@ -216,8 +216,8 @@ public final class MatchmakingVerticle extends VerticleBase {
         if (group != null) {
             // Let the reply reach the player before the match announces itself; its players are
             // held from now, so a request of theirs handled in between finds them placed.
-            UUID matchId = hold(group.players());
-            vertx.runOnContext(v -> startMatch(MatchKind.QUICK, category, group.players(), matchOptions.defaults(), matchId));
+            Placed placed = hold(group.players());
+            vertx.runOnContext(v -> startMatch(MatchKind.QUICK, category, group.players(), matchOptions.defaults(), placed));
         }
         return new ServerEvent.Queued(category, size, waiting);
     }
@@ -265,14 +265,20 @@ public final class MatchmakingVerticle extends VerticleBase {
         startMatch(kind, category, players, settings, hold(players));
     }
 
+    /** Where a new match runs, and its id. */
+    private record Placed(UUID matchId, String node) {
+    }
+
     /**
-     * Until the chosen node answers, the match's claim on its players ({@code quiz.active-players})
-     * may not exist yet: this matchmaker holds them as placed meanwhile. Returns the new match's id.
+     * Chooses the node a new match runs on, and its id. Until that node answers, the match's claim on
+     * its players ({@code quiz.active-players}) may not exist yet: this matchmaker holds them as placed
+     * meanwhile.
      */
-    private UUID hold(List<Waiting> players) {
-        UUID matchId = UUID.randomUUID();
+    private Placed hold(List<Waiting> players) {
+        String node = placement.chooseNode();
+        UUID matchId = placement.newMatchId(node);
         players.forEach(waiting -> placing.put(waiting.player().userId(), matchId));
-        return matchId;
+        return new Placed(matchId, node);
     }
 
     private void unhold(List<Waiting> players, UUID matchId) {
@@ -280,7 +286,8 @@ public final class MatchmakingVerticle extends VerticleBase {
     }
 
     private void startMatch(MatchKind kind, String category, List<Waiting> players, MatchSettings settings,
-                            UUID matchId) {
+                            Placed placed) {
+        UUID matchId = placed.matchId();
         List<PlayerInfo> infos = new ArrayList<>(players.size());
         Map<UUID, String> nodes = new HashMap<>();
         for (Waiting waiting : players) {
@@ -296,8 +303,7 @@ public final class MatchmakingVerticle extends VerticleBase {
             failStart(kind, players, ErrorCode.NOT_ENOUGH_QUESTIONS, "There are not enough questions for this match.", e);
             return;
         }
-        String node = placement.chooseNode();
-        vertx.eventBus().request(Addresses.nodeMatches(node), spec)
+        vertx.eventBus().request(Addresses.nodeMatches(placed.node()), spec)
             .onComplete(started -> unhold(players, matchId))
             .onFailure(e -> failStart(kind, players, ErrorCode.SERVICE_UNAVAILABLE,
                 "The match could not start; please try again.", e));
