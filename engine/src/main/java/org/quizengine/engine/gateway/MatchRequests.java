@@ -16,7 +16,7 @@ import org.quizengine.engine.cluster.ClusterView;
 import org.quizengine.shared.ErrorCode;
 import org.quizengine.shared.bus.Addresses;
 import org.quizengine.shared.match.MatchCommand;
-import org.quizengine.shared.protocol.ServerEvent;
+import org.quizengine.shared.protocol.ServerFrame;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,7 +60,7 @@ final class MatchRequests {
     /** The node a match's replicated record names as its owner, or null when it has no record. */
     private final Function<UUID, Future<String>> recordOwner;
     /** Requests sent and not yet answered, by match, so that a departed owner's can be given up at once. */
-    private final Map<UUID, Set<Promise<ServerEvent>>> inFlight = new ConcurrentHashMap<>();
+    private final Map<UUID, Set<Promise<ServerFrame>>> inFlight = new ConcurrentHashMap<>();
     /** The wait for a live owner of each match, shared by all the requests to that match that wait. */
     private final Map<UUID, Future<String>> ownerWaits = new ConcurrentHashMap<>();
     /** Until when ({@link System#nanoTime()}) membership counts as unsettled; 0 before any change. */
@@ -82,9 +82,9 @@ final class MatchRequests {
      * may be completed from the membership watch or another request's wait, and a socket's frames must
      * keep being written by its own event loop, in order.
      */
-    Future<ServerEvent> ask(UUID matchId, MatchCommand command) {
+    Future<ServerFrame> ask(UUID matchId, MatchCommand command) {
         Context caller = vertx.getOrCreateContext();
-        Promise<ServerEvent> answered = Promise.promise();
+        Promise<ServerFrame> answered = Promise.promise();
         attempt(matchId, command, Retry.NONE).onComplete(done -> {
             if (Vertx.currentContext() == caller) {
                 answered.handle(done);
@@ -96,7 +96,7 @@ final class MatchRequests {
     }
 
     /** One attempt; on a failure that may mean a new owner, the next one once the match has a live owner. */
-    private Future<ServerEvent> attempt(UUID matchId, MatchCommand command, Retry retry) {
+    private Future<ServerFrame> attempt(UUID matchId, MatchCommand command, Retry retry) {
         return send(matchId, command, timeoutFor(retry)).recover(failure -> {
             if (retry != Retry.NONE && isRefusalOfAnEarlierCopy(command, failure)) {
                 return Future.succeededFuture(null); // an earlier copy of this leave was taken after all
@@ -167,14 +167,14 @@ final class MatchRequests {
         }
     }
 
-    private Future<ServerEvent> send(UUID matchId, MatchCommand command, long timeoutMillis) {
-        Promise<ServerEvent> reply = Promise.promise();
+    private Future<ServerFrame> send(UUID matchId, MatchCommand command, long timeoutMillis) {
+        Promise<ServerFrame> reply = Promise.promise();
         inFlight.compute(matchId, (id, pending) -> {
-            Set<Promise<ServerEvent>> set = pending != null ? pending : ConcurrentHashMap.newKeySet();
+            Set<Promise<ServerFrame>> set = pending != null ? pending : ConcurrentHashMap.newKeySet();
             set.add(reply);
             return set;
         });
-        vertx.eventBus().<ServerEvent>request(Addresses.match(matchId), command,
+        vertx.eventBus().<ServerFrame>request(Addresses.match(matchId), command,
             new DeliveryOptions().setSendTimeout(timeoutMillis)).onComplete(done -> {
             if (done.succeeded()) {
                 reply.tryComplete(done.result().body());
@@ -228,13 +228,13 @@ final class MatchRequests {
     }
 
     private void giveUp(UUID matchId, String lostOwner) {
-        Set<Promise<ServerEvent>> pending = inFlight.get(matchId);
+        Set<Promise<ServerFrame>> pending = inFlight.get(matchId);
         if (pending == null) {
             return;
         }
         LOG.info("Match {} lost its node {}: resending {} request(s) once it is taken over", matchId, lostOwner,
             pending.size());
-        for (Promise<ServerEvent> reply : Set.copyOf(pending)) {
+        for (Promise<ServerFrame> reply : Set.copyOf(pending)) {
             reply.tryFail(new OwnerLeft(matchId, lostOwner));
         }
     }

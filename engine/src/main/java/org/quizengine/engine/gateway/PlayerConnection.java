@@ -5,9 +5,14 @@ import java.util.UUID;
 import org.quizengine.shared.Wire;
 import org.quizengine.shared.protocol.PlayerInfo;
 import org.quizengine.shared.protocol.ServerEvent;
+import org.quizengine.shared.protocol.ServerFrame;
 
 /** One player's open socket on this node, and what the gateway knows about it. */
 final class PlayerConnection {
+    static final String MATCH_STARTING = "match_starting";
+    static final String MATCH_STATE = "match_state";
+    static final String MATCH_FINISHED = "match_finished";
+
     final PlayerInfo player;
     /** The sign-in session whose access token opened this socket: revoking it closes the socket. */
     final UUID sessionId;
@@ -41,6 +46,12 @@ final class PlayerConnection {
         sendText(Wire.encode(event));
     }
 
+    /** Sends a frame a match encoded (a reply, a delivery), keeping track of the match it announces. */
+    void send(ServerFrame frame) {
+        observe(frame.type(), frame.matchId());
+        sendText(frame.text());
+    }
+
     void sendText(String frame) {
         if (!socket.isClosed()) {
             socket.writeTextMessage(frame);
@@ -56,6 +67,15 @@ final class PlayerConnection {
         if (event instanceof ServerEvent.MatchStarting || event instanceof ServerEvent.MatchState) {
             currentMatch = event.matchId();
         } else if (event instanceof ServerEvent.MatchFinished && event.matchId().equals(currentMatch)) {
+            currentMatch = null;
+        }
+    }
+
+    /** As {@link #observe(ServerEvent)}, from an encoded frame's wire type and match. */
+    void observe(String type, UUID matchId) {
+        if (MATCH_STARTING.equals(type) || MATCH_STATE.equals(type)) {
+            currentMatch = matchId;
+        } else if (MATCH_FINISHED.equals(type) && matchId.equals(currentMatch)) {
             currentMatch = null;
         }
     }

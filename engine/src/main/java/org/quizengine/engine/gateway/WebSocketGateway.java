@@ -32,6 +32,7 @@ import org.quizengine.shared.matchmaking.MatchmakingCommand;
 import org.quizengine.shared.protocol.ClientMessage;
 import org.quizengine.shared.protocol.PlayerInfo;
 import org.quizengine.shared.protocol.ServerEvent;
+import org.quizengine.shared.protocol.ServerFrame;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -341,10 +342,7 @@ public final class WebSocketGateway {
                 }
                 // Across a failover this waits for the match's new owner: no_match only once the match is over.
                 matches.ask(matchId, new MatchCommand.Attach(connection.userId(), nodeId, connection.connectionId))
-                    .onSuccess(reply -> {
-                        connection.observe(reply);
-                        connection.send(reply);
-                    })
+                    .onSuccess(connection::send)
                     .onFailure(e -> {
                         if (isGone(e)) {
                             noMatch(connection, knownBefore);
@@ -381,7 +379,7 @@ public final class WebSocketGateway {
             && (code == ErrorCode.NOT_IN_MATCH || code == ErrorCode.MATCH_FINISHED);
     }
 
-    private Future<ServerEvent> askMatch(PlayerConnection connection, UUID matchId, MatchCommand command, String ref) {
+    private Future<ServerFrame> askMatch(PlayerConnection connection, UUID matchId, MatchCommand command, String ref) {
         return matches.ask(matchId, command)
             .onFailure(e -> refuse(connection, e, ErrorCode.MATCH_NOT_FOUND, "No such live match.", ref));
     }
@@ -435,26 +433,22 @@ public final class WebSocketGateway {
      * A match was formed for a player whose socket closed meanwhile: tell the match, so the seat
      * gets the reconnect grace instead of counting as connected.
      */
-    private void reportAbsent(UUID userId, ServerEvent event) {
-        if (event instanceof ServerEvent.MatchStarting starting) {
-            vertx.eventBus().send(Addresses.match(starting.matchId()), new MatchCommand.Detach(userId, null));
+    private void reportAbsent(UUID userId, ServerFrame frame) {
+        if (PlayerConnection.MATCH_STARTING.equals(frame.type())) {
+            vertx.eventBus().send(Addresses.match(frame.matchId()), new MatchCommand.Detach(userId, null));
         }
     }
 
     private void onDelivery(Message<Delivery> message) {
         Delivery delivery = message.body();
-        String frame = null;
+        ServerFrame frame = delivery.frame();
         for (UUID recipient : delivery.recipients()) {
             PlayerConnection connection = connections.get(recipient);
             if (connection == null) {
-                reportAbsent(recipient, delivery.event());
+                reportAbsent(recipient, frame);
                 continue;
             }
-            connection.observe(delivery.event());
-            if (frame == null) {
-                frame = Wire.encode(delivery.event()); // once per delivery, whatever the number of players
-            }
-            connection.sendText(frame);
+            connection.send(frame); // encoded once, by the match, for every socket on every node
         }
     }
 }

@@ -21,6 +21,7 @@ import org.quizengine.shared.match.MatchResult;
 import org.quizengine.shared.match.MatchSpec;
 import org.quizengine.shared.protocol.PlayerInfo;
 import org.quizengine.shared.protocol.ServerEvent;
+import org.quizengine.shared.protocol.ServerFrame;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -281,7 +282,8 @@ public final class MatchVerticle extends VerticleBase {
         }
         if (pending.request() != null) {
             // Reply first: a player's acknowledgement must not wait behind the broadcasts it triggers.
-            pending.request().reply(step.reply());
+            // As the frame the player gets: the gateway, maybe on another node, sends it as it is.
+            pending.request().reply(step.reply() == null ? null : ServerFrame.of(step.reply()));
         }
         publish(step.events());
         releaseLeavers(step.events());
@@ -323,6 +325,7 @@ public final class MatchVerticle extends VerticleBase {
 
     private void publish(List<Outgoing> events) {
         for (Outgoing outgoing : events) {
+            ServerFrame frame = ServerFrame.of(outgoing.event()); // once, for every node and socket
             Map<String, List<UUID>> byNode = new HashMap<>(4);
             for (UUID recipient : outgoing.recipients()) {
                 String node = match.nodeOf(recipient);
@@ -331,7 +334,7 @@ public final class MatchVerticle extends VerticleBase {
                 }
             }
             byNode.forEach((node, recipients) ->
-                vertx.eventBus().send(Addresses.nodeDeliveries(node), new Delivery(recipients, outgoing.event())));
+                vertx.eventBus().send(Addresses.nodeDeliveries(node), new Delivery(recipients, frame)));
         }
     }
 

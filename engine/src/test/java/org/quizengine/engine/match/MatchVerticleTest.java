@@ -53,6 +53,7 @@ import org.quizengine.shared.protocol.ServerEvent.MatchStarting;
 import org.quizengine.shared.protocol.ServerEvent.MatchState;
 import org.quizengine.shared.protocol.ServerEvent.Question;
 import org.quizengine.shared.protocol.ServerEvent.Reveal;
+import org.quizengine.shared.protocol.ServerFrame;
 
 /**
  * A live match as the nodes around it see it: real event bus, real timers (kept short), this test
@@ -627,7 +628,8 @@ class MatchVerticleTest {
     }
 
     private Future<ServerEvent> command(MatchSpec spec, MatchCommand command) {
-        return vertx.eventBus().<ServerEvent>request(Addresses.match(spec.matchId()), command).map(Message::body);
+        return vertx.eventBus().<ServerFrame>request(Addresses.match(spec.matchId()), command)
+            .map(reply -> reply.body() == null ? null : reply.body().event());
     }
 
     /** The live match ActivePlayers has for ann and for bob (null for none). */

@@ -1,0 +1,50 @@
+package org.quizengine.engine.bus;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.MessageCodec;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.quizengine.shared.match.Delivery;
+
+/**
+ * Carries a {@link Delivery} between nodes as its recipients' ids and the frame's text, as is: the
+ * receiving node sends the text to its sockets without decoding the event or encoding it again.
+ */
+final class DeliveryCodec implements MessageCodec<Delivery, Delivery> {
+
+    @Override
+    public void encodeToWire(Buffer buffer, Delivery delivery) {
+        buffer.appendInt(delivery.recipients().size());
+        for (UUID recipient : delivery.recipients()) {
+            Binary.appendUuid(buffer, recipient);
+        }
+        ServerFrameCodec.append(buffer, delivery.frame());
+    }
+
+    @Override
+    public Delivery decodeFromWire(int pos, Buffer buffer) {
+        Binary.Reader in = new Binary.Reader(buffer, pos);
+        int count = in.readInt();
+        List<UUID> recipients = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            recipients.add(in.readUuid());
+        }
+        return new Delivery(recipients, ServerFrameCodec.read(in));
+    }
+
+    @Override
+    public Delivery transform(Delivery delivery) {
+        return delivery; // immutable: safe to hand over as is
+    }
+
+    @Override
+    public String name() {
+        return "quiz:delivery";
+    }
+
+    @Override
+    public byte systemCodecID() {
+        return -1;
+    }
+}
