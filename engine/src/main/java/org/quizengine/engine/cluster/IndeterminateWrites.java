@@ -16,7 +16,7 @@ import java.util.function.Supplier;
  * instead of passing for done. That is what stops a node woken from a freeze, whose backups no longer
  * count it as a member. But it is also what every write in flight to a partition whose backup sat on
  * a node that has just been killed gets, on the nodes that live on. Those writes are idempotent (a
- * put, a remove, or a {@code FencedWrite} that succeeds if its record is already stored), so they
+ * put, a remove, or a match's {@code RecordWrite}, which succeeds if its effect is already stored), so they
  * are made again a moment later, once Hazelcast has given the partition a new backup; a woken node's
  * writes keep failing, and it gives up after {@link #DELAYS_MILLIS} (a match's writes stop sooner:
  * {@code Replication} checks before each attempt that the node still sees at least half the members
@@ -27,7 +27,7 @@ import java.util.function.Supplier;
  * hang for two minutes (Hazelcast's operation heartbeat timeout) after the member was removed and had
  * rejoined from the same address, and its match with it; the write made again goes to the
  * partition's new owner. Only writes that cannot do harm landing late may be given up like that: a
- * match's {@code FencedWrite}, which refuses a version older than the stored one. A plain put given
+ * match's {@code RecordWrite}, which changes nothing if it lands after newer ones. A plain put given
  * up could land after a newer write and undo it, so plain writes wait for Hazelcast's own answer.
  * In the worst case (every attempt timing out) a write is given up after about 45 s.
  */
