@@ -96,15 +96,6 @@ public final class ClusterView {
         return hazelcast.getCluster().getMembers().stream().map(ClusterView::nodeIdOf).filter(Objects::nonNull).toList();
     }
 
-    /** The node that owns {@code key}'s partition of the shared maps, or {@code null} when unknown or not clustered. */
-    public String partitionOwner(String key) {
-        if (hazelcast == null) {
-            return null;
-        }
-        Member owner = hazelcast.getPartitionService().getPartition(key).getOwner();
-        return owner == null ? null : nodeIdOf(owner);
-    }
-
     /**
      * A member's configured node id, else its Vert.x node id (what the node calls itself when not
      * given one); {@code null} for a member that is no Vert.x node.

@@ -5,7 +5,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.shareddata.AsyncMap;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BooleanSupplier;
 import java.util.function.IntSupplier;
@@ -23,8 +22,6 @@ import org.quizengine.shared.bus.Addresses;
 public final class LeastLoadedPlacement implements MatchPlacement {
     static final long REPORT_MILLIS = 1_000;
     static final long LOAD_TTL_MILLIS = 5_000;
-    /** Random ids tried for one on the new match's node: each is one with a chance of one in the member count. */
-    private static final int PARTITION_TRIES = 32;
 
     private final Vertx vertx;
     private final String nodeId;
@@ -87,22 +84,6 @@ public final class LeastLoadedPlacement implements MatchPlacement {
         updated.merge(best, 1, Integer::sum);
         loads = updated;
         return best;
-    }
-
-    /**
-     * An id whose record partition {@code node} owns, if one turns up in a few tries: the match writes
-     * its record at every step, and on its own node that write runs there instead of on a third member
-     * (only its backup then crosses the network). The owner can change when members come and go.
-     */
-    @Override
-    public UUID newMatchId(String node) {
-        for (int tries = 0; tries < PARTITION_TRIES; tries++) {
-            UUID id = UUID.randomUUID();
-            if (node.equals(cluster.partitionOwner(id.toString()))) {
-                return id;
-            }
-        }
-        return UUID.randomUUID();
     }
 
     private Future<Void> report() {

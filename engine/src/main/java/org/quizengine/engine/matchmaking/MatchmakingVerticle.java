@@ -216,8 +216,8 @@ public final class MatchmakingVerticle extends VerticleBase {
         if (group != null) {
             // Let the reply reach the player before the match announces itself; its players are
             // held from now, so a request of theirs handled in between finds them placed.
-            Placed placed = hold(group.players());
-            vertx.runOnContext(v -> startMatch(MatchKind.QUICK, category, group.players(), matchOptions.defaults(), placed));
+            UUID matchId = hold(group.players());
+            vertx.runOnContext(v -> startMatch(MatchKind.QUICK, category, group.players(), matchOptions.defaults(), matchId));
         }
         return new ServerEvent.Queued(category, size, waiting);
     }
@@ -265,20 +265,14 @@ public final class MatchmakingVerticle extends VerticleBase {
         startMatch(kind, category, players, settings, hold(players));
     }
 
-    /** Where a new match runs, and its id. */
-    private record Placed(UUID matchId, String node) {
-    }
-
     /**
-     * Chooses the node a new match runs on, and its id. Until that node answers, the match's claim on
-     * its players ({@code quiz.active-players}) may not exist yet: this matchmaker holds them as placed
-     * meanwhile.
+     * Until the chosen node answers, the match's claim on its players ({@code quiz.active-players})
+     * may not exist yet: this matchmaker holds them as placed meanwhile. Returns the new match's id.
      */
-    private Placed hold(List<Waiting> players) {
-        String node = placement.chooseNode();
-        UUID matchId = placement.newMatchId(node);
+    private UUID hold(List<Waiting> players) {
+        UUID matchId = UUID.randomUUID();
         players.forEach(waiting -> placing.put(waiting.player().userId(), matchId));
-        return new Placed(matchId, node);
+        return matchId;
     }
 
     private void unhold(List<Waiting> players, UUID matchId) {
@@ -286,8 +280,7 @@ public final class MatchmakingVerticle extends VerticleBase {
     }
 
     private void startMatch(MatchKind kind, String category, List<Waiting> players, MatchSettings settings,
-                            Placed placed) {
-        UUID matchId = placed.matchId();
+                            UUID matchId) {
         List<PlayerInfo> infos = new ArrayList<>(players.size());
         Map<UUID, String> nodes = new HashMap<>();
         for (Waiting waiting : players) {
@@ -303,7 +296,8 @@ public final class MatchmakingVerticle extends VerticleBase {
             failStart(kind, players, ErrorCode.NOT_ENOUGH_QUESTIONS, "There are not enough questions for this match.", e);
             return;
         }
-        vertx.eventBus().request(Addresses.nodeMatches(placed.node()), spec)
+        String node = placement.chooseNode();
+        vertx.eventBus().request(Addresses.nodeMatches(node), spec)
             .onComplete(started -> unhold(players, matchId))
             .onFailure(e -> failStart(kind, players, ErrorCode.SERVICE_UNAVAILABLE,
                 "The match could not start; please try again.", e));
