@@ -61,9 +61,9 @@ public final class ClusteredReplication implements Replication {
     }
 
     @Override
-    public Future<Void> takeOver(Fence handed, String owner, MatchSnapshot snapshot) {
+    public Future<Void> takeOver(Fence handed, long handedVersion, String owner, MatchSnapshot snapshot) {
         LiveMatchRecord record = LiveMatchRecord.of(handed.next(owner), snapshot);
-        return write(key(snapshot), new RecordWrite.TakeOver(handed, record), true);
+        return write(key(snapshot), new RecordWrite.TakeOver(handed, handedVersion, record), true);
     }
 
     @Override

@@ -154,8 +154,9 @@ public final class MatchVerticle extends VerticleBase {
     }
 
     private Future<Void> takeOver(Replication.Fence handed) {
+        long handedVersion = match.version();
         Step away = match.markLostNodesAway(services.nodeAlive(), now());
-        return replicator.takeOver(handed, services.nodeId())
+        return replicator.takeOver(handed, handedVersion, services.nodeId())
             .compose(v -> listen())
             .onSuccess(v -> {
                 LOG.warn("Match {} taken over by {} from {} at question {}", matchId, services.nodeId(), handed.owner(),
@@ -178,11 +179,18 @@ public final class MatchVerticle extends VerticleBase {
      */
     public Future<AdoptMatch> release() {
         Promise<AdoptMatch> released = Promise.promise();
-        context.runOnContext(v -> replicator.replicated().onComplete(done -> {
-            fenced = true;
-            cancelTimer();
-            released.complete(new AdoptMatch(matchId, replicator.fence().owner(), replicator.fence().epoch()));
-        }));
+        context.runOnContext(v -> {
+            if (fenced || replicator == null || replicator.fence() == null) {
+                // Not run here (an adoption with nothing to run, or another node runs it now): nothing to hand over.
+                released.fail(new IllegalStateException("match " + matchId + " is not run here"));
+                return;
+            }
+            replicator.replicated().onComplete(done -> {
+                fenced = true;
+                cancelTimer();
+                released.complete(new AdoptMatch(matchId, replicator.fence().owner(), replicator.fence().epoch()));
+            });
+        });
         return released.future();
     }
 

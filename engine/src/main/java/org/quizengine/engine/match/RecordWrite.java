@@ -213,18 +213,24 @@ abstract class RecordWrite implements EntryProcessor<String, LiveMatchRecord, St
         }
     }
 
-    /** A new owner's first record, in the epoch after the one it was handed: only one adopter wins. */
+    /**
+     * A new owner's first record, in the epoch after the one it was handed, written only over the
+     * record it rebuilt the match from (that fence and version): only one adopter wins, and a late
+     * write of the old owner is never written over.
+     */
     static final class TakeOver extends RecordWrite {
         private String handedOwner;
         private long handedEpoch;
+        private long handedVersion;
         private LiveMatchRecord record;
 
         TakeOver() {
         }
 
-        TakeOver(Replication.Fence handed, LiveMatchRecord record) {
+        TakeOver(Replication.Fence handed, long handedVersion, LiveMatchRecord record) {
             this.handedOwner = handed.owner();
             this.handedEpoch = handed.epoch();
+            this.handedVersion = handedVersion;
             this.record = record;
         }
 
@@ -237,6 +243,10 @@ abstract class RecordWrite implements EntryProcessor<String, LiveMatchRecord, St
             String refusal = refusal(stored, handedOwner, handedEpoch);
             if (refusal != null) {
                 return refusal;
+            }
+            if (stored.version() != handedVersion) {
+                return "changed since it was handed over (version " + stored.version() + ", taken over from "
+                    + handedVersion + ")";
             }
             entry.setValue(record);
             return null;
@@ -251,6 +261,7 @@ abstract class RecordWrite implements EntryProcessor<String, LiveMatchRecord, St
         public void writeData(ObjectDataOutput out) throws IOException {
             out.writeString(handedOwner);
             out.writeLong(handedEpoch);
+            out.writeLong(handedVersion);
             writeRecord(out, record);
         }
 
@@ -258,6 +269,7 @@ abstract class RecordWrite implements EntryProcessor<String, LiveMatchRecord, St
         public void readData(ObjectDataInput in) throws IOException {
             handedOwner = in.readString();
             handedEpoch = in.readLong();
+            handedVersion = in.readLong();
             record = readRecord(in);
         }
     }

@@ -50,9 +50,11 @@ public interface Replication {
 
     /**
      * Takes a match over for {@code owner} in the epoch after {@code handed} (the fence the adopter
-     * was handed); fails if the record has moved on since, so only one adopter wins.
+     * was handed), from the record at {@code handedVersion} that it rebuilt the match from; fails if
+     * the record has moved on since (another adopter, or a late write of the old owner), so only one
+     * adopter wins and no step is written over.
      */
-    Future<Void> takeOver(Fence handed, String owner, MatchSnapshot snapshot);
+    Future<Void> takeOver(Fence handed, long handedVersion, String owner, MatchSnapshot snapshot);
 
     /** Forgets a finished match, if {@code fence} still holds its record. */
     Future<Void> remove(UUID matchId, Fence fence);
@@ -89,7 +91,7 @@ public interface Replication {
             }
 
             @Override
-            public Future<Void> takeOver(Fence handed, String owner, MatchSnapshot snapshot) {
+            public Future<Void> takeOver(Fence handed, long handedVersion, String owner, MatchSnapshot snapshot) {
                 return Future.succeededFuture();
             }
 

@@ -3,6 +3,7 @@ package org.quizengine.engine.match;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
@@ -34,7 +35,7 @@ final class StepReplicator<T> {
     private final List<T> unwritten = new ArrayList<>();
     private boolean writing;
     private Throwable refusal;
-    private final List<Promise<Void>> waiting = new ArrayList<>();
+    private final List<Waiter> waiting = new ArrayList<>();
 
     /**
      * Replicates {@code match}'s steps; {@code replicated} gets each step's payload once its write has
@@ -53,9 +54,12 @@ final class StepReplicator<T> {
         return written(write, Replication.Fence.first(owner));
     }
 
-    /** Takes the match over for {@code owner} from the {@code handed} fence, from its state now. */
-    Future<Void> takeOver(Replication.Fence handed, String owner) {
-        return written(replication.takeOver(handed, owner, match.snapshot()), handed.next(owner));
+    /**
+     * Takes the match over for {@code owner} from the {@code handed} fence, from its state now; the
+     * record must still be at {@code handedVersion}, the version it was rebuilt from.
+     */
+    Future<Void> takeOver(Replication.Fence handed, long handedVersion, String owner) {
+        return written(replication.takeOver(handed, handedVersion, owner, match.snapshot()), handed.next(owner));
     }
 
     private Future<Void> written(Future<Void> write, Replication.Fence writer) {
@@ -93,15 +97,17 @@ final class StepReplicator<T> {
         writing = true;
         long first = version + 1;
         long last = match.version();
-        if (last - first + 1 != inputs.size()) {
-            throw new IllegalStateException("match " + match.matchId() + " has " + inputs.size()
-                + " inputs to replicate for versions " + first + " to " + last);
-        }
         boolean compact = last - snapshotVersion > COMPACT_AFTER_INPUTS;
-        Future<Void> write = compact ? replication.compact(fence, match.snapshot())
-            : replication.append(match.matchId(), fence, first, inputs);
+        Future<Void> write;
+        if (last - first + 1 != inputs.size()) {
+            // A step changed the match without its input here: the record would not rebuild to it.
+            write = Future.failedFuture(new IllegalStateException("match " + match.matchId() + " has " + inputs.size()
+                + " inputs to replicate for versions " + first + " to " + last));
+        } else {
+            write = compact ? replication.compact(fence, match.snapshot())
+                : replication.append(match.matchId(), fence, first, inputs);
+        }
         write.onComplete(done -> {
-            writing = false;
             if (done.succeeded()) {
                 version = last;
                 if (compact) {
@@ -115,24 +121,37 @@ final class StepReplicator<T> {
                 unwrittenInputs.clear();
                 unwritten.clear();
             }
+            writing = false; // only now: a step its effects apply at once joins the next write
+            satisfyWaiters();
             if (!unwritten.isEmpty()) {
                 writeUnwritten();
-            } else {
-                List<Promise<Void>> satisfied = List.copyOf(waiting);
-                waiting.clear();
-                satisfied.forEach(Promise::complete);
             }
         });
     }
 
-    /** Completes once every step so far has been replicated (or refused). */
+    /** Completes once every step applied so far has been replicated (or a write was refused). */
     Future<Void> replicated() {
-        if (!writing && unwritten.isEmpty()) {
+        long target = match.version();
+        if (!replication.enabled() || refusal != null || version >= target) {
             return Future.succeededFuture();
         }
         Promise<Void> promise = Promise.promise();
-        waiting.add(promise);
+        waiting.add(new Waiter(target, promise));
         return promise.future();
+    }
+
+    private void satisfyWaiters() {
+        for (Iterator<Waiter> it = waiting.iterator(); it.hasNext(); ) {
+            Waiter waiter = it.next();
+            if (refusal != null || version >= waiter.version()) {
+                it.remove();
+                waiter.promise().complete();
+            }
+        }
+    }
+
+    /** Who waits for the match's record to reach a version. */
+    private record Waiter(long version, Promise<Void> promise) {
     }
 
     /** Forgets the match's record (it finished here), unless a write was refused: then it is not this node's. */

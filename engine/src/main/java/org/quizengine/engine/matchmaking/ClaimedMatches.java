@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.function.Predicate;
 import org.quizengine.engine.match.ActivePlayers;
+import org.quizengine.engine.match.LiveMatchRecord;
 import org.quizengine.engine.match.Replication;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,7 +50,17 @@ public final class ClaimedMatches implements LiveMatches {
      */
     public static Seats replicated(Replication replication) {
         return (matchId, player) -> replication.read(matchId)
-            .map(record -> record != null && record.rebuild().holds(player));
+            .map(record -> record != null && holds(record, player));
+    }
+
+    /** Whether the record's match holds the player; a record that does not rebuild holds no one. */
+    private static boolean holds(LiveMatchRecord record, UUID player) {
+        try {
+            return record.rebuild().holds(player);
+        } catch (RuntimeException e) {
+            LOG.error("The record of a live match ({}) cannot be rebuilt: {}", record, e.getMessage());
+            return false;
+        }
     }
 
     /** On a single node: the match is being played here ({@code playedHere}, not over); a player who leaves gives up the claim. */

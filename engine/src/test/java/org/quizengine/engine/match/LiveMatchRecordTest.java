@@ -8,6 +8,7 @@ import com.hazelcast.internal.serialization.SerializationService;
 import com.hazelcast.internal.serialization.impl.DefaultSerializationServiceBuilder;
 import java.util.AbstractMap;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -86,6 +87,25 @@ class LiveMatchRecordTest {
         assertThat(entry.getValue().steps()).isEqualTo(inputs);
         assertThat((LiveMatchRecord) serialization.toObject(serialization.toData(record))).isEqualTo(record);
         assertThat(append.totalSize()).as("bytes of an append of six inputs").isLessThan(400);
+
+        // Every other write and read crosses the wire to the same effect, on the primary and on the backup.
+        LiveMatchRecord snapshot = new LiveMatchRecord("node-a", 3, record.snapshot(), record.version() + 1, List.of());
+        List<RecordWrite> writes = List.of(new RecordWrite.Create(record), new RecordWrite.Snapshot(snapshot),
+            new RecordWrite.TakeOver(record.fence(), record.version(), snapshot), new RecordWrite.Remove(record.fence()),
+            new RecordWrite.ReadOwner());
+        for (RecordWrite write : writes) {
+            RecordWrite crossed = serialization.toObject(serialization.toData(write));
+            for (LiveMatchRecord stored : Arrays.asList(null, record)) {
+                Map.Entry<String, LiveMatchRecord> sent = new AbstractMap.SimpleEntry<>("m", stored);
+                Map.Entry<String, LiveMatchRecord> received = new AbstractMap.SimpleEntry<>("m", stored);
+                assertThat(crossed.process(received)).as("%s on %s", write.getClass().getSimpleName(), stored)
+                    .isEqualTo(write.process(sent));
+                assertThat(received.getValue()).isEqualTo(sent.getValue());
+            }
+        }
+        String[] owners = serialization.<RecordWrite.Owners>toObject(serialization.toData(new RecordWrite.Owners()))
+            .transform(new AbstractMap.SimpleEntry<>("m", record));
+        assertThat(owners).containsExactly("m", "node-a", "3");
     }
 
     /** Something a player, the timer or the cluster could do to the match now (not always allowed). */

@@ -34,8 +34,9 @@ class MapReplication implements Replication {
     }
 
     @Override
-    public Future<Void> takeOver(Fence handed, String owner, MatchSnapshot snapshot) {
-        return write(key(snapshot), new RecordWrite.TakeOver(handed, LiveMatchRecord.of(handed.next(owner), snapshot)));
+    public Future<Void> takeOver(Fence handed, long handedVersion, String owner, MatchSnapshot snapshot) {
+        return write(key(snapshot), new RecordWrite.TakeOver(handed, handedVersion,
+            LiveMatchRecord.of(handed.next(owner), snapshot)));
     }
 
     @Override

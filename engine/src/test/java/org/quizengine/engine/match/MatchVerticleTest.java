@@ -211,8 +211,9 @@ class MatchVerticleTest {
                 assertThat(handed.fence()).isEqualTo(new Replication.Fence(NODE_A, 1));
                 heardBefore.set(nodeA.received().size());
                 MatchSnapshot snapshot = handed.rebuild().snapshot();
-                return replication.takeOver(handed.fence(), NODE_B, snapshot)
-                    .compose(v -> replication.takeOver(handed.fence(), "node-c", snapshot).transform(Future::succeededFuture));
+                return replication.takeOver(handed.fence(), handed.version(), NODE_B, snapshot)
+                    .compose(v -> replication.takeOver(handed.fence(), handed.version(), "node-c", snapshot)
+                        .transform(Future::succeededFuture));
             })
             .compose(secondAdopter -> {
                 assertThat(secondAdopter.failed()).as("a second takeover from the same record").isTrue();
@@ -477,10 +478,8 @@ class MatchVerticleTest {
             })
             .compose(v -> vertx.deployVerticle(MatchVerticle.adopted(new AdoptMatch(spec.matchId(), NODE_A, 1),
                 services(NODE_B, replication, options(500)), NOTHING)))
-            .compose(id -> nodeA.first(d -> d.event() instanceof MatchState))
-            .compose(state -> {
-                List<MatchState> states = nodeA.received().stream().map(Delivery::event).filter(MatchState.class::isInstance)
-                    .map(MatchState.class::cast).toList();
+            .compose(id -> statesHeard(2))
+            .compose(states -> {
                 assertThat(states).hasSize(2).allSatisfy(resumed -> {
                     assertThat(resumed.question().index()).isEqualTo(takenOverAt);
                     assertThat(resumed.standings()).as("the standings of the last reveal").isEqualTo(lastReveal.get().standings());
@@ -501,6 +500,14 @@ class MatchVerticleTest {
                 return null;
             })
             .onComplete(ctx.succeedingThenComplete());
+    }
+
+    /** The first {@code count} match_states node A heard, once it has heard them. */
+    private Future<List<MatchState>> statesHeard(int count) {
+        List<MatchState> states = nodeA.received().stream().map(Delivery::event).filter(MatchState.class::isInstance)
+            .map(MatchState.class::cast).toList();
+        return states.size() >= count ? Future.succeededFuture(states.subList(0, count))
+            : later(10).compose(v -> statesHeard(count));
     }
 
     /** Both players answer questions {@code from} to {@code to} (exclusive) correctly as each opens. */

@@ -83,11 +83,11 @@ class RecordWriteTest {
     @Test
     void afterATakeoverTheOldOwnersWritesAreRefusedAndASecondAdopterLoses() {
         succeeded(replication.create("node-a", first));
-        succeeded(replication.takeOver(owner, "node-b", first));
-        succeeded(replication.takeOver(owner, "node-b", first)); // made again: it took the first time
+        succeeded(replication.takeOver(owner, first.version(), "node-b", first));
+        succeeded(replication.takeOver(owner, first.version(), "node-b", first)); // made again: it took the first time
 
         Future<Void> oldOwner = replication.append(matchId, owner, first.version() + 1, List.of(tick(1)));
-        Future<Void> secondAdopter = replication.takeOver(owner, "node-c", first);
+        Future<Void> secondAdopter = replication.takeOver(owner, first.version(), "node-c", first);
         Future<Void> oldRemove = replication.remove(matchId, owner);
 
         assertThat(oldOwner.failed()).isTrue();
@@ -95,6 +95,21 @@ class RecordWriteTest {
         assertThat(secondAdopter.failed()).isTrue();
         assertThat(oldRemove.failed()).isTrue();
         assertThat(replication.record(matchId).fence()).isEqualTo(new Replication.Fence("node-b", 2));
+    }
+
+    @Test
+    void aTakeoverFromARecordThatMovedOnSinceItWasReadIsRefusedAndWritesNothingOver() {
+        succeeded(replication.create("node-a", first));
+        long handedVersion = replication.record(matchId).version();
+        // The old owner's write lands after the adopter read the record, before its takeover.
+        succeeded(replication.append(matchId, owner, first.version() + 1, List.of(tick(1))));
+
+        Future<Void> takeOver = replication.takeOver(owner, handedVersion, "node-b", first);
+
+        assertThat(takeOver.failed()).isTrue();
+        assertThat(takeOver.cause()).hasMessageContaining("changed since it was handed over");
+        assertThat(replication.record(matchId).steps()).containsExactly(tick(1));
+        assertThat(replication.record(matchId).fence()).isEqualTo(owner);
     }
 
     private static MatchInput tick(long at) {
