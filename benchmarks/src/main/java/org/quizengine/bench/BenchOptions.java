@@ -184,7 +184,12 @@ public record BenchOptions(
     }
 
     List<String> nodeJvmOptions() {
-        return List.of("-Xms" + nodeHeap, "-Xmx" + nodeHeap, "-XX:+UseG1GC");
+        List<String> jvm = new java.util.ArrayList<>(List.of("-Xms" + nodeHeap, "-Xmx" + nodeHeap, "-XX:+UseG1GC"));
+        String extra = System.getenv("BENCH_NODE_JVM");
+        if (extra != null && !extra.isBlank()) {
+            jvm.addAll(List.of(extra.trim().split("\\s+")));
+        }
+        return jvm;
     }
 
     /** What the report shows as the workload. */
