@@ -1,7 +1,6 @@
 package org.quizengine.engine.bus;
 
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.eventbus.MessageCodec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -11,7 +10,10 @@ import org.quizengine.shared.match.Delivery;
  * Carries a {@link Delivery} between nodes as its recipients' ids and the frame's text, as is: the
  * receiving node sends the text to its sockets without decoding the event or encoding it again.
  */
-final class DeliveryCodec implements MessageCodec<Delivery, Delivery> {
+final class DeliveryCodec extends ImmutableCodec<Delivery> {
+    DeliveryCodec() {
+        super("quiz:delivery");
+    }
 
     @Override
     public void encodeToWire(Buffer buffer, Delivery delivery) {
@@ -31,20 +33,5 @@ final class DeliveryCodec implements MessageCodec<Delivery, Delivery> {
             recipients.add(in.readUuid());
         }
         return new Delivery(recipients, ServerFrameCodec.read(in));
-    }
-
-    @Override
-    public Delivery transform(Delivery delivery) {
-        return delivery; // immutable: safe to hand over as is
-    }
-
-    @Override
-    public String name() {
-        return "quiz:delivery";
-    }
-
-    @Override
-    public byte systemCodecID() {
-        return -1;
     }
 }

@@ -1,7 +1,6 @@
 package org.quizengine.engine.bus;
 
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.eventbus.MessageCodec;
 import org.quizengine.shared.match.MatchCommand;
 
 /**
@@ -9,16 +8,14 @@ import org.quizengine.shared.match.MatchCommand;
  * command's fields) rather than as JSON: every answer of a player whose socket is on another node
  * than their match's crosses the event bus this way. One instance per concrete command.
  */
-final class MatchCommandCodec implements MessageCodec<MatchCommand, MatchCommand> {
+final class MatchCommandCodec extends ImmutableCodec<MatchCommand> {
     private static final byte ANSWER = 1;
     private static final byte ATTACH = 2;
     private static final byte DETACH = 3;
     private static final byte LEAVE = 4;
 
-    private final String name;
-
     MatchCommandCodec(Class<?> concrete) {
-        this.name = "quiz:" + concrete.getName();
+        super("quiz:" + concrete.getName());
     }
 
     @Override
@@ -55,20 +52,5 @@ final class MatchCommandCodec implements MessageCodec<MatchCommand, MatchCommand
             case LEAVE -> new MatchCommand.Leave(in.readUuid());
             default -> throw new IllegalArgumentException("Unknown match command kind " + kind);
         };
-    }
-
-    @Override
-    public MatchCommand transform(MatchCommand command) {
-        return command; // records are immutable: safe to hand over as is
-    }
-
-    @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public byte systemCodecID() {
-        return -1;
     }
 }

@@ -1,14 +1,16 @@
 package org.quizengine.engine.bus;
 
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.eventbus.MessageCodec;
 import org.quizengine.shared.protocol.ServerFrame;
 
 /**
  * Carries a {@link ServerFrame} (a match's reply to a command) between nodes as its type, match and
  * text, as is: the gateway sends the text to the player's socket without decoding it.
  */
-final class ServerFrameCodec implements MessageCodec<ServerFrame, ServerFrame> {
+final class ServerFrameCodec extends ImmutableCodec<ServerFrame> {
+    ServerFrameCodec() {
+        super("quiz:server-frame");
+    }
 
     static void append(Buffer buffer, ServerFrame frame) {
         Binary.appendString(buffer, frame.type());
@@ -28,20 +30,5 @@ final class ServerFrameCodec implements MessageCodec<ServerFrame, ServerFrame> {
     @Override
     public ServerFrame decodeFromWire(int pos, Buffer buffer) {
         return read(new Binary.Reader(buffer, pos));
-    }
-
-    @Override
-    public ServerFrame transform(ServerFrame frame) {
-        return frame; // immutable: safe to hand over as is
-    }
-
-    @Override
-    public String name() {
-        return "quiz:server-frame";
-    }
-
-    @Override
-    public byte systemCodecID() {
-        return -1;
     }
 }

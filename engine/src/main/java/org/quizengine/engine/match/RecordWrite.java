@@ -75,10 +75,23 @@ abstract class RecordWrite implements EntryProcessor<String, LiveMatchRecord, St
         return null;
     }
 
-    /** The first record of a new match: written only if the match has none yet. */
-    static final class Create extends RecordWrite {
-        private LiveMatchRecord record;
+    /** A write that carries a whole record: its fields are the record's. */
+    abstract static class WholeRecord extends RecordWrite {
+        LiveMatchRecord record;
 
+        @Override
+        public void writeData(ObjectDataOutput out) throws IOException {
+            writeRecord(out, record);
+        }
+
+        @Override
+        public void readData(ObjectDataInput in) throws IOException {
+            record = readRecord(in);
+        }
+    }
+
+    /** The first record of a new match: written only if the match has none yet. */
+    static final class Create extends WholeRecord {
         Create() {
         }
 
@@ -99,16 +112,6 @@ abstract class RecordWrite implements EntryProcessor<String, LiveMatchRecord, St
         @Override
         public int getClassId() {
             return CREATE;
-        }
-
-        @Override
-        public void writeData(ObjectDataOutput out) throws IOException {
-            writeRecord(out, record);
-        }
-
-        @Override
-        public void readData(ObjectDataInput in) throws IOException {
-            record = readRecord(in);
         }
     }
 
@@ -170,9 +173,7 @@ abstract class RecordWrite implements EntryProcessor<String, LiveMatchRecord, St
     }
 
     /** The owner's compaction point: a snapshot that replaces the stored one and the inputs after it. */
-    static final class Snapshot extends RecordWrite {
-        private LiveMatchRecord record;
-
+    static final class Snapshot extends WholeRecord {
         Snapshot() {
         }
 
@@ -200,16 +201,6 @@ abstract class RecordWrite implements EntryProcessor<String, LiveMatchRecord, St
         @Override
         public int getClassId() {
             return SNAPSHOT;
-        }
-
-        @Override
-        public void writeData(ObjectDataOutput out) throws IOException {
-            writeRecord(out, record);
-        }
-
-        @Override
-        public void readData(ObjectDataInput in) throws IOException {
-            record = readRecord(in);
         }
     }
 
