@@ -90,6 +90,7 @@ public final class MatchVerticle extends VerticleBase {
                     spec.settings().questionCount());
                 effects(new PendingStep(first, null));
                 schedule();
+                checkLostNodes();
             })
             .onFailure(e -> forgetUnstarted());
     }
@@ -165,6 +166,7 @@ public final class MatchVerticle extends VerticleBase {
                 // Every connected player resynchronises: frames around the move may have been lost.
                 publish(match.statesForConnected(now()));
                 schedule();
+                checkLostNodes();
             });
     }
 
@@ -196,14 +198,17 @@ public final class MatchVerticle extends VerticleBase {
 
     /** Cluster membership changed: players whose node is gone are away (their sockets went with it). */
     public void membershipChanged() {
-        context.runOnContext(v -> {
-            if (match != null && !fenced && match.phase() != Phase.FINISHED) {
-                Set<String> lost = match.lostNodes(services.nodeAlive());
-                if (!lost.isEmpty()) {
-                    apply(new MatchInput.NodesLost(lost, now()), null);
-                }
+        context.runOnContext(v -> checkLostNodes());
+    }
+
+    /** Players whose node is no longer a member are away; also checked once the match runs, for a change during its start. */
+    private void checkLostNodes() {
+        if (match != null && !fenced && match.phase() != Phase.FINISHED) {
+            Set<String> lost = match.lostNodes(services.nodeAlive());
+            if (!lost.isEmpty()) {
+                apply(new MatchInput.NodesLost(lost, now()), null);
             }
-        });
+        }
     }
 
     private Future<Void> listen() {
