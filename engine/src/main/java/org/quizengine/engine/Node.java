@@ -25,6 +25,7 @@ import org.quizengine.engine.cluster.ClusterView;
 import org.quizengine.engine.cluster.Failover;
 import org.quizengine.engine.cluster.LeastLoadedPlacement;
 import org.quizengine.engine.cluster.OperatorRoutes;
+import org.quizengine.engine.cluster.PauseWatch;
 import org.quizengine.engine.config.NodeOptions;
 import org.quizengine.engine.gateway.WebSocketGateway;
 import org.quizengine.engine.match.ActivePlayers;
@@ -59,6 +60,8 @@ public final class Node {
     private MatchHost matchHost;
     private ClusterView cluster;
     private Replication replication;
+    /** Whether this JVM was just stopped longer than its peers wait (clustered only): its match writes must not count. */
+    private PauseWatch pauseWatch;
     private LeastLoadedPlacement placement;
     private volatile Future<Void> drained;
     private Runnable onOperatorDrain = () -> { };
@@ -118,8 +121,10 @@ public final class Node {
             outbox = new ResultOutbox(vertx, options.storage().dataDir().resolve("outbox").toString(),
                 List.of(services.results()::save, services::applyToLeaderboards), services.results()::isStored);
             cluster = ClusterView.of(vertx, options.nodeId());
+            pauseWatch = cluster.hazelcast() == null ? null : PauseWatch.start(options.cluster().maxNoHeartbeatSeconds());
             replication = cluster.hazelcast() == null ? Replication.none()
-                : new ClusteredReplication(vertx, cluster.hazelcast(), () -> cluster.hasQuorum(options.cluster().minMembers()));
+                : new ClusteredReplication(vertx, cluster.hazelcast(),
+                    () -> !pauseWatch.recentlyPaused() && cluster.hasQuorum(options.cluster().minMembers()));
             ActivePlayers activePlayers = new ActivePlayers(vertx);
             gateway = new WebSocketGateway(vertx, options.nodeId(), options.gateway(), services.sessions()::authenticate,
                 activePlayers, cluster, replication::ownerOf, clock);
@@ -402,6 +407,9 @@ public final class Node {
         Promise<Void> stopped = Promise.promise();
         if (outbox != null) {
             outbox.close();
+        }
+        if (pauseWatch != null) {
+            pauseWatch.stop();
         }
         Future.join(undeployed)
             .transform(v -> services == null ? Future.succeededFuture() : services.close())

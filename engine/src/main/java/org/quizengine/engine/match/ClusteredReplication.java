@@ -23,7 +23,9 @@ import org.quizengine.shared.match.MatchSnapshot;
  * decoding it and sends the backup the write, not the record. A write counts only if {@code quorum}
  * holds once it is done: Hazelcast updates its split-brain protection a moment after a member list
  * shrinks, and a node that has just seen itself alone has no backup to wait for, so a write to its
- * stale copy in that moment would otherwise succeed.
+ * stale copy in that moment would otherwise succeed. The node's {@code quorum} is also false for a
+ * while after its JVM was stopped longer than its peers wait for a heartbeat ({@code PauseWatch}): a
+ * woken node's write can land on its stale primary copy of a partition and be acknowledged there.
  */
 public final class ClusteredReplication implements Replication {
     private final Vertx vertx;
@@ -95,7 +97,7 @@ public final class ClusteredReplication implements Replication {
 
     private Future<Void> write(String key, RecordWrite write, boolean mayGiveUpWaiting) {
         if (!quorum.getAsBoolean()) {
-            return Future.failedFuture(new IllegalStateException("this node's side of the cluster lacks quorum"));
+            return Future.failedFuture(new IllegalStateException("this node's side of the cluster lacks quorum, or the node was just paused"));
         }
         int membersBefore = hazelcast.getCluster().getMembers().size();
         Supplier<Future<String>> attempt = () -> {
@@ -111,7 +113,7 @@ public final class ClusteredReplication implements Replication {
                 return Future.failedFuture(new IllegalStateException("match " + key + " " + refusal));
             }
             return quorum.getAsBoolean() ? Future.succeededFuture()
-                : Future.failedFuture(new IllegalStateException("this node lost its quorum during the write"));
+                : Future.failedFuture(new IllegalStateException("this node lost its quorum, or was paused, during the write"));
         });
     }
 

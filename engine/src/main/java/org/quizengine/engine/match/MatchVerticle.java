@@ -338,7 +338,6 @@ public final class MatchVerticle extends VerticleBase {
 
     private void publish(List<Outgoing> events) {
         for (Outgoing outgoing : events) {
-            ServerFrame frame = ServerFrame.of(outgoing.event()); // once, for every node and socket
             Map<String, List<UUID>> byNode = new HashMap<>(4);
             for (UUID recipient : outgoing.recipients()) {
                 String node = match.nodeOf(recipient);
@@ -346,6 +345,10 @@ public final class MatchVerticle extends VerticleBase {
                     byNode.computeIfAbsent(node, n -> new ArrayList<>(outgoing.recipients().size())).add(recipient);
                 }
             }
+            if (byNode.isEmpty()) {
+                continue;
+            }
+            ServerFrame frame = ServerFrame.of(outgoing.event()); // once, for every node and socket
             byNode.forEach((node, recipients) ->
                 vertx.eventBus().send(Addresses.nodeDeliveries(node), new Delivery(recipients, frame)));
         }
