@@ -34,6 +34,8 @@ final class HttpVerticle extends VerticleBase {
             .setPort(http.port())
             .setMaxWebSocketFrameSize(hardLimit)
             .setMaxWebSocketMessageSize(hardLimit)
+            .setPerMessageWebSocketCompressionSupported(gateway.compression())
+            .setPerFrameWebSocketCompressionSupported(gateway.compression())
             .setCompressionSupported(true);
         HttpServer server = vertx.createHttpServer(options).requestHandler(router);
         return server.listen().onSuccess(s -> boundPort.accept(s.actualPort()));

@@ -8,10 +8,16 @@ package org.quizengine.engine.config;
  * @param messagesPerSecond sustained frames per second per socket; beyond it frames are refused with
  *                          RATE_LIMITED
  * @param burst             frames a socket may send at once before the rate applies
+ * @param compression       whether the node accepts a client's offer of WebSocket compression
+ *                          (permessage-deflate). Off by default: browsers and most client libraries
+ *                          offer it, and deflating every frame took half a node's CPU at 10,000
+ *                          players (benchmarks/RESULTS.md) to save bandwidth of about a kilobyte a
+ *                          second per player
  */
-public record GatewayOptions(int maxFrameBytes, int messagesPerSecond, int burst) {
+public record GatewayOptions(int maxFrameBytes, int messagesPerSecond, int burst, boolean compression) {
     static GatewayOptions from(Section gateway) {
         return new GatewayOptions(gateway.intIn("maxFrameBytes", 256, 1_048_576),
-            gateway.intIn("messagesPerSecond", 1, 10_000), gateway.intIn("burst", 1, 100_000));
+            gateway.intIn("messagesPerSecond", 1, 10_000), gateway.intIn("burst", 1, 100_000),
+            gateway.bool("compression"));
     }
 }
