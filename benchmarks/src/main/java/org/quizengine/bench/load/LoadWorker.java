@@ -59,8 +59,10 @@ public final class LoadWorker {
         this.random = new Random(config.worker() * 7919L + 17);
         this.http = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(10_000).setIdleTimeout(60),
             new PoolOptions().setHttp1MaxSize(16));
+        // Players offer compression, as browsers and most client libraries do; the node decides.
         this.webSockets = vertx.createWebSocketClient(new WebSocketClientOptions()
-            .setMaxConnections(Math.max(1, config.capacity()) * 2).setConnectTimeout(10_000));
+            .setMaxConnections(Math.max(1, config.capacity()) * 2).setConnectTimeout(10_000)
+            .setTryUsePerMessageCompression(true));
         createPlayers();
     }
 
