@@ -1,10 +1,13 @@
 package org.quizengine.bench;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import org.quizengine.bench.report.ReportPage;
 import org.quizengine.bench.servers.ChaosNodes;
@@ -40,10 +43,14 @@ public final class Bench {
 
     /**
      * Runs one scenario to the end and writes its report; the report is also returned. With
-     * {@code --compare}, runs it on one node and then on {@code --nodes} nodes and compares the two.
+     * {@code --compare}, runs it on one node and then on {@code --nodes} nodes and compares the two; with
+     * {@code --fresh-node}, runs each step of the ramp on fresh nodes.
      */
     public static JsonObject run(BenchOptions options) {
-        return options.compare() ? compare(options) : runOnce(options);
+        if (options.compare()) {
+            return compare(options);
+        }
+        return options.freshNode() ? freshNodes(options) : runOnce(options);
     }
 
     private static JsonObject runOnce(BenchOptions options) {
@@ -79,6 +86,39 @@ public final class Bench {
         createDirectories(options.outDir());
         writeJson(report, options.outDir());
         ConsoleSummary.printComparison(report, options.outDir());
+        return report;
+    }
+
+    /**
+     * The ramp with each step on fresh nodes, stores and workers: per level a run of that one step, with
+     * its own report in {@code players-<level>/}, up to the first step that fails. The top-level report
+     * holds the steps and the ramp's summary as a warm ramp's does, the latency and errors of the
+     * sustained step (or the failed one when none passed), and every run under {@code runs} by level.
+     */
+    private static JsonObject freshNodes(BenchOptions options) {
+        List<JsonObject> steps = new ArrayList<>();
+        JsonObject runs = new JsonObject();
+        for (int level : options.rampLevels()) {
+            JsonObject run = runOnce(options.freshNodeStep(level));
+            JsonObject step = run.getJsonArray("steps").getJsonObject(0);
+            runs.put(Integer.toString(level), run);
+            steps.add(step);
+            if (!step.getBoolean("passed")) {
+                break;
+            }
+        }
+        JsonObject report = new JsonObject()
+            .put("scenario", options.scenario().id())
+            .put("command", "./bench " + String.join(" ", options.command()))
+            .put("workload", new JsonObject(options.workload()))
+            .put("summary", RampSteps.summary(steps, options.limitMillis()))
+            .put("steps", new JsonArray(steps));
+        RampSteps.shown(steps).map(step -> runs.getJsonObject(step.getInteger("players").toString())).ifPresent(shown ->
+            report.put("latency", shown.getJsonObject("latency")).put("errors", shown.getJsonObject("errors")));
+        report.put("runs", runs);
+        createDirectories(options.outDir());
+        writeJson(report, options.outDir());
+        ConsoleSummary.printFreshNodes(report, options.outDir());
         return report;
     }
 

@@ -4,6 +4,7 @@ import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -28,7 +29,7 @@ public record BenchOptions(
     double accuracy, double dropShare, double lobbyShare,
     int playersPerWorker, int connectPerSecond, String nodeHeap, String workerHeap, Path outDir,
     List<Fault.Kind> faults, int gapSeconds, int freezeSeconds, int outageSeconds, int livenessMillis,
-    int heartbeatTimeoutSeconds, boolean compare) {
+    int heartbeatTimeoutSeconds, boolean compare, boolean freshNode) {
 
     /** Players a single generator process may hold: the fd limit (20,000) leaves room for a few processes' worth. */
     public static final int MAX_PLAYERS_PER_WORKER = 9_000;
@@ -49,12 +50,13 @@ public record BenchOptions(
                 given.putAll(Scenario.FAST_VARIANT);
                 continue;
             }
-            if (name.equals("compare")) {
-                given.put("compare", "true");
+            if (name.equals("compare") || name.equals("fresh-node")) {
+                given.put(name, "true");
                 continue;
             }
             if (!Scenario.KNOWN_OPTIONS.contains(name)) {
-                throw new IllegalArgumentException("unknown option --" + name + "; known: --fast, --compare, --" + String.join(", --", Scenario.KNOWN_OPTIONS));
+                throw new IllegalArgumentException("unknown option --" + name + "; known: --fast, --compare, --fresh-node, --"
+                    + String.join(", --", Scenario.KNOWN_OPTIONS));
             }
             if (i + 1 >= args.length) {
                 throw new IllegalArgumentException("--" + name + " needs a value");
@@ -87,14 +89,27 @@ public record BenchOptions(
             v.text("node-heap"), v.text("worker-heap"), out,
             faults(v.text("faults")), v.integer("gap", 5, 600), v.integer("freeze-seconds", 1, 600),
             v.integer("outage-seconds", 1, 3_600), v.integer("liveness-ms", 0, 60_000), v.integer("heartbeat-timeout", 0, 600),
-            given.containsKey("compare"));
+            given.containsKey("compare"), given.containsKey("fresh-node"));
         if (options.thinkMinMillis < 0 || options.thinkMaxMillis <= options.thinkMinMillis) {
             throw new IllegalArgumentException("--think MIN-MAX needs 0 <= MIN < MAX; got '" + think + "'");
         }
         if (options.compare) {
             checkComparable(options);
         }
+        if (options.freshNode) {
+            checkFreshNodes(options);
+        }
         return options;
+    }
+
+    /** Fresh nodes per step: only a ramp has steps, and only nodes the harness starts can be fresh. */
+    private static void checkFreshNodes(BenchOptions options) {
+        if (!options.scenario.ramps()) {
+            throw new IllegalArgumentException("--fresh-node is for the ramping scenarios (capacity, echo) only");
+        }
+        if (!options.urls.isEmpty()) {
+            throw new IllegalArgumentException("--fresh-node starts fresh nodes for each step; --url is not for it");
+        }
     }
 
     /** A comparison starts one fresh node, then --nodes fresh nodes, itself: only the cluster scenario does. */
@@ -115,12 +130,37 @@ public record BenchOptions(
      * {@code nodes-<count>/} of this run's folder.
      */
     BenchOptions comparedRun(int nodeCount) {
+        return oneRunOf(nodeCount, players, startPlayers, maxPlayers, outDir.resolve("nodes-" + nodeCount));
+    }
+
+    /**
+     * The options of one step of a ramp on fresh nodes ({@code --fresh-node}): a ramp of that one step, so
+     * it warms up, settles and measures for {@code --step-seconds} as a step of the warm ramp does, its
+     * report in {@code players-<level>/} of this run's folder.
+     */
+    BenchOptions freshNodeStep(int level) {
+        return oneRunOf(nodes, level, level, level, outDir.resolve("players-" + level));
+    }
+
+    private BenchOptions oneRunOf(int nodeCount, int playerCount, int start, int max, Path out) {
         return new BenchOptions(scenario, command, nodeCount, urls, postgresUri, redisUri,
-            players, durationSeconds, warmupSeconds, startPlayers, stepPlayers, stepSeconds, maxPlayers, limitMillis,
+            playerCount, durationSeconds, warmupSeconds, start, stepPlayers, stepSeconds, max, limitMillis,
             killAfterSeconds, matchSize, questions, questionMillis, thinkMinMillis, thinkMaxMillis,
             accuracy, dropShare, lobbyShare, playersPerWorker, connectPerSecond, nodeHeap, workerHeap,
-            outDir.resolve("nodes-" + nodeCount), faults, gapSeconds, freezeSeconds, outageSeconds, livenessMillis,
-            heartbeatTimeoutSeconds, false);
+            out, faults, gapSeconds, freezeSeconds, outageSeconds, livenessMillis,
+            heartbeatTimeoutSeconds, false, false);
+    }
+
+    /** The players of each ramp step: from --start by --step up to --max, with a last step at --max when a step would pass it. */
+    List<Integer> rampLevels() {
+        List<Integer> levels = new ArrayList<>();
+        int level = startPlayers;
+        while (level <= maxPlayers) {
+            levels.add(level);
+            int next = level + stepPlayers;
+            level = level < maxPlayers && next > maxPlayers ? maxPlayers : next;
+        }
+        return levels;
     }
 
     private static List<Fault.Kind> faults(String text) {
@@ -184,7 +224,7 @@ public record BenchOptions(
     }
 
     List<String> nodeJvmOptions() {
-        List<String> jvm = new java.util.ArrayList<>(List.of("-Xms" + nodeHeap, "-Xmx" + nodeHeap, "-XX:+UseG1GC"));
+        List<String> jvm = new ArrayList<>(List.of("-Xms" + nodeHeap, "-Xmx" + nodeHeap, "-XX:+UseG1GC"));
         String extra = System.getenv("BENCH_NODE_JVM");
         if (extra != null && !extra.isBlank()) {
             jvm.addAll(List.of(extra.trim().split("\\s+")));
@@ -207,6 +247,9 @@ public record BenchOptions(
         w.put("playersPerWorker", playersPerWorker);
         w.put("connectPerSecond", connectPerSecond);
         w.put("nodeHeap", nodeHeap);
+        if (freshNode) {
+            w.put("freshNodePerStep", true);
+        }
         if (scenario == Scenario.CHAOS) {
             w.put("faults", faults.stream().map(Fault.Kind::id).toList());
             w.put("gapSeconds", gapSeconds);

@@ -1,5 +1,6 @@
 package org.quizengine.bench;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.util.List;
@@ -21,11 +22,7 @@ final class ConsoleSummary {
         }
         section(out, "errors by code", report.getJsonObject("errors", new JsonObject()));
         if (report.containsKey("steps")) {
-            report.getJsonArray("steps").stream().map(JsonObject.class::cast).forEach(step -> out.append(String.format(
-                "  step %6d players: %s  answers/s %s  ack p99 %s ms  errors %s  srv cpu %s%%  gen cpu %s%%  heap/player %s KB%n",
-                step.getInteger("players"), step.getBoolean("passed") ? "pass" : "FAIL", step.getValue("answersPerSec"),
-                step.getValue("ackP99Ms"), step.getValue("errors"), step.getValue("serverCpuPct"),
-                step.getValue("generatorCpuPct"), step.getValue("heapPerPlayerKb"))));
+            steps(out, report.getJsonArray("steps"));
         }
         if (report.containsKey("failover")) {
             section(out, "failover", report.getJsonObject("failover"));
@@ -42,6 +39,33 @@ final class ConsoleSummary {
         System.out.print(out);
     }
 
+    /** One line per step, the CPU per answer from the nodes' metric and all-in (nodes, PostgreSQL, Redis) side by side. */
+    private static void steps(StringBuilder out, JsonArray steps) {
+        steps.stream().map(JsonObject.class::cast).forEach(step -> out.append(String.format(
+            "  step %6d players: %s  answers/s %s  ack p99 %s ms  errors %s  srv cpu %s%% (all-in %s%%)  "
+                + "cpu/answer srv %s µs all-in %s µs  gen cpu %s%%  heap/player %s KB%n",
+            step.getInteger("players"), step.getBoolean("passed") ? "pass" : "FAIL", step.getValue("answersPerSec"),
+            step.getValue("ackP99Ms"), step.getValue("errors"), step.getValue("serverCpuPct"), step.getValue("allInCpuPct"),
+            step.getValue("serverCpuMicrosPerAnswer"), step.getValue("allInCpuMicrosPerAnswer"),
+            step.getValue("generatorCpuPct"), step.getValue("heapPerPlayerKb"))));
+    }
+
+    /** A ramp on fresh nodes: its summary, each step, and where each step's own report is. */
+    static void printFreshNodes(JsonObject report, Path dir) {
+        System.out.print(freshNodes(report, dir));
+    }
+
+    static String freshNodes(JsonObject report, Path dir) {
+        StringBuilder out = new StringBuilder("\n=== ").append(report.getString("scenario")).append(": fresh nodes per step ===\n");
+        out.append("command: ").append(report.getString("command")).append('\n');
+        section(out, "summary", report.getJsonObject("summary"));
+        steps(out, report.getJsonArray("steps"));
+        out.append("report: ").append(dir.resolve("report.json"));
+        report.getJsonObject("runs").fieldNames().forEach(level ->
+            out.append(" and ").append(dir.resolve("players-" + level).resolve("report.html")));
+        return out.append('\n').toString();
+    }
+
     static void printComparison(JsonObject report, Path dir) {
         System.out.print(comparison(report, dir));
     }
@@ -56,6 +80,8 @@ final class ConsoleSummary {
         out.append(String.format("%-32s %12s %12s%n", "", nodes.get(0) + " node", nodes.get(1) + " nodes"));
         sideBySide(out, "server CPU per answer, µs", comparison.getJsonObject("serverCpuMicrosPerAnswer"), nodes,
             "ratio " + comparison.getValue("cpuPerAnswerRatio"));
+        sideBySide(out, "all-in CPU per answer, µs", comparison.getJsonObject("allInCpuMicrosPerAnswer"), nodes,
+            "with PostgreSQL and Redis");
         sideBySide(out, "answer-ack p99, ms", comparison.getJsonObject("ackP99Ms"), nodes,
             "delta " + comparison.getValue("ackP99DeltaMs") + " ms");
         sideBySide(out, "10 s windows with p99 > 100 ms", comparison.getJsonObject("windowsOver100Ms"), nodes, "");

@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -38,7 +39,7 @@ import org.quizengine.bench.servers.Target;
  * a kill), stops the players, audits the stores and assembles the report.
  */
 final class Run {
-    private static final double CONNECTED_ENOUGH = 0.98;
+    static final double CONNECTED_ENOUGH = 0.98;
     private static final int SETTLE_SECONDS = 5;
     private static final Duration AUDIT_SETTLE = Duration.ofSeconds(60);
     private static final Duration NO_LIVE_MATCHES_WAIT = Duration.ofSeconds(120);
@@ -66,7 +67,7 @@ final class Run {
     Run(BenchOptions options, Target target) {
         this.options = options;
         this.target = target;
-        this.sampler = new ServerSampler(target.servers());
+        this.sampler = new ServerSampler(target);
     }
 
     /** Runs the scenario and returns the report; the target is left to the caller to stop. */
@@ -107,7 +108,8 @@ final class Run {
         }
         List<Second> measured = seconds.subList(from, seconds.size());
         Window window = new Window(measured);
-        JsonObject summary = summarize(window).put("playersWanted", options.players()).put("warmedUp", warm);
+        JsonObject summary = summarize(window, sampler.processCpuUnavailable())
+            .put("playersWanted", options.players()).put("warmedUp", warm);
         putHeapPerPlayer(summary, window, baselineHeap);
         report.put("summary", summary).put("latency", window.latency()).put("errors", new JsonObject(new HashMap<>(window.errors())));
         if (options.scenario() == Scenario.CLUSTER) {
@@ -116,12 +118,11 @@ final class Run {
     }
 
     private void ramp(JsonObject report) {
-        JsonArray steps = new JsonArray();
+        List<JsonObject> steps = new ArrayList<>();
         Double baselineHeap = heapAfterGc();
-        JsonObject best = null;
         Window bestWindow = null;
         Window lastWindow = null;
-        for (int level = options.startPlayers(); level <= options.maxPlayers(); level = nextLevel(level)) {
+        for (int level : options.rampLevels()) {
             setPlayers(level);
             boolean warm = warmUp(level);
             collect(SETTLE_SECONDS);
@@ -129,49 +130,21 @@ final class Run {
             collect(options.stepSeconds());
             Window window = new Window(seconds.subList(from, seconds.size()));
             lastWindow = window;
-            JsonObject step = summarize(window).put("players", level).put("warmedUp", warm);
+            JsonObject step = summarize(window, sampler.processCpuUnavailable()).put("players", level).put("warmedUp", warm);
             putHeapPerPlayer(step, window, baselineHeap);
-            boolean passed = warm && window.ackP99Millis() != null && window.ackP99Millis() <= options.limitMillis()
-                && window.errorCount() == 0 && window.minConnected() >= CONNECTED_ENOUGH * level;
+            boolean passed = RampSteps.passed(step, options.limitMillis());
             step.put("passed", passed);
             steps.add(step);
-            System.out.printf("step %d players: %s%n", level, passed ? "passed" : "FAILED (" + whyFailed(step) + ")");
+            System.out.printf("step %d players: %s%n", level, passed ? "passed" : "FAILED (" + RampSteps.whyFailed(step) + ")");
             if (!passed) {
                 break;
             }
-            best = step;
             bestWindow = window;
         }
-        JsonObject summary = new JsonObject().put("limitP99Ms", options.limitMillis())
-            .put("playersSustained", best == null ? 0 : best.getInteger("players"));
-        if (best != null) {
-            JsonObject sustained = best;
-            sustained.fieldNames().stream().filter(k -> !k.equals("players")).forEach(k -> summary.put(k, sustained.getValue(k)));
-        }
         Window shown = bestWindow != null ? bestWindow : lastWindow;
-        report.put("summary", summary).put("steps", steps)
+        report.put("summary", RampSteps.summary(steps, options.limitMillis())).put("steps", new JsonArray(steps))
             .put("latency", shown == null ? new JsonObject() : shown.latency())
             .put("errors", shown == null ? new JsonObject() : new JsonObject(new HashMap<>(shown.errors())));
-    }
-
-    private int nextLevel(int level) {
-        int next = level + options.stepPlayers();
-        return level < options.maxPlayers() && next > options.maxPlayers() ? options.maxPlayers() : next;
-    }
-
-    private static String whyFailed(JsonObject step) {
-        List<String> reasons = new ArrayList<>();
-        if (!step.getBoolean("warmedUp")) {
-            reasons.add("players did not all connect");
-        }
-        reasons.add("p99 ack " + step.getValue("ackP99Ms") + " ms");
-        if (step.getInteger("playersMin") < CONNECTED_ENOUGH * step.getInteger("players")) {
-            reasons.add("connected players fell to " + step.getInteger("playersMin"));
-        }
-        if (step.getInteger("errors") > 0) {
-            reasons.add(step.getInteger("errors") + " errors");
-        }
-        return String.join(", ", reasons);
     }
 
     /** Waits (recording) until nearly every wanted player is connected and most are in a match. */
@@ -278,6 +251,7 @@ final class Run {
         second.generatorCpuSeconds += ownBefore == null ? 0 : (ownCpu - ownBefore) / 1e9;
         lastReading = sampler.read();
         second.serverCpuSeconds = lastReading.cpuSeconds();
+        second.processCpu = lastReading.processes();
         second.serverHeapBytes = lastReading.heapBytes();
         second.serverConnected = lastReading.connected();
         second.liveMatches = lastReading.liveMatches().isEmpty() ? null
@@ -298,14 +272,18 @@ final class Run {
 
     private void printProgress(Second s) {
         JsonObject row = s.toJson();
-        System.out.printf("t=%5.0fs players %6d in match %6d live %5s  answers/s %6d  ack p50 %6s p99 %6s ms  late p99 %6s ms  cpu srv %5.1f%% gen %5.1f%%  heap %7s MB  errors %d%n",
+        System.out.printf("t=%5.0fs players %6d in match %6d live %5s  answers/s %6d  ack p50 %6s p99 %6s ms  late p99 %6s ms  cpu srv %5.1f%% all-in %5s%% gen %5.1f%%  heap %7s MB  errors %d%n",
             s.t, s.connected, s.inMatch, row.getValue("liveMatches"), s.answersAcked, row.getValue("ackP50Ms"),
-            row.getValue("ackP99Ms"), row.getValue("lateP99Ms"), row.getDouble("serverCpuPct"),
+            row.getValue("ackP99Ms"), row.getValue("lateP99Ms"), row.getDouble("serverCpuPct"), row.getValue("allInCpuPct"),
             row.getDouble("generatorCpuPct"), row.getValue("serverHeapMb"), s.errorCount());
     }
 
-    private JsonObject summarize(Window w) {
-        return new JsonObject()
+    /**
+     * The figures of a steady run's measured part or of a ramp step. Server CPU is the nodes' own metric;
+     * all-in CPU adds PostgreSQL and Redis, all read from {@code /proc}, and says why when it cannot be read.
+     */
+    static JsonObject summarize(Window w, Optional<String> processCpuUnavailable) {
+        JsonObject summary = new JsonObject()
             .put("seconds", w.lengthSeconds())
             .put("playersMin", w.minConnected()).put("playersMax", w.maxConnected())
             .put("answers", w.answers())
@@ -314,9 +292,17 @@ final class Run {
             .put("errors", w.errorCount())
             .put("reconnects", w.sum(s -> s.reconnects)).put("drops", w.sum(s -> s.drops))
             .put("connectFailures", w.sum(s -> s.connectFailures)).put("signInFailures", w.sum(s -> s.signInFailures))
-            .put("serverCpuPct", w.isEmpty() ? null : Window.round(w.serverCpuSeconds() * 100 / w.lengthSeconds()))
-            .put("serverCpuMicrosPerAnswer", w.serverCpuMicrosPerAnswer())
-            .put("generatorCpuPct", w.isEmpty() ? null : Window.round(w.generatorCpuSeconds() * 100 / w.lengthSeconds()));
+            .put("serverCpuPct", w.cpuPercent(w.serverCpuSeconds()))
+            .put("allInCpuPct", w.cpuPercent(w.allInCpuSeconds()))
+            .put("postgresCpuPct", w.cpuPercent(w.postgresCpuSeconds()))
+            .put("redisCpuPct", w.cpuPercent(w.redisCpuSeconds()))
+            .put("serverCpuMicrosPerAnswer", w.microsPerAnswer(w.serverCpuSeconds()))
+            .put("allInCpuMicrosPerAnswer", w.microsPerAnswer(w.allInCpuSeconds()))
+            .put("postgresCpuMicrosPerAnswer", w.microsPerAnswer(w.postgresCpuSeconds()))
+            .put("redisCpuMicrosPerAnswer", w.microsPerAnswer(w.redisCpuSeconds()))
+            .put("generatorCpuPct", w.cpuPercent(w.generatorCpuSeconds()));
+        processCpuUnavailable.ifPresent(why -> summary.put("allInCpuUnavailable", why));
+        return summary;
     }
 
     /**

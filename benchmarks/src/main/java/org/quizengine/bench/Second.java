@@ -4,6 +4,7 @@ import io.vertx.core.json.JsonObject;
 import java.util.HashMap;
 import java.util.Map;
 import org.HdrHistogram.Histogram;
+import org.quizengine.bench.servers.ServerSampler;
 
 /** One second of a run: what the players felt (summed over workers) and what the servers used. */
 final class Second {
@@ -25,6 +26,8 @@ final class Second {
     int signInFailures;
     double generatorCpuSeconds;
     double serverCpuSeconds;
+    /** Nodes, PostgreSQL and Redis by {@code /proc}; null when their processes cannot be read from here. */
+    ServerSampler.ProcessesCpu processCpu;
     Double serverHeapBytes;
     Integer liveMatches;
     Integer serverConnected;
@@ -71,10 +74,18 @@ final class Second {
             .put("answersPerSec", answersAcked)
             .put("ackP50Ms", millis(ack, 50)).put("ackP99Ms", millis(ack, 99))
             .put("lateP99Ms", millis(lateness, 99))
-            .put("serverCpuPct", Math.round(serverCpuSeconds * 1000) / 10.0)
-            .put("generatorCpuPct", Math.round(generatorCpuSeconds * 1000) / 10.0)
+            .put("serverCpuPct", percent(serverCpuSeconds))
+            .put("allInCpuPct", processCpu == null ? null : percent(processCpu.allInSeconds()))
+            .put("postgresCpuPct", processCpu == null ? null : percent(processCpu.postgresSeconds()))
+            .put("redisCpuPct", processCpu == null ? null : percent(processCpu.redisSeconds()))
+            .put("generatorCpuPct", percent(generatorCpuSeconds))
             .put("serverHeapMb", serverHeapBytes == null ? null : Math.round(serverHeapBytes / 1024 / 1024 * 10) / 10.0)
             .put("errors", errorCount()).put("reconnects", reconnects).put("drops", drops);
+    }
+
+    /** CPU seconds in one second as a percentage of one core; null stays null. */
+    private static Double percent(Double cpuSeconds) {
+        return cpuSeconds == null ? null : Math.round(cpuSeconds * 1000) / 10.0;
     }
 
     static Double millis(Histogram histogram, double percentile) {

@@ -3,8 +3,11 @@ package org.quizengine.bench;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
+import java.util.function.Function;
 import org.HdrHistogram.Histogram;
+import org.quizengine.bench.servers.ServerSampler;
 
 /** Figures over a run of seconds: the measured part of a steady run, or one step of a ramp. */
 final class Window {
@@ -70,14 +73,38 @@ final class Window {
         return seconds.stream().mapToDouble(s -> s.generatorCpuSeconds).sum();
     }
 
-    /** Server CPU time per acknowledged answer, in microseconds. */
-    Double serverCpuMicrosPerAnswer() {
-        return answers() == 0 ? null : round(serverCpuSeconds() * 1e6 / answers());
+    /** Nodes, PostgreSQL and Redis by {@code /proc}; null when no second of the window could read them. */
+    Double allInCpuSeconds() {
+        return processCpuSeconds(ServerSampler.ProcessesCpu::allInSeconds);
+    }
+
+    Double postgresCpuSeconds() {
+        return processCpuSeconds(ServerSampler.ProcessesCpu::postgresSeconds);
+    }
+
+    Double redisCpuSeconds() {
+        return processCpuSeconds(ServerSampler.ProcessesCpu::redisSeconds);
+    }
+
+    /** A share of the window's length as a percentage of one core; null stays null. */
+    Double cpuPercent(Double cpuSeconds) {
+        return cpuSeconds == null || isEmpty() ? null : round(cpuSeconds * 100 / lengthSeconds());
+    }
+
+    /** CPU time per acknowledged answer, in microseconds; null stays null. */
+    Double microsPerAnswer(Double cpuSeconds) {
+        return cpuSeconds == null || answers() == 0 ? null : round(cpuSeconds * 1e6 / answers());
+    }
+
+    private Double processCpuSeconds(Function<ServerSampler.ProcessesCpu, Double> part) {
+        List<Double> read = seconds.stream().map(s -> s.processCpu).filter(Objects::nonNull).map(part)
+            .filter(Objects::nonNull).toList();
+        return read.isEmpty() ? null : read.stream().mapToDouble(Double::doubleValue).sum();
     }
 
     /** The lowest heap reading: the nearest a sampled heap comes to what is live. */
     Double minHeapBytes() {
-        return seconds.stream().map(s -> s.serverHeapBytes).filter(java.util.Objects::nonNull)
+        return seconds.stream().map(s -> s.serverHeapBytes).filter(Objects::nonNull)
             .min(Double::compare).orElse(null);
     }
 

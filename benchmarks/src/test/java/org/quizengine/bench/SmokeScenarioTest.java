@@ -26,6 +26,11 @@ class SmokeScenarioTest {
         assertThat(summary.getDouble("answersPerSec")).isPositive();
         assertThat(summary.getInteger("playersMax")).isEqualTo(20);
         assertThat(summary.getDouble("serverCpuMicrosPerAnswer")).as("server CPU per answer, from /metrics").isPositive();
+        assertThat(summary.getDouble("allInCpuMicrosPerAnswer")).as("nodes, PostgreSQL and Redis per answer, from /proc")
+            .isGreaterThan(summary.getDouble("postgresCpuMicrosPerAnswer"));
+        assertThat(summary.getDouble("postgresCpuMicrosPerAnswer")).as("PostgreSQL per answer, from /proc").isPositive();
+        assertThat(summary.getDouble("redisCpuMicrosPerAnswer")).as("Redis per answer, from /proc").isNotNull();
+        assertThat(summary.containsKey("allInCpuUnavailable")).isFalse();
         assertThat(summary.getDouble("generatorCpuPct")).as("the generator's own CPU").isPositive();
         assertThat(summary.getDouble("heapPerPlayerKb")).as("heap per connected player").isNotNull();
         assertThat(summary.getInteger("drops")).as("players dropped mid-match").isPositive();
@@ -44,7 +49,8 @@ class SmokeScenarioTest {
         assertThat(timeline.size()).as("one row per second").isGreaterThan(20);
         assertThat(timeline.stream().map(JsonObject.class::cast))
             .anyMatch(row -> row.getInteger("players") == 20 && row.getInteger("liveMatches") != null
-                && row.getInteger("liveMatches") > 0 && row.getDouble("serverHeapMb") != null);
+                && row.getInteger("liveMatches") > 0 && row.getDouble("serverHeapMb") != null
+                && row.getDouble("allInCpuPct") != null);
 
         assertThat(report.getInteger("matchesFinished")).as("matches played to the end").isGreaterThanOrEqualTo(4);
         JsonObject audit = report.getJsonObject("audit");

@@ -30,10 +30,11 @@ public final class ReportPage {
             new Chart("Load", List.of("players", "inMatch", "liveMatches")),
             new Chart("Throughput", List.of("answersPerSec")),
             new Chart("Latency (ms)", List.of("ackP50Ms", "ackP99Ms", "lateP99Ms")),
-            new Chart("CPU (%)", List.of("serverCpuPct", "generatorCpuPct")),
+            // Server CPU by the nodes' metric beside all-in (nodes, PostgreSQL and Redis, by /proc).
+            new Chart("CPU (%)", List.of("serverCpuPct", "allInCpuPct", "postgresCpuPct", "redisCpuPct", "generatorCpuPct")),
             // Heap gets its own chart: hundreds of MB on the CPU chart's 0-100 axis would flatten CPU.
             new Chart("Heap (MB)", List.of("serverHeapMb")));
-    private static final List<String> COLOURS = List.of("#1f77b4", "#d62728", "#2ca02c", "#ff7f0e");
+    private static final List<String> COLOURS = List.of("#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd");
     private static final List<String> LATENCY_COLUMNS = List.of("metric", "p50", "p95", "p99", "max", "count");
 
     private static final int WIDTH = 960;

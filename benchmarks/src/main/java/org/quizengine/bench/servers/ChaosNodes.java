@@ -204,6 +204,13 @@ public final class ChaosNodes implements Target {
         return Optional.of(new StoreUris(stores.postgresUri(), stores.redisUri()));
     }
 
+    /** The nodes now in the slots (a replacement instead of the node it replaced) and the stores. */
+    @Override
+    public Optional<Processes> processes() {
+        return Optional.of(new Processes(slots.stream().filter(n -> n != null && n.alive()).map(NodeProcess::pid).toList(),
+            stores.postgresPid(), stores.redisPid()));
+    }
+
     /** Stores reachable again, every node stopped (SIGTERM, after SIGCONT if frozen), then the stores. */
     @Override
     public void close() {

@@ -3,6 +3,7 @@ package org.quizengine.bench.servers;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import org.quizengine.engine.local.ChildJvm;
 import org.quizengine.engine.local.NodeProcess;
 
@@ -60,6 +61,11 @@ public final class LocalEcho implements Target {
     @Override
     public Optional<StoreUris> stores() {
         return Optional.empty();
+    }
+
+    @Override
+    public Optional<Processes> processes() {
+        return Optional.of(new Processes(List.of(jvm.pid()), OptionalLong.empty(), OptionalLong.empty()));
     }
 
     @Override

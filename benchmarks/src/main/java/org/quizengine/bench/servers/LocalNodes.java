@@ -91,6 +91,12 @@ public final class LocalNodes implements Target {
         return Optional.of(new StoreUris(stores.postgresUri(), stores.redisUri()));
     }
 
+    @Override
+    public Optional<Processes> processes() {
+        return Optional.of(new Processes(nodes.stream().filter(NodeProcess::alive).map(NodeProcess::pid).toList(),
+            stores.postgresPid(), stores.redisPid()));
+    }
+
     /** SIGKILL to the node at {@code index} (0-based): no drain, no shutdown hook. */
     public void kill(int index) {
         nodes.get(index).kill9();

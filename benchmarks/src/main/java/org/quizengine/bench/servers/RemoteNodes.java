@@ -35,6 +35,11 @@ public final class RemoteNodes implements Target {
     }
 
     @Override
+    public Optional<Processes> processes() {
+        return Optional.empty();
+    }
+
+    @Override
     public void close() {
         // Not started here, not stopped here.
     }

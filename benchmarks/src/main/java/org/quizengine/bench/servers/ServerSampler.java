@@ -13,14 +13,17 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.quizengine.engine.metrics.NodeMetrics;
 
 /**
  * Reads every server's Prometheus metrics ({@code GET /metrics}): CPU used since the last reading,
  * heap in use, connected players and live matches. A server that does not answer (killed, or slow
- * beyond two seconds) is left out of that reading rather than stopping the run.
+ * beyond two seconds) is left out of that reading rather than stopping the run. Where the target's
+ * processes run here, it also reads their CPU from {@code /proc}, stores included ({@link ProcessTreeCpu}).
  */
 public final class ServerSampler {
     /** The node's names for its series (Prometheus adds {@code _total} to a counter's). */
@@ -32,11 +35,26 @@ public final class ServerSampler {
     private static final Duration GC_TIMEOUT = Duration.ofSeconds(60);
 
     private final List<Server> servers;
+    private final Target target;
+    private final Optional<ProcessTreeCpu> treeCpu = ProcessTreeCpu.onThisMachine();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
     private final Map<String, Double> lastCpu = new HashMap<>();
+    private final Map<Long, Double> lastTreeCpu = new HashMap<>();
 
-    public ServerSampler(List<Server> servers) {
-        this.servers = servers;
+    public ServerSampler(Target target) {
+        this.servers = target.servers();
+        this.target = target;
+    }
+
+    /** Why the processes' CPU is not read from {@code /proc}; empty when it is. */
+    public Optional<String> processCpuUnavailable() {
+        if (treeCpu.isEmpty()) {
+            return Optional.of("no /proc on this machine: process CPU is read on Linux only");
+        }
+        if (target.processes().isEmpty()) {
+            return Optional.of("the servers run elsewhere (--url): their processes cannot be read from here");
+        }
+        return Optional.empty();
     }
 
     /** What the servers said just now; CPU is what they used since the previous call. */
@@ -72,7 +90,35 @@ public final class ServerSampler {
                 live.put(name, m.liveMatches);
             }
         }
-        return new Reading(cpu, heap, connected, live);
+        return new Reading(cpu, heap, connected, live, readProcesses());
+    }
+
+    /**
+     * CPU of each part since the previous call, per process tree: a tree seen for the first time is the
+     * baseline for the next reading, and one that is gone (a killed node) is left out.
+     */
+    private ProcessesCpu readProcesses() {
+        Optional<Target.Processes> processes = target.processes();
+        if (treeCpu.isEmpty() || processes.isEmpty()) {
+            return null;
+        }
+        Target.Processes parts = processes.get();
+        List<Long> roots = Stream.concat(parts.nodes().stream(),
+            Stream.of(parts.postgres(), parts.redis()).flatMap(pid -> pid.stream().boxed())).toList();
+        Map<Long, Double> now = treeCpu.get().secondsByRoot(roots);
+        Map<Long, Double> used = new HashMap<>();
+        now.forEach((root, seconds) -> {
+            Double before = lastTreeCpu.get(root);
+            used.put(root, before == null || seconds < before ? 0 : seconds - before);
+        });
+        lastTreeCpu.clear();
+        lastTreeCpu.putAll(now);
+        return new ProcessesCpu(parts.nodes().stream().mapToDouble(pid -> used.getOrDefault(pid, 0.0)).sum(),
+            usedBy(parts.postgres(), used), usedBy(parts.redis(), used));
+    }
+
+    private static Double usedBy(OptionalLong root, Map<Long, Double> used) {
+        return root.isPresent() ? used.get(root.getAsLong()) : null;
     }
 
     /** Whether every server runs here and the JDK has {@code jcmd}, so a full GC can be forced. */
@@ -119,8 +165,25 @@ public final class ServerSampler {
      * @param heapBytes   heap in use, summed; null when no server said
      * @param connected   open player sockets, summed; null when no server said
      * @param liveMatches live matches per server name, for the servers that run matches
+     * @param processes   the same servers' CPU and the stores', read from {@code /proc}; null when not read here
      */
-    public record Reading(double cpuSeconds, Double heapBytes, Integer connected, Map<String, Integer> liveMatches) {
+    public record Reading(double cpuSeconds, Double heapBytes, Integer connected, Map<String, Integer> liveMatches,
+                          ProcessesCpu processes) {
+    }
+
+    /**
+     * CPU seconds since the previous reading, from {@code /proc}, of each process tree a production
+     * deployment would run too (100 % of one core for one second = 1.0).
+     *
+     * @param nodesSeconds    the node JVMs (or the echo server)
+     * @param postgresSeconds the postmaster and its backends; null when there is none or its pid is unknown
+     * @param redisSeconds    the redis-server; null when there is none or its pid is unknown
+     */
+    public record ProcessesCpu(double nodesSeconds, Double postgresSeconds, Double redisSeconds) {
+        /** Everything the players' traffic cost: nodes, PostgreSQL and Redis. */
+        public double allInSeconds() {
+            return nodesSeconds + (postgresSeconds == null ? 0 : postgresSeconds) + (redisSeconds == null ? 0 : redisSeconds);
+        }
     }
 
     /** The few series the harness reads from one server's Prometheus text. */

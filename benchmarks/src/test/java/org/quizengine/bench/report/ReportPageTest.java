@@ -163,6 +163,18 @@ class ReportPageTest {
     }
 
     @Test
+    void theCpuChartShowsAllInAndTheStoresBesideTheServersOwnCpu() {
+        String html = ReportPage.render(reportWithTimeline(
+                withStores(second(1, 2.0, 5.0)), withStores(second(2, 2.0, 6.0)), second(3, 2.0, 7.0)));
+
+        String cpu = chartTitled(html, "CPU (%)");
+        assertThat(cpu).contains(">serverCpuPct</text>", ">allInCpuPct</text>", ">postgresCpuPct</text>",
+                ">redisCpuPct</text>", ">generatorCpuPct</text>");
+        assertThat(polylines(cpu, "serverCpuPct")).containsExactly(3);
+        assertThat(polylines(cpu, "allInCpuPct")).as("a second without a /proc reading is a gap").containsExactly(2);
+    }
+
+    @Test
     void writeCreatesTheFileAndItsDirectories(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("runs/smoke/report.html");
         JsonObject report = new JsonObject().put("scenario", "smoke");
@@ -184,6 +196,11 @@ class ReportPageTest {
                 .put("answersPerSec", 8.0)
                 .put("ackP50Ms", ackP50Ms).put("ackP99Ms", ackP99Ms).putNull("lateP99Ms")
                 .put("serverCpuPct", 35.0).put("generatorCpuPct", 12.0).put("serverHeapMb", 210.0);
+    }
+
+    /** A timeline sample that also has the CPU read from /proc: all-in, PostgreSQL, Redis. */
+    private static JsonObject withStores(JsonObject second) {
+        return second.put("allInCpuPct", 52.0).put("postgresCpuPct", 11.0).put("redisCpuPct", 4.0);
     }
 
     /** The number of points in each polyline drawn for {@code series}, in document order. */

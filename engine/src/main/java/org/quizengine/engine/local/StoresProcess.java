@@ -10,6 +10,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.quizengine.engine.StoresMain;
@@ -76,6 +77,27 @@ public final class StoresProcess implements AutoCloseable {
         return Map.of(StoresMain.POSTGRES_URI_VARIABLE, postgresUri, StoresMain.REDIS_URI_VARIABLE, redisUri);
     }
 
+    /**
+     * The PostgreSQL postmaster's pid, from its pid file: pg_ctl daemonises it, so it is no child of the
+     * stores JVM, and its backends are its children. Empty while there is no pid file (not started, stopped).
+     */
+    public OptionalLong postgresPid() {
+        return runningPidIn(postgresPidFile(dataDir));
+    }
+
+    /** The redis-server's pid, from its pid file. Empty while there is no pid file (not started, stopped). */
+    public OptionalLong redisPid() {
+        return runningPidIn(redisPidFile(dataDir));
+    }
+
+    private static OptionalLong runningPidIn(Path pidFile) {
+        try {
+            return pidIn(pidFile);
+        } catch (IOException | NumberFormatException e) {
+            return OptionalLong.empty(); // being written or removed just now
+        }
+    }
+
     public boolean alive() {
         return jvm.alive();
     }
@@ -109,19 +131,23 @@ public final class StoresProcess implements AutoCloseable {
      * pid files, checking the pid still names that server.
      */
     private static void stopServersLeftBy(Path dataDir) {
-        stopByPidFile(dataDir.resolve("postgres").resolve("postmaster.pid"), "postgres");
-        stopByPidFile(dataDir.resolve("redis").resolve("redis.pid"), "redis");
+        stopByPidFile(postgresPidFile(dataDir), "postgres");
+        stopByPidFile(redisPidFile(dataDir), "redis");
+    }
+
+    private static Path postgresPidFile(Path dataDir) {
+        return dataDir.resolve("postgres").resolve("postmaster.pid");
+    }
+
+    private static Path redisPidFile(Path dataDir) {
+        return dataDir.resolve("redis").resolve("redis.pid");
     }
 
     private static void stopByPidFile(Path pidFile, String commandFragment) {
         try {
-            List<String> lines = Files.isRegularFile(pidFile) ? Files.readAllLines(pidFile) : List.of();
-            if (lines.isEmpty()) {
-                return;
-            }
-            ProcessHandle.of(Long.parseLong(lines.get(0).trim()))
+            pidIn(pidFile).stream().mapToObj(ProcessHandle::of).flatMap(Optional::stream)
                 .filter(p -> p.info().command().orElse("").contains(commandFragment))
-                .ifPresent(server -> {
+                .forEach(server -> {
                     server.destroy();
                     try {
                         server.onExit().get(20, TimeUnit.SECONDS);
@@ -132,6 +158,12 @@ public final class StoresProcess implements AutoCloseable {
         } catch (IOException | NumberFormatException e) {
             System.err.println("Could not stop the " + commandFragment + " of " + pidFile + ": " + e);
         }
+    }
+
+    /** The pid on the first line of {@code pidFile}; empty when there is no such file. */
+    private static OptionalLong pidIn(Path pidFile) throws IOException {
+        List<String> lines = Files.isRegularFile(pidFile) ? Files.readAllLines(pidFile) : List.of();
+        return lines.isEmpty() ? OptionalLong.empty() : OptionalLong.of(Long.parseLong(lines.get(0).trim()));
     }
 
     private static void deleteRecursively(Path dir) {
