@@ -1,16 +1,26 @@
 package org.quizengine.api.history;
 
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.json.JsonArray;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
+import java.lang.reflect.Array;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.Collection;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 import org.quizengine.shared.match.MatchResult;
 import org.quizengine.shared.match.MatchResult.AnswerRecord;
@@ -25,12 +35,20 @@ import org.quizengine.shared.match.QuestionSpec;
  * <p>Results are retried until stored, so a write must be idempotent: the {@code matches} row is
  * inserted with {@code ON CONFLICT DO NOTHING}, and everything else (stats above all) is written
  * only by the transaction that inserted it.
+ *
+ * <p>Each table gets one statement for a whole transaction, its rows passed as arrays and spread by
+ * {@code unnest}, and results handed in while a transaction runs share the next one (up to
+ * {@value #MAX_BATCH}): a row-by-row write cost PostgreSQL about 35 µs of CPU per answer played at
+ * 10,000 players (benchmarks/RESULTS.md). A transaction of several results that fails is tried
+ * again one result at a time, so one result PostgreSQL refuses cannot hold the others back.
  */
 public final class MatchResultStore {
+    /** Most results written in one transaction. */
+    static final int MAX_BATCH = 32;
 
-    static final String INSERT_MATCH = """
+    static final String INSERT_MATCHES = """
         INSERT INTO matches (id, kind, category_id, question_count, started_at, finished_at)
-        VALUES ($1, $2, $3, $4, $5, $6)
+        SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::int[], $5::timestamptz[], $6::timestamptz[])
         ON CONFLICT (id) DO NOTHING
         RETURNING id""";
 
@@ -39,35 +57,60 @@ public final class MatchResultStore {
     static final String LOCK_PLAYERS = "SELECT 1 FROM users WHERE id = ANY($1) ORDER BY id FOR SHARE";
 
     // Rows for users that no longer exist (an account deleted while its match was being saved)
-    // are skipped rather than failing the whole match for everyone else; hence INSERT ... SELECT
-    // FROM users. An anonymised (deleted) account is recorded under its anonymous name.
-    // The casts are needed because parameters in a SELECT list have no type of their own.
-    static final String INSERT_PLAYER = """
+    // are skipped rather than failing the whole match for everyone else; hence the join with users.
+    // An anonymised (deleted) account is recorded under its anonymous name.
+    static final String INSERT_PLAYERS = """
         INSERT INTO match_players (match_id, user_id, username, finished_at, rank, score, correct_answers,
                                    answered_questions, best_streak, left_match)
-        SELECT $1::uuid, u.id, CASE WHEN u.deleted_at IS NULL THEN $3::text ELSE u.username END, $4::timestamptz, $5::int, $6::int, $7::int, $8::int, $9::int, $10::boolean
-        FROM users u WHERE u.id = $2""";
+        SELECT p.match_id, u.id, CASE WHEN u.deleted_at IS NULL THEN p.username ELSE u.username END, p.finished_at,
+               p.rank, p.score, p.correct_answers, p.answered_questions, p.best_streak, p.left_match
+        FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::timestamptz[], $5::int[], $6::int[], $7::int[], $8::int[],
+                    $9::int[], $10::boolean[])
+          AS p(match_id, user_id, username, finished_at, rank, score, correct_answers, answered_questions, best_streak,
+               left_match)
+        JOIN users u ON u.id = p.user_id""";
 
     // The question may have been deleted from the bank since it was asked; the match keeps its own
-    // copy of the text, so the reference becomes NULL instead of failing the foreign key.
-    static final String INSERT_QUESTION = """
+    // copy of the text, so the reference becomes NULL instead of failing the foreign key. A
+    // question's options travel as one JSON array each (arrays of arrays cannot be unnested by row).
+    static final String INSERT_QUESTIONS = """
         INSERT INTO match_questions (match_id, question_index, question_id, category_id, difficulty, text,
                                      options, correct_option, opened_at, closed_at)
-        VALUES ($1, $2, (SELECT q.id FROM questions q WHERE q.id = $3), $4, $5, $6, $7, $8, $9, $10)""";
+        SELECT x.match_id, x.question_index, q.id, x.category_id, x.difficulty, x.text,
+               ARRAY(SELECT o.option FROM jsonb_array_elements_text(x.options::jsonb) WITH ORDINALITY AS o(option, n)
+                     ORDER BY o.n),
+               x.correct_option, x.opened_at, x.closed_at
+        FROM unnest($1::uuid[], $2::smallint[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[],
+                    $8::smallint[], $9::timestamptz[], $10::timestamptz[])
+          AS x(match_id, question_index, question_id, category_id, difficulty, text, options, correct_option,
+               opened_at, closed_at)
+        LEFT JOIN questions q ON q.id = x.question_id""";
 
-    static final String INSERT_ANSWER = """
+    static final String INSERT_ANSWERS = """
         INSERT INTO match_answers (match_id, question_index, user_id, option, correct, points, streak, elapsed_ms,
                                    answered_at)
-        SELECT $1::uuid, $2::smallint, u.id, $4::smallint, $5::boolean, $6::int, $7::int, $8::int, $9::timestamptz
-        FROM users u WHERE u.id = $3""";
+        SELECT a.match_id, a.question_index, u.id, a.option, a.correct, a.points, a.streak, a.elapsed_ms, a.answered_at
+        FROM unnest($1::uuid[], $2::smallint[], $3::uuid[], $4::smallint[], $5::boolean[], $6::int[], $7::int[],
+                    $8::int[], $9::timestamptz[])
+          AS a(match_id, question_index, user_id, option, correct, points, streak, elapsed_ms, answered_at)
+        JOIN users u ON u.id = a.user_id""";
 
+    // One row per user (a user with several matches in the transaction has them summed first: an
+    // upsert may not touch a row twice), in user id order, so two transactions that share players
+    // lock their stats rows in the same order and cannot deadlock.
     static final String UPSERT_STATS = """
         INSERT INTO player_stats AS s (user_id, matches_played, wins, total_score, best_score, questions_answered,
                                        correct_answers, best_streak, last_played_at)
-        SELECT u.id, 1, $2::int, $3::bigint, $4::int, $5::int, $6::int, $7::int, $8::timestamptz
-        FROM users u WHERE u.id = $1 AND u.deleted_at IS NULL
+        SELECT u.id, x.matches_played, x.wins, x.total_score, x.best_score, x.questions_answered, x.correct_answers,
+               x.best_streak, x.last_played_at
+        FROM unnest($1::uuid[], $2::int[], $3::int[], $4::bigint[], $5::int[], $6::int[], $7::int[], $8::int[],
+                    $9::timestamptz[]) WITH ORDINALITY
+          AS x(user_id, matches_played, wins, total_score, best_score, questions_answered, correct_answers, best_streak,
+               last_played_at, n)
+        JOIN users u ON u.id = x.user_id AND u.deleted_at IS NULL
+        ORDER BY x.n
         ON CONFLICT (user_id) DO UPDATE SET
-          matches_played     = s.matches_played + 1,
+          matches_played     = s.matches_played + EXCLUDED.matches_played,
           wins               = s.wins + EXCLUDED.wins,
           total_score        = s.total_score + EXCLUDED.total_score,
           best_score         = GREATEST(s.best_score, EXCLUDED.best_score),
@@ -77,6 +120,10 @@ public final class MatchResultStore {
           last_played_at     = GREATEST(s.last_played_at, EXCLUDED.last_played_at)""";
 
     private final Pool pool;
+    /** Results handed in and not yet in a transaction; the next transaction takes them. */
+    private final Deque<Pending> queued = new ArrayDeque<>();
+    /** Whether a transaction of queued results is under way (guarded by {@link #queued}). */
+    private boolean writing;
 
     public MatchResultStore(Pool pool) {
         this.pool = Objects.requireNonNull(pool, "pool");
@@ -89,87 +136,201 @@ public final class MatchResultStore {
     }
 
     /**
-     * Stores {@code result} once.
+     * Stores {@code result} once, in the next transaction (which other results handed in meanwhile
+     * may share).
      *
      * @return {@code true} when it was written now, {@code false} when it was already stored (and
      *     nothing changed)
      */
     public Future<Boolean> save(MatchResult result) {
         Objects.requireNonNull(result, "result");
-        return pool.withTransaction(conn -> conn.preparedQuery(INSERT_MATCH).execute(matchTuple(result))
-            .compose(inserted -> {
-                if (inserted.rowCount() == 0) {
-                    return Future.succeededFuture(false);
-                }
-                return writeDetails(conn, result).map(true);
-            }));
-    }
-
-    private static Future<Void> writeDetails(SqlConnection conn, MatchResult result) {
-        UUID[] players = result.players().stream().map(PlayerResult::userId).toArray(UUID[]::new);
-        return conn.preparedQuery(LOCK_PLAYERS).execute(Tuple.of((Object) players))
-            .compose(locked -> batch(conn, INSERT_PLAYER, playerTuples(result)))
-            .compose(done -> batch(conn, INSERT_QUESTION, questionTuples(result)))
-            .compose(done -> batch(conn, INSERT_ANSWER, answerTuples(result)))
-            .compose(done -> batch(conn, UPSERT_STATS, statsTuples(result)));
-    }
-
-    private static Future<Void> batch(SqlConnection conn, String sql, List<Tuple> tuples) {
-        // The PostgreSQL client rejects an empty batch; a match without answers is legitimate.
-        if (tuples.isEmpty()) {
-            return Future.succeededFuture();
+        Pending pending = new Pending(result, Promise.promise());
+        boolean start;
+        synchronized (queued) {
+            queued.add(pending);
+            start = !writing;
+            writing = true;
         }
-        return conn.preparedQuery(sql).executeBatch(tuples).mapEmpty();
-    }
-
-    private static Tuple matchTuple(MatchResult result) {
-        return Tuple.of(result.matchId(), result.kind().wireName(), result.category(), result.questions().size(),
-            timestamp(result.startedAt()), timestamp(result.finishedAt()));
-    }
-
-    private static List<Tuple> playerTuples(MatchResult result) {
-        OffsetDateTime finishedAt = timestamp(result.finishedAt());
-        List<Tuple> tuples = new ArrayList<>(result.players().size());
-        for (PlayerResult p : result.players()) {
-            tuples.add(Tuple.of(result.matchId(), p.userId(), p.username(), finishedAt, p.rank(), p.score(),
-                p.correctAnswers(), p.answeredQuestions(), p.bestStreak(), p.left()));
+        if (start) {
+            writeQueued();
         }
-        return tuples;
+        return pending.written().future();
     }
 
-    private static List<Tuple> questionTuples(MatchResult result) {
-        List<Tuple> tuples = new ArrayList<>(result.questions().size());
-        for (QuestionResult q : result.questions()) {
-            QuestionSpec spec = q.question();
-            tuples.add(Tuple.of(result.matchId(), (short) q.index(), spec.questionId(), spec.category(),
-                spec.difficulty(), spec.text(), spec.options().toArray(String[]::new), (short) spec.correctOption(),
-                timestamp(q.openedAt()), timestamp(q.closedAt())));
-        }
-        return tuples;
-    }
-
-    private static List<Tuple> answerTuples(MatchResult result) {
-        List<Tuple> tuples = new ArrayList<>();
-        for (QuestionResult q : result.questions()) {
-            for (AnswerRecord a : q.answers()) {
-                tuples.add(Tuple.of(result.matchId(), (short) q.index(), a.userId(), (short) a.option(),
-                    a.correct(), a.points(), a.streak(), clampToInt(a.elapsedMs()), timestamp(a.answeredAt())));
+    /** Writes what is queued, then again whatever came meanwhile, until nothing is left. */
+    private void writeQueued() {
+        List<Pending> batch = new ArrayList<>();
+        synchronized (queued) {
+            while (!queued.isEmpty() && batch.size() < MAX_BATCH) {
+                batch.add(queued.poll());
+            }
+            if (batch.isEmpty()) {
+                writing = false;
+                return;
             }
         }
-        return tuples;
+        write(batch).onComplete(done -> writeQueued());
+    }
+
+    /** One transaction for the batch; if it fails and holds several results, one for each of them. */
+    private Future<Void> write(List<Pending> batch) {
+        return transaction(batch).recover(failed -> {
+            if (batch.size() == 1) {
+                batch.get(0).written().fail(failed);
+                return Future.succeededFuture();
+            }
+            Future<Void> oneByOne = Future.succeededFuture();
+            for (Pending pending : batch) {
+                oneByOne = oneByOne.compose(v -> write(List.of(pending)));
+            }
+            return oneByOne;
+        });
     }
 
     /**
-     * In user id order: two matches saved at once that share players then lock their stats rows in
-     * the same order, and cannot deadlock.
+     * Writes the batch's results that are not stored yet and completes every one of them: {@code true}
+     * for those written now, {@code false} for those already stored (or twice in the batch).
      */
-    private static List<Tuple> statsTuples(MatchResult result) {
-        OffsetDateTime finishedAt = timestamp(result.finishedAt());
-        return result.players().stream()
-            .sorted(Comparator.comparing(PlayerResult::userId))
-            .map(p -> Tuple.of(p.userId(), p.rank() == 1 ? 1 : 0, (long) p.score(), p.score(),
-                p.answeredQuestions(), p.correctAnswers(), p.bestStreak(), finishedAt))
-            .toList();
+    private Future<Void> transaction(List<Pending> batch) {
+        Map<UUID, MatchResult> distinct = new LinkedHashMap<>();
+        batch.forEach(pending -> distinct.putIfAbsent(pending.result().matchId(), pending.result()));
+        return pool.withTransaction(conn -> conn.preparedQuery(INSERT_MATCHES).execute(matchColumns(distinct.values()))
+            .compose(inserted -> {
+                Set<UUID> written = new HashSet<>();
+                inserted.forEach(row -> written.add(row.getUUID(0)));
+                List<MatchResult> fresh = distinct.values().stream().filter(r -> written.contains(r.matchId())).toList();
+                return (fresh.isEmpty() ? Future.<Void>succeededFuture() : writeDetails(conn, fresh)).map(written);
+            }))
+            .map(written -> {
+                Set<UUID> claimed = new HashSet<>();
+                for (Pending pending : batch) {
+                    UUID id = pending.result().matchId();
+                    pending.written().complete(written.contains(id) && claimed.add(id));
+                }
+                return null;
+            });
+    }
+
+    private static Future<Void> writeDetails(SqlConnection conn, List<MatchResult> results) {
+        UUID[] players = results.stream().flatMap(r -> r.players().stream()).map(PlayerResult::userId).distinct()
+            .toArray(UUID[]::new);
+        return conn.preparedQuery(LOCK_PLAYERS).execute(Tuple.of((Object) players))
+            .compose(locked -> conn.preparedQuery(INSERT_PLAYERS).execute(playerColumns(results)))
+            .compose(done -> conn.preparedQuery(INSERT_QUESTIONS).execute(questionColumns(results)))
+            .compose(done -> conn.preparedQuery(INSERT_ANSWERS).execute(answerColumns(results)))
+            .compose(done -> conn.preparedQuery(UPSERT_STATS).execute(statsColumns(results)))
+            .mapEmpty();
+    }
+
+    /** A result waiting for its transaction, and what its caller is told. */
+    private record Pending(MatchResult result, Promise<Boolean> written) {
+    }
+
+    /** Rows to pass column by column: one array per column, all of the same length. */
+    private static final class Columns {
+        private final List<List<Object>> columns = new ArrayList<>();
+
+        Columns(int count) {
+            for (int i = 0; i < count; i++) {
+                columns.add(new ArrayList<>());
+            }
+        }
+
+        void row(Object... values) {
+            for (int i = 0; i < values.length; i++) {
+                columns.get(i).add(values[i]);
+            }
+        }
+
+        /** The columns as a tuple of typed arrays, in the order of {@code types}. */
+        Tuple tuple(Class<?>... types) {
+            Tuple tuple = Tuple.tuple();
+            for (int i = 0; i < types.length; i++) {
+                List<Object> column = columns.get(i);
+                tuple.addValue(column.toArray((Object[]) Array.newInstance(types[i], column.size())));
+            }
+            return tuple;
+        }
+    }
+
+    private static Tuple matchColumns(Collection<MatchResult> results) {
+        Columns c = new Columns(6);
+        for (MatchResult r : results) {
+            c.row(r.matchId(), r.kind().wireName(), r.category(), r.questions().size(), timestamp(r.startedAt()),
+                timestamp(r.finishedAt()));
+        }
+        return c.tuple(UUID.class, String.class, String.class, Integer.class, OffsetDateTime.class, OffsetDateTime.class);
+    }
+
+    private static Tuple playerColumns(List<MatchResult> results) {
+        Columns c = new Columns(10);
+        for (MatchResult r : results) {
+            OffsetDateTime finishedAt = timestamp(r.finishedAt());
+            for (PlayerResult p : r.players()) {
+                c.row(r.matchId(), p.userId(), p.username(), finishedAt, p.rank(), p.score(), p.correctAnswers(),
+                    p.answeredQuestions(), p.bestStreak(), p.left());
+            }
+        }
+        return c.tuple(UUID.class, UUID.class, String.class, OffsetDateTime.class, Integer.class, Integer.class,
+            Integer.class, Integer.class, Integer.class, Boolean.class);
+    }
+
+    private static Tuple questionColumns(List<MatchResult> results) {
+        Columns c = new Columns(10);
+        for (MatchResult r : results) {
+            for (QuestionResult q : r.questions()) {
+                QuestionSpec spec = q.question();
+                c.row(r.matchId(), (short) q.index(), spec.questionId(), spec.category(), spec.difficulty(), spec.text(),
+                    new JsonArray(spec.options()).encode(), (short) spec.correctOption(), timestamp(q.openedAt()),
+                    timestamp(q.closedAt()));
+            }
+        }
+        return c.tuple(UUID.class, Short.class, Long.class, String.class, String.class, String.class, String.class,
+            Short.class, OffsetDateTime.class, OffsetDateTime.class);
+    }
+
+    private static Tuple answerColumns(List<MatchResult> results) {
+        Columns c = new Columns(9);
+        for (MatchResult r : results) {
+            for (QuestionResult q : r.questions()) {
+                for (AnswerRecord a : q.answers()) {
+                    c.row(r.matchId(), (short) q.index(), a.userId(), (short) a.option(), a.correct(), a.points(),
+                        a.streak(), clampToInt(a.elapsedMs()), timestamp(a.answeredAt()));
+                }
+            }
+        }
+        return c.tuple(UUID.class, Short.class, UUID.class, Short.class, Boolean.class, Integer.class, Integer.class,
+            Integer.class, OffsetDateTime.class);
+    }
+
+    /** Each player's matches in the batch summed into one row, in user id order. */
+    private static Tuple statsColumns(List<MatchResult> results) {
+        Map<UUID, Stats> byUser = new TreeMap<>();
+        for (MatchResult r : results) {
+            for (PlayerResult p : r.players()) {
+                byUser.merge(p.userId(), Stats.of(p, r.finishedAt()), Stats::plus);
+            }
+        }
+        Columns c = new Columns(9);
+        byUser.forEach((user, s) -> c.row(user, s.matches(), s.wins(), s.totalScore(), s.bestScore(), s.answered(),
+            s.correct(), s.bestStreak(), timestamp(s.lastPlayedAt())));
+        return c.tuple(UUID.class, Integer.class, Integer.class, Long.class, Integer.class, Integer.class, Integer.class,
+            Integer.class, OffsetDateTime.class);
+    }
+
+    /** What a player's matches add to their lifetime stats. */
+    private record Stats(int matches, int wins, long totalScore, int bestScore, int answered, int correct, int bestStreak,
+                         long lastPlayedAt) {
+        static Stats of(PlayerResult p, long finishedAt) {
+            return new Stats(1, p.rank() == 1 ? 1 : 0, p.score(), p.score(), p.answeredQuestions(), p.correctAnswers(),
+                p.bestStreak(), finishedAt);
+        }
+
+        Stats plus(Stats o) {
+            return new Stats(matches + o.matches, wins + o.wins, totalScore + o.totalScore, Math.max(bestScore, o.bestScore),
+                answered + o.answered, correct + o.correct, Math.max(bestStreak, o.bestStreak),
+                Math.max(lastPlayedAt, o.lastPlayedAt));
+        }
     }
 
     static OffsetDateTime timestamp(long epochMillis) {

@@ -213,6 +213,50 @@ class MatchResultStoreTest {
             .execute(Tuple.of(users.get(2)))).iterator().next().getLong(0)).isZero();
     }
 
+    @Test
+    void resultsHandedInTogetherShareATransactionAndEachPlayersStatsAddUp() {
+        List<UUID> users = users(3);
+        List<MatchResult> played = IntStream.range(0, 6)
+            .mapToObj(i -> TestMatches.match(UUID.randomUUID(), 1_700_000_500_000L + i * 60_000L, 3, users)).toList();
+
+        List<Future<Boolean>> saves = played.stream().map(results::save).toList();
+
+        assertThat(await(Future.all(saves)).list()).containsOnly(true);
+        for (MatchResult result : played) {
+            assertThat(counts(result.matchId(), users.get(2))).containsExactly(1L, 3L, 3L, 9L, 1L);
+        }
+        Row stats = statsOf(users.get(2));
+        int score = played.get(0).players().get(2).score();
+        assertThat(stats.getInteger("matches_played")).isEqualTo(6);
+        assertThat(stats.getLong("total_score")).isEqualTo(6L * score);
+        assertThat(stats.getInteger("best_score")).isEqualTo(score);
+        assertThat(stats.getInteger("questions_answered")).isEqualTo(18);
+        assertThat(stats.getOffsetDateTime("last_played_at").toInstant().toEpochMilli())
+            .isEqualTo(played.get(5).finishedAt());
+    }
+
+    @Test
+    void aResultPostgresqlRefusesDoesNotHoldBackTheOthersHandedInWithIt() {
+        List<UUID> users = users(2);
+        MatchResult first = TestMatches.match(UUID.randomUUID(), 1_700_000_900_000L, 2, users);
+        MatchResult whole = TestMatches.match(UUID.randomUUID(), 1_700_000_960_000L, 2, users);
+        // The same question twice breaks match_questions' primary key: PostgreSQL refuses the result.
+        MatchResult broken = new MatchResult(whole.matchId(), whole.kind(), whole.category(), whole.startedAt(),
+            whole.finishedAt(), whole.players(), List.of(whole.questions().get(0), whole.questions().get(0)));
+        MatchResult after = TestMatches.match(UUID.randomUUID(), 1_700_001_020_000L, 2, users);
+
+        Future<Boolean> savingFirst = results.save(first);
+        Future<Boolean> savingBroken = results.save(broken);
+        Future<Boolean> savingAfter = results.save(after);
+
+        assertThat(await(savingFirst)).isTrue();
+        assertThat(await(savingAfter)).isTrue();
+        assertThat(await(savingBroken.map(true).otherwise(false))).as("the broken result fails").isFalse();
+        assertThat(counts(after.matchId(), users.get(0))).containsExactly(1L, 2L, 2L, 4L, 1L);
+        assertThat(counts(broken.matchId(), users.get(0)).subList(0, 4)).containsOnly(0L);
+        assertThat(statsOf(users.get(0)).getInteger("matches_played")).isEqualTo(2);
+    }
+
     private static long insertScienceQuestion() {
         await(pool.query("INSERT INTO categories (id, name) VALUES ('science', 'Science') ON CONFLICT DO NOTHING")
             .execute());
