@@ -35,8 +35,27 @@ final class ConsoleSummary {
             chaos(out, report.getJsonObject("chaos"));
         }
         out.append("matches finished: ").append(report.getValue("matchesFinished")).append('\n');
+        framesReceived(out, report.getJsonObject("framesReceived"));
         out.append("report: ").append(dir.resolve("report.json")).append(" and ").append(dir.resolve("report.html")).append('\n');
         System.out.print(out);
+    }
+
+    /** Bytes per frame type, and per player per question. */
+    private static void framesReceived(StringBuilder out, JsonObject frames) {
+        if (frames == null || frames.getLong("frames", 0L) == 0) {
+            return;
+        }
+        out.append("frames received: ").append(frames.getLong("frames")).append(", ").append(frames.getLong("bytes"))
+            .append(" bytes");
+        if (frames.containsKey("bytesPerPlayerPerQuestion")) {
+            out.append(", ").append(frames.getLong("bytesPerPlayerPerQuestion")).append(" bytes per player per question");
+        }
+        out.append('\n');
+        frames.getJsonObject("byType").forEach(e -> {
+            JsonObject type = (JsonObject) e.getValue();
+            out.append(String.format("  %-16s %9d frames  %6d bytes each%n", e.getKey(), type.getLong("frames"),
+                type.getLong("bytesPerFrame")));
+        });
     }
 
     /** One line per step, the CPU per answer from the nodes' metric and all-in (nodes, PostgreSQL, Redis) side by side. */

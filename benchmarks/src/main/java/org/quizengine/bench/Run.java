@@ -369,6 +369,7 @@ final class Run {
         Set<UUID> users = new HashSet<>();
         List<Long> recovery = new ArrayList<>();
         int marked = 0;
+        FramesReceived frames = new FramesReceived();
         // Players finish the match they are in (a whole match at most, plus time to reconnect), so the
         // audit accounts for every match they were in; then the stores are left to settle.
         long graceMillis = options.scenario() == Scenario.ECHO ? 0 : (long) options.questions() * options.questionMillis() + 10_000;
@@ -386,6 +387,7 @@ final class Run {
             last.getJsonArray("users").forEach(u -> users.add(UUID.fromString((String) u)));
             last.getJsonArray("recoveryMillis").forEach(ms -> recovery.add(((Number) ms).longValue()));
             marked += last.getInteger("markedPlayers");
+            frames.add(last.getJsonObject("framesReceived"));
             observe(last);
         }
         workers.forEach(WorkerProcess::close);
@@ -394,6 +396,7 @@ final class Run {
             report.put("liveMatchesLeftSeconds", awaitNoLiveMatches(NO_LIVE_MATCHES_WAIT));
         }
         report.put("matchesFinished", acknowledged.size());
+        report.put("framesReceived", frames.toJson());
         if (report.containsKey("failoverKill")) {
             report.put("failover", failover(report.getJsonObject("failoverKill"), recovery, marked));
         }

@@ -53,6 +53,11 @@ class SmokeScenarioTest {
                 && row.getDouble("allInCpuPct") != null);
 
         assertThat(report.getInteger("matchesFinished")).as("matches played to the end").isGreaterThanOrEqualTo(4);
+        JsonObject frames = report.getJsonObject("framesReceived");
+        assertThat(frames.getJsonObject("byType").getJsonObject("reveal").getLong("bytesPerFrame"))
+            .as("a reveal weighs more than an acknowledgement")
+            .isGreaterThan(frames.getJsonObject("byType").getJsonObject("answer_accepted").getLong("bytesPerFrame"));
+        assertThat(frames.getLong("bytesPerPlayerPerQuestion")).as("bytes a player receives per question").isPositive();
         JsonObject audit = report.getJsonObject("audit");
         assertThat(audit.getInteger("matchesFinished")).isEqualTo(report.getInteger("matchesFinished"));
         assertThat(audit.getInteger("matchesStored")).isEqualTo(report.getInteger("matchesFinished"));

@@ -285,7 +285,9 @@ final class SimPlayer {
             return;
         }
         JsonObject frame = new JsonObject(text);
-        switch (frame.getString("type", "")) {
+        String type = frame.getString("type", "");
+        worker.stats().frameReceived(type, text);
+        switch (type) {
             case "no_match" -> noMatch();
             case "match_starting" -> matchStarting(frame);
             case "question" -> question(frame, true);

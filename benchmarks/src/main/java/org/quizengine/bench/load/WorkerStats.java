@@ -32,6 +32,8 @@ final class WorkerStats {
     private final Map<String, Integer> markedByFault = new HashMap<>();
     private final JsonArray lostMatches = new JsonArray();
     private final JsonObject newlyFinished = new JsonObject();
+    /** Frames players received over the whole run, by type: how many, and their bytes (UTF-8). */
+    private final Map<String, long[]> received = new HashMap<>();
     private int answersSent;
     private int answersAcked;
     private int questions;
@@ -75,6 +77,31 @@ final class WorkerStats {
             matchesFinished++;
             newlyFinished.put(matchId.toString(), System.currentTimeMillis());
         }
+    }
+
+    void frameReceived(String type, String text) {
+        long[] counts = received.computeIfAbsent(type, t -> new long[2]);
+        counts[0]++;
+        counts[1] += utf8Length(text);
+    }
+
+    /** The UTF-8 length of {@code text} without encoding it (this runs for every frame a player gets). */
+    static int utf8Length(CharSequence text) {
+        int bytes = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < 0x80) {
+                bytes++;
+            } else if (c < 0x800) {
+                bytes += 2;
+            } else if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                bytes += 4;
+                i++;
+            } else {
+                bytes += 3;
+            }
+        }
+        return bytes;
     }
 
     void error(String code) {
@@ -151,7 +178,14 @@ final class WorkerStats {
             .put("recoveryMillis", new JsonArray(new ArrayList<>(recoveryMillis)))
             .put("markedByFault", new JsonObject(new HashMap<>(markedByFault)))
             .put("recoveryMillisByFault", byFault(recoveryMillisByFault))
-            .put("lostMatches", lostMatches.copy());
+            .put("lostMatches", lostMatches.copy())
+            .put("framesReceived", framesReceived());
+    }
+
+    private JsonObject framesReceived() {
+        JsonObject json = new JsonObject();
+        received.forEach((type, counts) -> json.put(type, new JsonObject().put("frames", counts[0]).put("bytes", counts[1])));
+        return json;
     }
 
     private static JsonObject byFault(Map<String, List<Long>> millis) {
