@@ -8,5 +8,5 @@
 -- unknown account. Nothing deletes matches (accounts are anonymised, never removed), so the cascade
 -- the question key carried had nothing to do. The primary key and the by-user index stay.
 
-ALTER TABLE match_answers DROP CONSTRAINT IF EXISTS match_answers_user_id_fkey;
-ALTER TABLE match_answers DROP CONSTRAINT IF EXISTS match_answers_match_id_question_index_fkey;
+ALTER TABLE match_answers DROP CONSTRAINT match_answers_user_id_fkey;
+ALTER TABLE match_answers DROP CONSTRAINT match_answers_match_id_question_index_fkey;

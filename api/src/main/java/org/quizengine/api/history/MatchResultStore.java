@@ -2,6 +2,8 @@ package org.quizengine.api.history;
 
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.json.JsonArray;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
@@ -10,11 +12,10 @@ import java.lang.reflect.Array;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Deque;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,18 +38,27 @@ import org.quizengine.shared.match.QuestionSpec;
  * only by the transaction that inserted it.
  *
  * <p>Each table gets one statement for a whole transaction, its rows passed as arrays and spread by
- * {@code unnest}, and results handed in while a transaction runs share the next one (up to
- * {@value #MAX_BATCH}): a row-by-row write cost PostgreSQL about 35 µs of CPU per answer played at
- * 10,000 players (benchmarks/RESULTS.md). A transaction of several results that fails is tried
- * again one result at a time, so one result PostgreSQL refuses cannot hold the others back.
+ * {@code unnest}, and results handed in while {@value #MAX_IN_FLIGHT} transactions run share the
+ * next one (up to {@value #MAX_BATCH}): a row-by-row write cost PostgreSQL about 35 µs of CPU per
+ * answer played at 10,000 players (benchmarks/RESULTS.md). A transaction of several results that
+ * fails is tried again one result at a time, so one result PostgreSQL refuses cannot hold the
+ * others back.
  */
 public final class MatchResultStore {
     /** Most results written in one transaction. */
     static final int MAX_BATCH = 32;
+    /**
+     * Most transactions of results under way at once: one that hangs (a store that neither answers
+     * nor refuses) leaves the other to go on.
+     */
+    static final int MAX_IN_FLIGHT = 2;
 
     static final String INSERT_MATCHES = """
         INSERT INTO matches (id, kind, category_id, question_count, started_at, finished_at)
-        SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::int[], $5::timestamptz[], $6::timestamptz[])
+        SELECT m.id, m.kind, m.category_id, m.question_count, m.started_at, m.finished_at
+        FROM unnest($1::uuid[], $2::text[], $3::text[], $4::int[], $5::timestamptz[], $6::timestamptz[]) WITH ORDINALITY
+          AS m(id, kind, category_id, question_count, started_at, finished_at, n)
+        ORDER BY m.n
         ON CONFLICT (id) DO NOTHING
         RETURNING id""";
 
@@ -120,10 +130,10 @@ public final class MatchResultStore {
           last_played_at     = GREATEST(s.last_played_at, EXCLUDED.last_played_at)""";
 
     private final Pool pool;
-    /** Results handed in and not yet in a transaction; the next transaction takes them. */
-    private final Deque<Pending> queued = new ArrayDeque<>();
-    /** Whether a transaction of queued results is under way (guarded by {@link #queued}). */
-    private boolean writing;
+    /** Results handed in and not yet in a transaction, by match, in the order they came. */
+    private final Map<UUID, Pending> queued = new LinkedHashMap<>();
+    /** Transactions of queued results under way (guarded by {@link #queued}). */
+    private int inFlight;
 
     public MatchResultStore(Pool pool) {
         this.pool = Objects.requireNonNull(pool, "pool");
@@ -137,46 +147,69 @@ public final class MatchResultStore {
 
     /**
      * Stores {@code result} once, in the next transaction (which other results handed in meanwhile
-     * may share).
+     * may share). The returned future completes on the caller's context, if it has one.
      *
      * @return {@code true} when it was written now, {@code false} when it was already stored (and
      *     nothing changed)
      */
     public Future<Boolean> save(MatchResult result) {
         Objects.requireNonNull(result, "result");
-        Pending pending = new Pending(result, Promise.promise());
-        boolean start;
+        ContextInternal context = (ContextInternal) Vertx.currentContext();
+        Promise<Boolean> written = context == null ? Promise.promise() : context.promise();
+        Future<Boolean> earlier;
         synchronized (queued) {
-            queued.add(pending);
-            start = !writing;
-            writing = true;
+            Pending waiting = queued.get(result.matchId());
+            earlier = waiting == null ? null : waiting.written().future();
+            if (waiting == null) {
+                queued.put(result.matchId(), new Pending(result, written));
+            }
         }
-        if (start) {
-            writeQueued();
+        if (earlier != null) {
+            // A retry of a result still waiting for its transaction rides on the first hand-in.
+            earlier.map(false).onComplete(written);
+            return written.future();
         }
-        return pending.written().future();
+        writeQueued();
+        return written.future();
     }
 
-    /** Writes what is queued, then again whatever came meanwhile, until nothing is left. */
+    /**
+     * Starts a transaction of what is queued unless {@value #MAX_IN_FLIGHT} are under way; each one
+     * that ends starts the next.
+     */
     private void writeQueued() {
         List<Pending> batch = new ArrayList<>();
         synchronized (queued) {
-            while (!queued.isEmpty() && batch.size() < MAX_BATCH) {
-                batch.add(queued.poll());
-            }
-            if (batch.isEmpty()) {
-                writing = false;
+            if (inFlight >= MAX_IN_FLIGHT || queued.isEmpty()) {
                 return;
             }
+            Iterator<Pending> waiting = queued.values().iterator();
+            while (waiting.hasNext() && batch.size() < MAX_BATCH) {
+                batch.add(waiting.next());
+                waiting.remove();
+            }
+            inFlight++;
         }
-        write(batch).onComplete(done -> writeQueued());
+        Future<Void> done;
+        try {
+            done = write(batch);
+        } catch (RuntimeException e) { // a closed pool, say: the batch fails, the queue goes on
+            batch.forEach(pending -> pending.written().tryFail(e));
+            done = Future.succeededFuture();
+        }
+        done.onComplete(v -> {
+            synchronized (queued) {
+                inFlight--;
+            }
+            writeQueued();
+        });
     }
 
     /** One transaction for the batch; if it fails and holds several results, one for each of them. */
     private Future<Void> write(List<Pending> batch) {
         return transaction(batch).recover(failed -> {
             if (batch.size() == 1) {
-                batch.get(0).written().fail(failed);
+                batch.get(0).written().tryFail(failed);
                 return Future.succeededFuture();
             }
             Future<Void> oneByOne = Future.succeededFuture();
@@ -189,23 +222,25 @@ public final class MatchResultStore {
 
     /**
      * Writes the batch's results that are not stored yet and completes every one of them: {@code true}
-     * for those written now, {@code false} for those already stored (or twice in the batch).
+     * for those written now, {@code false} for those already stored. Matches are inserted in id order,
+     * so two transactions holding the same matches (two nodes retrying results while a store was
+     * down) wait for each other instead of deadlocking.
      */
     private Future<Void> transaction(List<Pending> batch) {
-        Map<UUID, MatchResult> distinct = new LinkedHashMap<>();
-        batch.forEach(pending -> distinct.putIfAbsent(pending.result().matchId(), pending.result()));
-        return pool.withTransaction(conn -> conn.preparedQuery(INSERT_MATCHES).execute(matchColumns(distinct.values()))
+        Map<UUID, MatchResult> byId = new TreeMap<>();
+        batch.forEach(pending -> byId.putIfAbsent(pending.result().matchId(), pending.result()));
+        return pool.withTransaction(conn -> conn.preparedQuery(INSERT_MATCHES).execute(matchColumns(byId.values()))
             .compose(inserted -> {
                 Set<UUID> written = new HashSet<>();
                 inserted.forEach(row -> written.add(row.getUUID(0)));
-                List<MatchResult> fresh = distinct.values().stream().filter(r -> written.contains(r.matchId())).toList();
+                List<MatchResult> fresh = byId.values().stream().filter(r -> written.contains(r.matchId())).toList();
                 return (fresh.isEmpty() ? Future.<Void>succeededFuture() : writeDetails(conn, fresh)).map(written);
             }))
             .map(written -> {
                 Set<UUID> claimed = new HashSet<>();
                 for (Pending pending : batch) {
                     UUID id = pending.result().matchId();
-                    pending.written().complete(written.contains(id) && claimed.add(id));
+                    pending.written().tryComplete(written.contains(id) && claimed.add(id));
                 }
                 return null;
             });

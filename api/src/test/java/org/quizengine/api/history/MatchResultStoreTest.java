@@ -214,7 +214,7 @@ class MatchResultStoreTest {
     }
 
     @Test
-    void resultsHandedInTogetherShareATransactionAndEachPlayersStatsAddUp() {
+    void manyResultsOfTheSamePlayersHandedInAtOnceAddUpInTheirStats() {
         List<UUID> users = users(3);
         List<MatchResult> played = IntStream.range(0, 6)
             .mapToObj(i -> TestMatches.match(UUID.randomUUID(), 1_700_000_500_000L + i * 60_000L, 3, users)).toList();
@@ -255,6 +255,29 @@ class MatchResultStoreTest {
         assertThat(counts(after.matchId(), users.get(0))).containsExactly(1L, 2L, 2L, 4L, 1L);
         assertThat(counts(broken.matchId(), users.get(0)).subList(0, 4)).containsOnly(0L);
         assertThat(statsOf(users.get(0)).getInteger("matches_played")).isEqualTo(2);
+    }
+
+    @Test
+    void aTransactionLeftWaitingDoesNotHoldBackOtherResults() {
+        List<UUID> held = users(2);
+        MatchResult waiting = TestMatches.match(UUID.randomUUID(), 1_700_001_100_000L, 2, held);
+        MatchResult other = TestMatches.match(UUID.randomUUID(), 1_700_001_160_000L, 2, users(2));
+        // A transaction that keeps a player's row locked, as a store that stopped answering would keep
+        // the first result's transaction waiting.
+        SqlConnection holding = await(pool.getConnection());
+        Transaction lock = await(holding.begin());
+        await(holding.preparedQuery("SELECT 1 FROM users WHERE id = $1 FOR UPDATE").execute(Tuple.of(held.get(0))));
+        Future<Boolean> savingWaiting;
+        try {
+            savingWaiting = results.save(waiting);
+            assertThat(await(results.save(other))).as("stored while the other waits").isTrue();
+            assertThat(savingWaiting.isComplete()).isFalse();
+        } finally {
+            await(lock.rollback());
+            await(holding.close());
+        }
+        assertThat(await(savingWaiting)).isTrue();
+        assertThat(counts(waiting.matchId(), held.get(0))).containsExactly(1L, 2L, 2L, 4L, 1L);
     }
 
     private static long insertScienceQuestion() {
