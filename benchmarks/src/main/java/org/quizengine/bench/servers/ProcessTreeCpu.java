@@ -67,9 +67,10 @@ public final class ProcessTreeCpu {
     /** One process's line of {@code /proc/<pid>/stat}; empty when it is gone. */
     Optional<Stat> stat(long pid) {
         try {
-            String line = Files.readString(PROC.resolve(Long.toString(pid)).resolve("stat"), StandardCharsets.US_ASCII);
+            // Latin-1 reads any byte, so a command name that is not ASCII cannot hide a process.
+            String line = Files.readString(PROC.resolve(Long.toString(pid)).resolve("stat"), StandardCharsets.ISO_8859_1);
             return Optional.of(Stat.parse(line, ticksPerSecond));
-        } catch (IOException | IllegalArgumentException e) {
+        } catch (IOException | RuntimeException e) {
             return Optional.empty(); // exited between the listing and the read
         }
     }

@@ -110,9 +110,12 @@ public final class ServerSampler {
         now.forEach((root, seconds) -> {
             Double before = lastTreeCpu.get(root);
             used.put(root, before == null || seconds < before ? 0 : seconds - before);
+            // A tree can read lower for a moment (a child exited, not yet reaped into its parent's
+            // times); keeping the higher baseline keeps that child from being counted twice once it is.
+            lastTreeCpu.put(root, before == null ? seconds : Math.max(before, seconds));
         });
-        lastTreeCpu.clear();
-        lastTreeCpu.putAll(now);
+        // Roots not read this time keep their baseline; the parts the deployment no longer has go.
+        lastTreeCpu.keySet().retainAll(roots);
         return new ProcessesCpu(parts.nodes().stream().mapToDouble(pid -> used.getOrDefault(pid, 0.0)).sum(),
             usedBy(parts.postgres(), used), usedBy(parts.redis(), used));
     }
