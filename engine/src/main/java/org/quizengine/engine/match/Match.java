@@ -165,6 +165,16 @@ public final class Match {
         return List.copyOf(seats.keySet());
     }
 
+    /** Whether {@code userId} plays in this match, whether still here or not. */
+    public boolean plays(UUID userId) {
+        return seats.containsKey(userId);
+    }
+
+    /** How many play in this match, whether still here or not. */
+    public int seatCount() {
+        return seats.size();
+    }
+
     /** Whether {@code userId} still has a seat here: the match is not over and they have not left it. */
     public boolean holds(UUID userId) {
         Seat seat = seats.get(userId);

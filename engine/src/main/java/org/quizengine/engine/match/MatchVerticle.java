@@ -60,7 +60,8 @@ public final class MatchVerticle extends VerticleBase {
         this.adoption = adoption;
         this.services = services;
         this.onStopped = onStopped;
-        this.inbox = new InboxBudget(matchId, services.options().maxCommandsPerSecond(), services.clock());
+        this.inbox = new InboxBudget(matchId, services.options().maxCommandsPerSecond(), () -> match.seatCount(),
+            services.clock());
     }
 
     /** A match the matchmaker just formed. */
@@ -223,9 +224,14 @@ public final class MatchVerticle extends VerticleBase {
         return consumer == null ? Future.succeededFuture() : consumer.unregister();
     }
 
-    /** Receive: a command, within the inbox's budget, to a match still run here. */
+    /** Receive: a command of one of its players, within their share of the inbox, to a match still run here. */
     private void onCommand(Message<MatchCommand> message) {
-        if (!inbox.admit()) {
+        if (!match.plays(message.body().userId())) {
+            // Before the budget: someone outside the match must not spend its players' commands.
+            message.fail(ErrorCode.NOT_IN_MATCH.busCode(), "You are not playing in this match.");
+            return;
+        }
+        if (!inbox.admit(message.body().userId())) {
             message.fail(ErrorCode.MATCH_OVERLOADED.busCode(), "The match is receiving more than it can handle.");
             return;
         }
