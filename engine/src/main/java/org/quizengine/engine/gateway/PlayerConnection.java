@@ -26,6 +26,8 @@ final class PlayerConnection {
     /** Frames refused in the current flood window, and when that window began. */
     int refusedInWindow;
     long floodWindowStart;
+    /** Being closed for flooding: whatever it still sends is dropped without a word (or a log line). */
+    boolean closedForFlood;
     volatile boolean replaced;
     /** Closed because this node is draining: the player is moving to another node, not leaving. */
     volatile boolean movingOff;

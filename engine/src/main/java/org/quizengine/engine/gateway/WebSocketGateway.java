@@ -204,6 +204,9 @@ public final class WebSocketGateway {
 
     /** The per-socket rate limit, applied to every frame whatever its kind. */
     private boolean admit(PlayerConnection connection) {
+        if (connection.closedForFlood) {
+            return false;
+        }
         long now = clock.getAsLong();
         if (!connection.rate.tryTake(now)) {
             refuseFlood(connection, now);
@@ -251,6 +254,8 @@ public final class WebSocketGateway {
         }
         // Limited frames are dropped; a socket that keeps flooding through the limit is closed.
         if (++connection.refusedInWindow > 10 * options.burst()) {
+            // Once: the frames still in flight after the close must not each log and close again.
+            connection.closedForFlood = true;
             LOG.warn("Closing the socket of {}: it kept flooding", connection.userId());
             connection.socket.close(CLOSE_POLICY, "flood");
             return;

@@ -2,6 +2,9 @@ package org.quizengine.engine.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
@@ -10,8 +13,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.quizengine.engine.gateway.WebSocketGateway;
 import org.quizengine.engine.support.TestNode;
 import org.quizengine.engine.support.TestPlayer;
+import org.slf4j.LoggerFactory;
 
 /**
  * Bad input of every kind on the players' WebSocket gets an error frame with a stable code, and
@@ -111,11 +116,22 @@ class WebSocketBadInputTest {
             Thread.sleep(2_100); // the bucket refills at 20 frames a second
             assertStillServed(player);
         }
+        Logger gatewayLog = (Logger) LoggerFactory.getLogger(WebSocketGateway.class);
+        ListAppender<ILoggingEvent> logged = new ListAppender<>();
+        logged.start();
+        gatewayLog.addAppender(logged);
         try (TestPlayer flooder = player()) {
             for (int i = 0; i < 1_000 && !flooder.isClosed(); i++) {
                 flooder.sendTextNoWait("{\"type\":\"ping\"}");
             }
             assertThat(flooder.awaitClosed()).isEqualTo((short) 1008);
+            Thread.sleep(500); // frames still in flight at the close arrive meanwhile
+            assertThat(logged.list).filteredOn(e -> e.getFormattedMessage().contains(flooder.userId.toString()))
+                .as("one line for the flooding socket, however many frames were still coming")
+                .extracting(ILoggingEvent::getFormattedMessage).containsExactly(
+                    "Closing the socket of " + flooder.userId + ": it kept flooding");
+        } finally {
+            gatewayLog.detachAppender(logged);
         }
     }
 
