@@ -16,6 +16,7 @@ import io.vertx.openapi.contract.Path;
 import io.vertx.openapi.validation.RequestValidator;
 import io.vertx.openapi.validation.SchemaValidationException;
 import io.vertx.openapi.validation.ValidatorErrorType;
+import io.vertx.openapi.validation.ValidatableRequest;
 import io.vertx.openapi.validation.ValidatorException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -369,8 +370,13 @@ public final class ApiContract {
             ctx.next();
             return;
         }
-        extractor.extractValidatableRequest(ctx, operation)
-            .compose(request -> validator.validate(request, operation.getOperationId()))
+        Future<ValidatableRequest> extracted;
+        try {
+            extracted = extractor.extractValidatableRequest(ctx, operation);
+        } catch (RuntimeException e) { // a query value it cannot decode is thrown, not failed
+            extracted = Future.failedFuture(e);
+        }
+        extracted.compose(request -> validator.validate(request, operation.getOperationId()))
             .onSuccess(validated -> ctx.next())
             .onFailure(failure -> ctx.fail(asProblem(failure, operation)));
     }
@@ -421,6 +427,11 @@ public final class ApiContract {
                 : new ValidationException(errors);
         }
         if (failure instanceof ValidatorException invalid) {
+            if (invalid.getMessage() != null && invalid.getMessage().startsWith("Can't decode URL value")) {
+                // The validator decodes query values once more than HTTP does, so a %25 (a '%') fails there.
+                return new QuizException(ErrorCode.VALIDATION_FAILED,
+                    "A query parameter's value holds a '%' (sent as %25), which no parameter of this API takes.");
+            }
             if (aboutBody) {
                 return new QuizException(ErrorCode.MALFORMED_MESSAGE, "The request body is not valid JSON.");
             }

@@ -105,8 +105,25 @@ public final class Problems {
             send(ctx, fromStatus(status), status == 413 ? BodyLimits.describe(ctx) : defaultDetail(status));
             return;
         }
+        if (hasMalformedEscape(ctx.request().uri())) {
+            // The path or query could not be decoded, wherever that was tried: the request's fault.
+            send(ctx, ErrorCode.MALFORMED_MESSAGE,
+                "The request URI has a '%' that is not followed by two hexadecimal digits; send a '%' as %25.");
+            return;
+        }
         LOG.error("Unhandled failure on {} {}", ctx.request().method(), ctx.request().path(), failure);
         send(ctx, ErrorCode.INTERNAL_ERROR, "The server could not complete the request.");
+    }
+
+    /** Whether {@code uri} has a percent sign not followed by two hexadecimal digits. */
+    static boolean hasMalformedEscape(String uri) {
+        for (int i = uri.indexOf('%'); i >= 0; i = uri.indexOf('%', i + 1)) {
+            if (i + 2 >= uri.length() || Character.digit(uri.charAt(i + 1), 16) < 0
+                || Character.digit(uri.charAt(i + 2), 16) < 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     // At most once a minute: during an outage every request that needs the store fails so.

@@ -138,6 +138,22 @@ class LeaderboardApiTest {
     }
 
     @Test
+    void aPercentSignThatCannotBeReadIsTheRequestsFaultNotTheServers() {
+        Player me = players(1).get(0);
+        // Decoded, %25 is a '%', which no parameter takes.
+        assertProblem(node.get(BOARDS + "all?offset=%25", me.token()), 422, "VALIDATION_FAILED");
+        assertProblem(node.get(BOARDS + "all/around-me?radius=%25", me.token()), 422, "VALIDATION_FAILED");
+        assertProblem(node.get("/api/v1/me/matches?limit=%25", me.token()), 422, "VALIDATION_FAILED");
+        // A '%' without two hexadecimal digits cannot be decoded at all, in the query or the path.
+        assertProblem(node.get(BOARDS + "all?offset=%", me.token()), 400, "MALFORMED_MESSAGE");
+        assertProblem(node.get(BOARDS + "all?limit=%zz", me.token()), 400, "MALFORMED_MESSAGE");
+        for (String path : List.of("/%", "/docs/%", "/api/v1/users/%", "/api/v1/users/%4")) {
+            assertProblem(node.get(path, me.token()), 400, "MALFORMED_MESSAGE");
+            assertProblem(node.get(path, null), 400, "MALFORMED_MESSAGE");
+        }
+    }
+
+    @Test
     void equalPointsRankWhoGotThereFirstHigher() {
         List<Player> players = players(3);
         Player ann = players.get(0);
