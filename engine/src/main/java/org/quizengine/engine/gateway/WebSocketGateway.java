@@ -1,5 +1,6 @@
 package org.quizengine.engine.gateway;
 
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -50,6 +51,8 @@ public final class WebSocketGateway {
     static final short CLOSE_SESSION_ENDED = 4001;
     static final short CLOSE_POLICY = 1008;
     static final short CLOSE_RESTART = 1012;
+    /** RFC 6455: a message too big to process. */
+    static final short CLOSE_TOO_BIG = 1009;
     static final long FLOOD_WINDOW_MILLIS = 10_000;
     private static final Logger LOG = LoggerFactory.getLogger(WebSocketGateway.class);
 
@@ -196,7 +199,14 @@ public final class WebSocketGateway {
             }
         });
         socket.closeHandler(v -> onClose(connection));
-        socket.exceptionHandler(e -> LOG.debug("Socket of {} failed", player.userId(), e));
+        socket.exceptionHandler(e -> {
+            if (tooBig(e)) {
+                // Vert.x drops a message over its size limit and says so only here: close as RFC 6455 asks.
+                socket.close(CLOSE_TOO_BIG, "message too big");
+                return;
+            }
+            LOG.debug("Socket of {} failed", player.userId(), e);
+        });
         connection.send(new ServerEvent.Welcome(PROTOCOL_VERSION, player.userId(), player.username(), now));
         resume(connection, null);
         return connection;
@@ -237,6 +247,15 @@ public final class WebSocketGateway {
         } catch (QuizException e) {
             connection.sendError(e.code().name(), e.getMessage(), message.typeName());
         }
+    }
+
+    /** Whether {@code failure} is a frame or message over the socket's size limits (16 × maxFrameBytes). */
+    private static boolean tooBig(Throwable failure) {
+        if (failure instanceof CorruptedWebSocketFrameException corrupted) {
+            return corrupted.closeStatus().code() == CLOSE_TOO_BIG;
+        }
+        String message = failure.getMessage();
+        return message != null && message.startsWith("Cannot process ") && message.contains("max message size");
     }
 
     private static boolean utf8LengthOver(String text, int limit) {

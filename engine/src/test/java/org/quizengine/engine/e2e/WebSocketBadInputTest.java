@@ -5,7 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
@@ -90,6 +95,30 @@ class WebSocketBadInputTest {
             player.sendBinary(new byte[] {1, 2, 3});
             assertThat(player.nextError("INVALID_MESSAGE").getString("message")).contains("Binary");
             assertStillServed(player);
+        }
+    }
+
+    @Test
+    void aMessageOverSixteenTimesTheFrameLimitClosesTheSocketWith1009() {
+        String tooBig = "{\"type\":\"ping\",\"padding\":\"" + "x".repeat(70_000) + "\"}";
+        // In two frames (this client's frames are at most 65,536 bytes).
+        try (TestPlayer player = player()) {
+            player.sendTextNoWait(tooBig);
+            assertThat(player.awaitClosed()).isEqualTo((short) 1009);
+        }
+        // In one frame, as a browser sends it.
+        TestPlayer player = player();
+        player.close();
+        WebSocketClient client = node.vertx.createWebSocketClient(new WebSocketClientOptions().setMaxFrameSize(1 << 20));
+        try {
+            WebSocket socket = TestPlayer.await(client.connect(new WebSocketConnectOptions().setHost("localhost")
+                .setPort(node.port()).setURI("/ws?access_token=" + player.token)));
+            Promise<Short> closed = Promise.promise();
+            socket.closeHandler(v -> closed.tryComplete(socket.closeStatusCode()));
+            socket.writeTextMessage(tooBig);
+            assertThat(TestPlayer.await(closed.future())).isEqualTo((short) 1009);
+        } finally {
+            TestPlayer.await(client.close());
         }
     }
 
