@@ -39,6 +39,25 @@ public final class JsonBodies {
         return object;
     }
 
+    /**
+     * Whether the request's {@code charset} parameter, if it has one, names UTF-8 (case and quotes
+     * aside): JSON is read as UTF-8 only.
+     */
+    public static boolean charsetIsUtf8(RoutingContext ctx) {
+        String contentType = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
+        if (contentType == null) {
+            return true;
+        }
+        for (String parameter : contentType.split(";")) {
+            int equals = parameter.indexOf('=');
+            if (equals > 0 && parameter.substring(0, equals).trim().equalsIgnoreCase("charset")) {
+                String charset = parameter.substring(equals + 1).trim().replace("\"", "");
+                return charset.equalsIgnoreCase("utf-8") || charset.equalsIgnoreCase("utf8");
+            }
+        }
+        return true;
+    }
+
     /** The request's media type, lower case and without parameters ({@code text/csv; charset=utf-8} is {@code text/csv}); empty if none. */
     public static String mediaType(RoutingContext ctx) {
         String contentType = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);

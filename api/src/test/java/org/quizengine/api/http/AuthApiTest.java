@@ -30,6 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.quizengine.api.auth.AuthOptions;
 import org.quizengine.api.auth.Authentication;
 import org.quizengine.api.auth.Role;
@@ -185,6 +186,9 @@ class AuthApiTest {
         return Stream.of(
             Arguments.of("form content type", "application/x-www-form-urlencoded", "username=alice"),
             Arguments.of("text content type", "text/plain", "{\"username\": \"alice\"}"),
+            Arguments.of("multipart form", "multipart/form-data; boundary=b",
+                "--b\r\nContent-Disposition: form-data; name=\"username\"\r\n\r\nalice\r\n--b--\r\n"),
+            Arguments.of("JSON in another charset", "application/json; charset=ISO-8859-1", "{\"username\": \"alice\"}"),
             Arguments.of("no content type", null, "{\"username\": \"alice\"}"));
     }
 
@@ -193,6 +197,16 @@ class AuthApiTest {
     void aBodyThatIsNotSentAsJsonIsAnUnsupportedMediaType(String name, String contentType, String body) {
         assertProblem(node.postRaw(REGISTER, contentType, body), 415, "UNSUPPORTED_MEDIA_TYPE");
         assertProblem(node.postRaw(LOGIN, contentType, body), 415, "UNSUPPORTED_MEDIA_TYPE");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"application/JSON", "Application/Json; charset=UTF-8", "application/json;charset=\"utf-8\""})
+    void mediaTypesAndCharsetNamesAreCaseInsensitive(String contentType) {
+        String username = uniqueName("case");
+        HttpResponse<Buffer> response = node.postRaw(REGISTER, contentType,
+            registration(username, username + "@example.com", PASSWORD).encode());
+
+        assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(201);
     }
 
     @Test
