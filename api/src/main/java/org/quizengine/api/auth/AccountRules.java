@@ -27,6 +27,7 @@ public final class AccountRules {
         "[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
             + "@[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+");
     private static final int EMAIL_LOCAL_MAX = 64;
+    private static final int ZERO_WIDTH_JOINER = 0x200D;
 
     private AccountRules() {
     }
@@ -120,8 +121,8 @@ public final class AccountRules {
             errors.add(new FieldError("displayName", "must not be blank"));
         } else if (!lengthBetween(displayName, 1, DISPLAY_NAME_MAX)) {
             errors.add(new FieldError("displayName", "must be at most " + DISPLAY_NAME_MAX + " characters"));
-        } else if (displayName.codePoints().anyMatch(AccountRules::isForbiddenInDisplayName)) {
-            errors.add(new FieldError("displayName", "must not contain control characters"));
+        } else if (hasInvisibleCharacter(displayName)) {
+            errors.add(new FieldError("displayName", "must not contain control or invisible formatting characters"));
         }
     }
 
@@ -144,13 +145,34 @@ public final class AccountRules {
         return length >= min && length <= max;
     }
 
-    // Control characters, line separators and the bidi overrides that make a name render as another.
-    private static boolean isForbiddenInDisplayName(int codePoint) {
+    /**
+     * Control characters, line separators, and the invisible formatting characters (Unicode's Cf:
+     * zero-width spaces and joiners, bidi marks and overrides, the byte order mark) that make one
+     * name render as another or as nothing. A zero-width joiner is allowed between two visible
+     * characters, where it joins an emoji sequence, and so are the tag characters of a flag emoji.
+     */
+    static boolean hasInvisibleCharacter(String name) {
+        int[] codePoints = name.codePoints().toArray();
+        for (int i = 0; i < codePoints.length; i++) {
+            int codePoint = codePoints[i];
+            int type = Character.getType(codePoint);
+            if (type == Character.CONTROL || type == Character.LINE_SEPARATOR || type == Character.PARAGRAPH_SEPARATOR) {
+                return true;
+            }
+            if (type != Character.FORMAT || (codePoint >= 0xE0020 && codePoint <= 0xE007F)) {
+                continue;
+            }
+            boolean joinsTwoVisible = codePoint == ZERO_WIDTH_JOINER && i > 0 && i < codePoints.length - 1
+                && visible(codePoints[i - 1]) && visible(codePoints[i + 1]);
+            if (!joinsTwoVisible) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean visible(int codePoint) {
         int type = Character.getType(codePoint);
-        return type == Character.CONTROL
-            || type == Character.LINE_SEPARATOR
-            || type == Character.PARAGRAPH_SEPARATOR
-            || (codePoint >= 0x202A && codePoint <= 0x202E)
-            || (codePoint >= 0x2066 && codePoint <= 0x2069);
+        return !Character.isWhitespace(codePoint) && type != Character.FORMAT && type != Character.CONTROL;
     }
 }

@@ -61,7 +61,13 @@ class AccountRulesTest {
     void displayNameIsOptionalButChecked() {
         assertThat(AccountRules.checkRegistration("alice", EMAIL, PASSWORD, "Alice 🦊 Liddell")).isEmpty();
         assertThat(AccountRules.checkRegistration("alice", EMAIL, PASSWORD, "x".repeat(40))).isEmpty();
-        for (Object bad : List.of("x".repeat(41), "   ", "Alice\nLiddell", "Alice\u0007", "\u202Eecila", 42)) {
+        // Emoji sequences joined by zero-width joiners, and a flag written with tag characters, are names too.
+        assertThat(AccountRules.checkRegistration("alice", EMAIL, PASSWORD, "Fam \uD83D\uDC68\u200D\uD83D\uDC69\u200D\uD83D\uDC67")).isEmpty();
+        assertThat(AccountRules.checkRegistration("alice", EMAIL, PASSWORD,
+            "\uD83C\uDFF4\uDB40\uDC67\uDB40\uDC62\uDB40\uDC73\uDB40\uDC63\uDB40\uDC74\uDB40\uDC7F Scot")).isEmpty();
+        for (Object bad : List.of("x".repeat(41), "   ", "Alice\nLiddell", "Alice\u0007", "\u202Eecila", 42,
+                "Ali\u200Bce", "\u200Balice", "alice\u200D", "Alice \u200D Bob", "al\u200Eice", "\u200Fbob", "\uFEFFalice",
+                "a\u2060b", "\u2066alice\u2069", "bob\u061C")) {
             assertThat(fields(AccountRules.checkRegistration("alice", EMAIL, PASSWORD, bad))).as("%s", bad).containsExactly("displayName");
         }
     }
