@@ -10,7 +10,9 @@ import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
@@ -57,8 +59,9 @@ public final class SessionRepository {
         + " AND revoked_at > now() - make_interval(secs => $4)";
     private static final String LIST_LIVE = "SELECT id, created_at, last_used_at, expires_at, user_agent, client_address"
         + " FROM sessions WHERE user_id = $1 AND " + LIVE + " ORDER BY last_used_at DESC, id LIMIT " + MAX_LISTED;
-    private static final String IS_REVOKED = "SELECT revoked_at IS NOT NULL FROM sessions WHERE id = $1";
-    private static final String REVOKED_SINCE = "SELECT id FROM sessions WHERE revoked_at > now() - make_interval(secs => $1)";
+    private static final String REVOCATION = "SELECT revoked_at IS NOT NULL, revoked_reason FROM sessions WHERE id = $1";
+    private static final String REVOKED_SINCE =
+        "SELECT id, revoked_reason FROM sessions WHERE revoked_at > now() - make_interval(secs => $1)";
     private static final String SET_DISABLED = "UPDATE users SET disabled = true WHERE id = $1";
     private static final String SET_PASSWORD = "UPDATE users SET password_hash = $3 WHERE id = $1 AND password_hash = $2";
 
@@ -195,17 +198,27 @@ public final class SessionRepository {
 
     /** Whether the session is revoked; a session that does not exist (its user deleted) counts as revoked. */
     /** The sessions revoked within the last {@code window}: those whose access tokens may still be alive. */
-    public Future<List<UUID>> revokedWithin(Duration window) {
+    /** Sessions revoked within {@code window}, each with the reason it was revoked for. */
+    public Future<Map<UUID, String>> revokedWithin(Duration window) {
         return pool.preparedQuery(REVOKED_SINCE).execute(Tuple.of((double) window.toSeconds())).map(rows -> {
-            List<UUID> ids = new java.util.ArrayList<>();
-            rows.forEach(row -> ids.add(row.getUUID(0)));
-            return ids;
+            Map<UUID, String> revoked = new LinkedHashMap<>();
+            rows.forEach(row -> revoked.put(row.getUUID(0), row.getString(1)));
+            return revoked;
         });
     }
 
-    public Future<Boolean> isRevoked(UUID sessionId) {
-        return pool.preparedQuery(IS_REVOKED).execute(Tuple.of(sessionId))
-            .map(rows -> rows.size() == 0 || rows.iterator().next().getBoolean(0));
+    /**
+     * Why {@code sessionId} no longer holds: its revocation reason ({@code ""} if none was given), or
+     * {@code ""} for a session this database never issued; empty while it holds.
+     */
+    public Future<Optional<String>> revocation(UUID sessionId) {
+        return pool.preparedQuery(REVOCATION).execute(Tuple.of(sessionId)).map(rows -> {
+            if (rows.size() == 0) {
+                return Optional.of("");
+            }
+            Row row = rows.iterator().next();
+            return row.getBoolean(0) ? Optional.of(Objects.requireNonNullElse(row.getString(1), "")) : Optional.empty();
+        });
     }
 
     private Future<List<UUID>> revokeAllOf(SqlClient client, UUID userId, UUID except, String reason) {

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
@@ -41,6 +42,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Sessions {
     public static final String REVOKED_KEY_PREFIX = "session:revoked:";
+    /** The revocation reason stored with the sessions of a disabled account. */
+    static final String DISABLED_REASON = "account disabled";
     /** A refresh token: 256 random bits, base64url without padding. */
     public static final int REFRESH_TOKEN_BYTES = 32;
     // Nodes' clocks may differ a little: keep the mark a bit longer than a token can live.
@@ -106,10 +109,14 @@ public final class Sessions {
      * revoked session fails with SESSION_REVOKED.
      */
     public Future<AuthenticatedUser> authenticate(String accessToken) {
-        return tokens.verify(accessToken).compose(user -> isRevoked(user.sessionId()).compose(revoked -> revoked
-            ? Future.failedFuture(new QuizException(ErrorCode.SESSION_REVOKED,
-                "This session has ended (signed out, or revoked); sign in again."))
-            : Future.succeededFuture(user)));
+        return tokens.verify(accessToken).compose(user -> revocation(user.sessionId()).compose(revoked -> {
+            if (revoked.isEmpty()) {
+                return Future.succeededFuture(user);
+            }
+            return revoked.get() == ErrorCode.ACCOUNT_DISABLED
+                ? fail(ErrorCode.ACCOUNT_DISABLED, "This account is disabled.")
+                : fail(ErrorCode.SESSION_REVOKED, "This session has ended (signed out, or revoked); sign in again.");
+        }));
     }
 
     /** Opens a new session for an account whose password was just checked (or that was just created). */
@@ -169,7 +176,7 @@ public final class Sessions {
 
     /** Disables an account: refuses its logins and refreshes, ends its sessions and live connections. */
     public Future<Void> disable(UUID userId) {
-        return repository.disable(userId, "account disabled")
+        return repository.disable(userId, DISABLED_REASON)
             .compose(ids -> announce(ids, ErrorCode.ACCOUNT_DISABLED, "This account was disabled."));
     }
 
@@ -247,18 +254,27 @@ public final class Sessions {
      * Idempotent; run it on a timer ({@link #keepMarks}).
      */
     public Future<Integer> remarkRecentlyRevoked() {
-        return repository.revokedWithin(markTtl).compose(ids -> {
-            if (ids.isEmpty()) {
+        return repository.revokedWithin(markTtl).compose(revoked -> {
+            if (revoked.isEmpty()) {
                 return Future.succeededFuture(0);
             }
-            String seconds = Long.toString(markTtl.toSeconds());
             List<Future<?>> marks = new ArrayList<>();
-            for (UUID id : ids) {
-                marks.add(redis.set(List.of(REVOKED_KEY_PREFIX + id, "1", "EX", seconds))
-                    .timeout(REDIS_TIMEOUT_MS, TimeUnit.MILLISECONDS));
-            }
-            return Future.all(marks).map(ids.size());
+            revoked.forEach((id, reason) -> marks.add(mark(id, codeFor(reason))));
+            return Future.all(marks).map(revoked.size());
         });
+    }
+
+    /**
+     * The Redis mark of a revoked session: its value is the code a token of it is refused with
+     * (ACCOUNT_DISABLED, else SESSION_REVOKED).
+     */
+    private Future<?> mark(UUID sessionId, ErrorCode code) {
+        return redis.set(List.of(REVOKED_KEY_PREFIX + sessionId, code.name(), "EX", Long.toString(markTtl.toSeconds())))
+            .timeout(REDIS_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+    }
+
+    private static ErrorCode codeFor(String revokedReason) {
+        return DISABLED_REASON.equals(revokedReason) ? ErrorCode.ACCOUNT_DISABLED : ErrorCode.SESSION_REVOKED;
     }
 
     /** Runs {@link #remarkRecentlyRevoked} every {@code period} until {@link #stopKeepingMarks}. */
@@ -275,14 +291,16 @@ public final class Sessions {
         }
     }
 
-    private Future<Boolean> isRevoked(UUID sessionId) {
+    /** Why the session no longer holds (the code to refuse its tokens with); empty while it holds. */
+    private Future<Optional<ErrorCode>> revocation(UUID sessionId) {
         // A Redis that hangs (rather than refuses) must not hang every request: PostgreSQL answers then.
-        return redis.exists(List.of(REVOKED_KEY_PREFIX + sessionId))
+        return redis.get(REVOKED_KEY_PREFIX + sessionId)
             .timeout(REDIS_TIMEOUT_MS, TimeUnit.MILLISECONDS)
-            .map(response -> response.toInteger() > 0)
+            .map(response -> Optional.ofNullable(response).map(value -> ErrorCode.ACCOUNT_DISABLED.name()
+                .equals(value.toString()) ? ErrorCode.ACCOUNT_DISABLED : ErrorCode.SESSION_REVOKED))
             .recover(redisDown -> {
                 LOG.warn("Cannot check session {} in Redis ({}); asking PostgreSQL", sessionId, redisDown.getMessage());
-                return repository.isRevoked(sessionId);
+                return repository.revocation(sessionId).map(reason -> reason.map(Sessions::codeFor));
             })
             .recover(bothDown -> Future.failedFuture(bothDown instanceof QuizException ? bothDown
                 : new QuizException(ErrorCode.SERVICE_UNAVAILABLE, "Sessions cannot be checked right now; try again.")));
@@ -299,10 +317,8 @@ public final class Sessions {
             return Future.succeededFuture();
         }
         List<Future<?>> marks = new ArrayList<>();
-        String seconds = Long.toString(markTtl.toSeconds());
         for (UUID id : sessionIds) {
-            marks.add(redis.set(List.of(REVOKED_KEY_PREFIX + id, "1", "EX", seconds))
-                .timeout(REDIS_TIMEOUT_MS, TimeUnit.MILLISECONDS));
+            marks.add(mark(id, code));
         }
         return Future.all(marks).transform(written -> {
             vertx.eventBus().publish(Addresses.SESSIONS_REVOKED, Wire.encode(new SessionsRevoked(sessionIds, code.name(), reason)));

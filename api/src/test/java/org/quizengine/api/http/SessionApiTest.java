@@ -260,7 +260,7 @@ class SessionApiTest {
 
         assertThat(send(node, HttpMethod.POST, disable, adminToken, null).statusCode()).isEqualTo(204);
 
-        assertProblem(node.get(ME, target.getString("accessToken")), 401, "SESSION_REVOKED");
+        assertProblem(node.get(ME, target.getString("accessToken")), 403, "ACCOUNT_DISABLED");
         assertProblem(refresh(target.getString("refreshToken")), 403, "ACCOUNT_DISABLED");
         assertProblem(node.postJson(LOGIN, loginBody(targetName, PASSWORD)), 403, "ACCOUNT_DISABLED");
         JsonObject seen = send(node, HttpMethod.GET, "/api/v1/admin/users/" + targetId, adminToken, null).bodyAsJsonObject();
