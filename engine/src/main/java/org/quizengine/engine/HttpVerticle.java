@@ -2,9 +2,14 @@ package org.quizengine.engine;
 
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpConnection;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.function.Consumer;
 import org.quizengine.engine.config.GatewayOptions;
 import org.quizengine.engine.config.HttpOptions;
@@ -18,6 +23,11 @@ final class HttpVerticle extends VerticleBase {
     private final GatewayOptions gateway;
     private final Router router;
     private final Consumer<Integer> boundPort;
+    /**
+     * Connections waiting for a request head, with the timer that closes them if none comes. Only
+     * this verticle's event loop, which runs all of its connections, touches it.
+     */
+    private final Map<HttpConnection, Long> headTimers = new HashMap<>();
 
     HttpVerticle(HttpOptions http, GatewayOptions gateway, Router router, Consumer<Integer> boundPort) {
         this.http = http;
@@ -36,8 +46,54 @@ final class HttpVerticle extends VerticleBase {
             .setMaxWebSocketMessageSize(hardLimit)
             .setPerMessageWebSocketCompressionSupported(gateway.compression())
             .setPerFrameWebSocketCompressionSupported(gateway.compression())
-            .setCompressionSupported(true);
-        HttpServer server = vertx.createHttpServer(options).requestHandler(router);
+            .setCompressionSupported(true)
+            // Without it the server waits for a connection's first bytes (to tell HTTP/2 from HTTP/1)
+            // before the connection exists, and one that sends nothing could not be timed out.
+            .setHttp2ClearTextEnabled(false);
+        HttpServer server = vertx.createHttpServer(options)
+            .connectionHandler(this::awaitRequestHead)
+            .requestHandler(request -> {
+                HttpConnection connection = request.connection();
+                Long timer = headTimers.remove(connection);
+                if (timer != null) {
+                    vertx.cancelTimer(timer);
+                }
+                // The next request on a kept-alive connection gets the same time for its head; an
+                // upgraded one is a WebSocket from then on, and its frames have their own limits.
+                if (!isWebSocketUpgrade(request)) {
+                    request.response().endHandler(v -> awaitRequestHead(connection));
+                }
+                router.handle(request);
+            });
         return server.listen().onSuccess(s -> boundPort.accept(s.actualPort()));
+    }
+
+    /**
+     * Closes {@code connection} unless a whole request head arrives within
+     * {@code http.requestHeadSeconds}: a client that opens connections and never finishes a request
+     * (slowloris, half-open upgrades) would otherwise hold them, and the node's open files, forever.
+     */
+    private void awaitRequestHead(HttpConnection connection) {
+        long timer = vertx.setTimer(http.requestHeadTimeout().toMillis(), id -> {
+            if (headTimers.remove(connection, id)) {
+                connection.close();
+            }
+        });
+        Long previous = headTimers.put(connection, timer);
+        if (previous == null) {
+            connection.closeHandler(v -> {
+                Long pending = headTimers.remove(connection);
+                if (pending != null) {
+                    vertx.cancelTimer(pending);
+                }
+            });
+        } else {
+            vertx.cancelTimer(previous);
+        }
+    }
+
+    private static boolean isWebSocketUpgrade(HttpServerRequest request) {
+        String upgrade = request.getHeader(HttpHeaders.UPGRADE);
+        return upgrade != null && upgrade.equalsIgnoreCase("websocket");
     }
 }
