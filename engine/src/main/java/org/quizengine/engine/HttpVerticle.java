@@ -8,6 +8,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -18,6 +19,8 @@ import org.quizengine.engine.config.HttpOptions;
 final class HttpVerticle extends VerticleBase {
     /** WebSocket messages beyond this many times the frame limit are cut off by Netty (close 1009). */
     private static final int HARD_LIMIT_FACTOR = 16;
+    /** How long a kept-alive connection may wait for its next request. */
+    static final Duration KEEP_ALIVE = Duration.ofSeconds(75);
 
     private final HttpOptions http;
     private final GatewayOptions gateway;
@@ -51,17 +54,19 @@ final class HttpVerticle extends VerticleBase {
             // before the connection exists, and one that sends nothing could not be timed out.
             .setHttp2ClearTextEnabled(false);
         HttpServer server = vertx.createHttpServer(options)
-            .connectionHandler(this::awaitRequestHead)
+            .connectionHandler(connection -> awaitRequestHead(connection, http.requestHeadTimeout()))
             .requestHandler(request -> {
                 HttpConnection connection = request.connection();
                 Long timer = headTimers.remove(connection);
                 if (timer != null) {
                     vertx.cancelTimer(timer);
                 }
-                // The next request on a kept-alive connection gets the same time for its head; an
-                // upgraded one is a WebSocket from then on, and its frames have their own limits.
+                // A kept-alive connection may wait longer for its next request than clients keep one
+                // idle (60 s for Vert.x's, nginx's upstreams), so the client closes first and never
+                // sends on a connection closed under it; an upgraded one is a WebSocket from then on,
+                // and its frames have their own limits.
                 if (!isWebSocketUpgrade(request)) {
-                    request.response().endHandler(v -> awaitRequestHead(connection));
+                    request.response().endHandler(v -> awaitRequestHead(connection, KEEP_ALIVE));
                 }
                 router.handle(request);
             });
@@ -69,12 +74,12 @@ final class HttpVerticle extends VerticleBase {
     }
 
     /**
-     * Closes {@code connection} unless a whole request head arrives within
-     * {@code http.requestHeadSeconds}: a client that opens connections and never finishes a request
-     * (slowloris, half-open upgrades) would otherwise hold them, and the node's open files, forever.
+     * Closes {@code connection} unless a whole request head arrives within {@code timeout}: a client
+     * that opens connections and never finishes a request (slowloris, half-open upgrades) would
+     * otherwise hold them, and the node's open files, forever.
      */
-    private void awaitRequestHead(HttpConnection connection) {
-        long timer = vertx.setTimer(http.requestHeadTimeout().toMillis(), id -> {
+    private void awaitRequestHead(HttpConnection connection, Duration timeout) {
+        long timer = vertx.setTimer(timeout.toMillis(), id -> {
             if (headTimers.remove(connection, id)) {
                 connection.close();
             }

@@ -18,7 +18,7 @@ import org.quizengine.engine.support.TestPlayer;
 
 /**
  * A connection that does not send a whole request head in time is closed (slowloris, half-open
- * upgrades), and so is a kept-alive one that sends nothing more; a WebSocket is not.
+ * upgrades); a kept-alive one gets longer for its next request, and a WebSocket is not timed out.
  */
 class RequestHeadTimeoutTest {
     private static final int HEAD_SECONDS = 2;
@@ -70,18 +70,15 @@ class RequestHeadTimeoutTest {
     }
 
     @Test
-    void aKeptAliveConnectionIsServedThenClosedWhenNothingMoreComes() throws IOException {
+    void aKeptAliveConnectionWaitsLongerForItsNextRequestThanForItsFirst() throws IOException, InterruptedException {
         try (Socket socket = connect()) {
-            socket.getOutputStream().write("GET /health/live HTTP/1.1\r\nHost: localhost\r\n\r\n"
-                .getBytes(StandardCharsets.US_ASCII));
-            String response = readAvailable(socket.getInputStream());
-            assertThat(response).startsWith("HTTP/1.1 200");
-            long start = System.nanoTime();
-            socket.setSoTimeout((HEAD_SECONDS + 5) * 1000);
-            while (socket.getInputStream().read() != -1) {
-                // whatever is left of the response
-            }
-            assertThat((System.nanoTime() - start) / 1e9).isBetween(HEAD_SECONDS - 0.5, HEAD_SECONDS + 5.0);
+            byte[] request = "GET /health/live HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+            socket.getOutputStream().write(request);
+            assertThat(readAvailable(socket.getInputStream())).startsWith("HTTP/1.1 200");
+            // Idle past the head timeout, as a client's connection pool keeps a connection: still served.
+            Thread.sleep((HEAD_SECONDS + 1) * 1000L);
+            socket.getOutputStream().write(request);
+            assertThat(readAvailable(socket.getInputStream())).startsWith("HTTP/1.1 200");
         }
     }
 
