@@ -1,12 +1,12 @@
 package org.quizengine.engine;
 
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpConnection;
-import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import java.time.Duration;
 import java.util.HashMap;
@@ -63,11 +63,14 @@ final class HttpVerticle extends VerticleBase {
                 }
                 // A kept-alive connection may wait longer for its next request than clients keep one
                 // idle (60 s for Vert.x's, nginx's upstreams), so the client closes first and never
-                // sends on a connection closed under it; an upgraded one is a WebSocket from then on,
-                // and its frames have their own limits.
-                if (!isWebSocketUpgrade(request)) {
-                    request.response().endHandler(v -> awaitRequestHead(connection, KEEP_ALIVE));
-                }
+                // sends on a connection closed under it. An upgraded one (101) is a WebSocket from
+                // then on, and its frames have their own limits; a refused upgrade is not.
+                HttpServerResponse response = request.response();
+                response.endHandler(v -> {
+                    if (response.getStatusCode() != HttpResponseStatus.SWITCHING_PROTOCOLS.code()) {
+                        awaitRequestHead(connection, KEEP_ALIVE);
+                    }
+                });
                 router.handle(request);
             });
         return server.listen().onSuccess(s -> boundPort.accept(s.actualPort()));
@@ -95,10 +98,5 @@ final class HttpVerticle extends VerticleBase {
         } else {
             vertx.cancelTimer(previous);
         }
-    }
-
-    private static boolean isWebSocketUpgrade(HttpServerRequest request) {
-        String upgrade = request.getHeader(HttpHeaders.UPGRADE);
-        return upgrade != null && upgrade.equalsIgnoreCase("websocket");
     }
 }
