@@ -19,18 +19,13 @@ import org.quizengine.engine.config.HttpOptions;
 final class HttpVerticle extends VerticleBase {
     /** WebSocket messages beyond this many times the frame limit are cut off by Netty (close 1009). */
     private static final int HARD_LIMIT_FACTOR = 16;
-    /** How long a kept-alive connection may wait for its next request. */
-    static final Duration KEEP_ALIVE = Duration.ofSeconds(75);
 
     private final HttpOptions http;
     private final GatewayOptions gateway;
     private final Router router;
     private final Consumer<Integer> boundPort;
-    /**
-     * Connections waiting for a request head, with the timer that closes them if none comes. Only
-     * this verticle's event loop, which runs all of its connections, touches it.
-     */
-    private final Map<HttpConnection, Long> headTimers = new HashMap<>();
+    /** Each open connection's wait for its next request head (this verticle's event loop only). */
+    private final Map<HttpConnection, Waiting> waitingFor = new HashMap<>();
 
     HttpVerticle(HttpOptions http, GatewayOptions gateway, Router router, Consumer<Integer> boundPort) {
         this.http = http;
@@ -54,49 +49,75 @@ final class HttpVerticle extends VerticleBase {
             // before the connection exists, and one that sends nothing could not be timed out.
             .setHttp2ClearTextEnabled(false);
         HttpServer server = vertx.createHttpServer(options)
-            .connectionHandler(connection -> awaitRequestHead(connection, http.requestHeadTimeout()))
+            .connectionHandler(this::opened)
             .requestHandler(request -> {
-                HttpConnection connection = request.connection();
-                Long timer = headTimers.remove(connection);
-                if (timer != null) {
-                    vertx.cancelTimer(timer);
+                Waiting waiting = waitingFor.get(request.connection());
+                if (waiting != null) {
+                    waiting.requestArrived();
+                    // A response has one end handler: a route that set its own (RoutingContext's
+                    // addEndHandler does) would replace this one. None does.
+                    HttpServerResponse response = request.response();
+                    response.endHandler(v -> waiting.responseEnded(response.getStatusCode()));
                 }
-                // A kept-alive connection may wait longer for its next request than clients keep one
-                // idle (60 s for Vert.x's, nginx's upstreams), so the client closes first and never
-                // sends on a connection closed under it. An upgraded one (101) is a WebSocket from
-                // then on, and its frames have their own limits; a refused upgrade is not.
-                HttpServerResponse response = request.response();
-                response.endHandler(v -> {
-                    if (response.getStatusCode() != HttpResponseStatus.SWITCHING_PROTOCOLS.code()) {
-                        awaitRequestHead(connection, KEEP_ALIVE);
-                    }
-                });
                 router.handle(request);
             });
         return server.listen().onSuccess(s -> boundPort.accept(s.actualPort()));
     }
 
-    /**
-     * Closes {@code connection} unless a whole request head arrives within {@code timeout}: a client
-     * that opens connections and never finishes a request (slowloris, half-open upgrades) would
-     * otherwise hold them, and the node's open files, forever.
-     */
-    private void awaitRequestHead(HttpConnection connection, Duration timeout) {
-        long timer = vertx.setTimer(timeout.toMillis(), id -> {
-            if (headTimers.remove(connection, id)) {
-                connection.close();
-            }
+    private void opened(HttpConnection connection) {
+        Waiting waiting = new Waiting(connection);
+        waitingFor.put(connection, waiting);
+        connection.closeHandler(v -> {
+            waitingFor.remove(connection);
+            waiting.cancel();
         });
-        Long previous = headTimers.put(connection, timer);
-        if (previous == null) {
-            connection.closeHandler(v -> {
-                Long pending = headTimers.remove(connection);
-                if (pending != null) {
-                    vertx.cancelTimer(pending);
-                }
+        waiting.arm(http.requestHeadTimeout());
+    }
+
+    /**
+     * One connection's wait for a request head: it is closed unless a whole head arrives in time, so
+     * a client that opens connections and never finishes a request (slowloris, half-open upgrades)
+     * cannot hold them, and the node's open files, forever. Its first request has
+     * {@code http.requestHeadSeconds}; once it has been answered, a kept-alive connection has
+     * {@code http.keepAliveSeconds} for the next, longer than clients keep one idle, so a client
+     * never sends on a connection closed under it. Nothing is timed while a request is in flight
+     * (pipelined ones included), nor after a 101: the connection is a WebSocket from then on, with
+     * limits of its own. Used on the connection's event loop only.
+     */
+    private final class Waiting {
+        private final HttpConnection connection;
+        private long timer = -1;
+        private int inFlight;
+
+        Waiting(HttpConnection connection) {
+            this.connection = connection;
+        }
+
+        void requestArrived() {
+            cancel();
+            inFlight++;
+        }
+
+        void responseEnded(int status) {
+            inFlight--;
+            if (inFlight == 0 && status != HttpResponseStatus.SWITCHING_PROTOCOLS.code()) {
+                arm(http.keepAlive());
+            }
+        }
+
+        void arm(Duration timeout) {
+            cancel();
+            timer = vertx.setTimer(timeout.toMillis(), id -> {
+                timer = -1;
+                connection.close();
             });
-        } else {
-            vertx.cancelTimer(previous);
+        }
+
+        void cancel() {
+            if (timer >= 0) {
+                vertx.cancelTimer(timer);
+                timer = -1;
+            }
         }
     }
 }

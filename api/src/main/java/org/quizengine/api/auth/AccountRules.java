@@ -27,7 +27,10 @@ public final class AccountRules {
         "[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
             + "@[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+");
     private static final int EMAIL_LOCAL_MAX = 64;
+    private static final int ZERO_WIDTH_NON_JOINER = 0x200C;
     private static final int ZERO_WIDTH_JOINER = 0x200D;
+    private static final int BLACK_FLAG = 0x1F3F4;
+    private static final int CANCEL_TAG = 0xE007F;
 
     private AccountRules() {
     }
@@ -147,9 +150,11 @@ public final class AccountRules {
 
     /**
      * Control characters, line separators, and the invisible formatting characters (Unicode's Cf:
-     * zero-width spaces and joiners, bidi marks and overrides, the byte order mark) that make one
-     * name render as another or as nothing. A zero-width joiner is allowed between two visible
-     * characters, where it joins an emoji sequence, and so are the tag characters of a flag emoji.
+     * zero-width spaces, bidi marks and overrides, the byte order mark, tag characters) that make one
+     * name render as another or as nothing. Two are allowed where writing needs them: a zero-width
+     * joiner or non-joiner between two visible characters (emoji sequences, Persian and Indic
+     * names), and tag characters as the run that follows a black flag and ends with the cancel tag
+     * (a subdivision flag emoji).
      */
     static boolean hasInvisibleCharacter(String name) {
         int[] codePoints = name.codePoints().toArray();
@@ -159,16 +164,30 @@ public final class AccountRules {
             if (type == Character.CONTROL || type == Character.LINE_SEPARATOR || type == Character.PARAGRAPH_SEPARATOR) {
                 return true;
             }
-            if (type != Character.FORMAT || (codePoint >= 0xE0020 && codePoint <= 0xE007F)) {
+            if (codePoint == BLACK_FLAG && i + 1 < codePoints.length && isTag(codePoints[i + 1])) {
+                int end = i + 1;
+                while (end < codePoints.length && isTag(codePoints[end]) && codePoints[end] != CANCEL_TAG) {
+                    end++;
+                }
+                if (end == codePoints.length || codePoints[end] != CANCEL_TAG) {
+                    return true;
+                }
+                i = end;
                 continue;
             }
-            boolean joinsTwoVisible = codePoint == ZERO_WIDTH_JOINER && i > 0 && i < codePoints.length - 1
-                && visible(codePoints[i - 1]) && visible(codePoints[i + 1]);
-            if (!joinsTwoVisible) {
+            if (type != Character.FORMAT) {
+                continue;
+            }
+            boolean joiner = codePoint == ZERO_WIDTH_JOINER || codePoint == ZERO_WIDTH_NON_JOINER;
+            if (!(joiner && i > 0 && i < codePoints.length - 1 && visible(codePoints[i - 1]) && visible(codePoints[i + 1]))) {
                 return true;
             }
         }
         return false;
+    }
+
+    private static boolean isTag(int codePoint) {
+        return codePoint >= 0xE0020 && codePoint <= CANCEL_TAG;
     }
 
     private static boolean visible(int codePoint) {

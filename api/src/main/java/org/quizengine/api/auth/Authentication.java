@@ -10,8 +10,9 @@ import org.quizengine.shared.QuizException;
 /**
  * Requires {@code Authorization: Bearer <token>} and puts the verified {@link AuthenticatedUser}
  * into the context for the handlers after it. A missing or bad token fails the context with
- * UNAUTHORIZED, a token of a revoked session with SESSION_REVOKED; {@code Problems} answers both
- * with 401 and a {@code WWW-Authenticate} header.
+ * UNAUTHORIZED, a token of a revoked session with SESSION_REVOKED ({@code Problems} answers both
+ * with 401 and a {@code WWW-Authenticate} header), a token of a disabled account with
+ * ACCOUNT_DISABLED (403).
  */
 public final class Authentication implements Handler<RoutingContext> {
     private static final String USER_KEY = Authentication.class.getName() + ".user";

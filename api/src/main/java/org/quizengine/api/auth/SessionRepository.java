@@ -63,6 +63,9 @@ public final class SessionRepository {
     private static final String REVOKED_SINCE =
         "SELECT id, revoked_reason FROM sessions WHERE revoked_at > now() - make_interval(secs => $1)";
     private static final String SET_DISABLED = "UPDATE users SET disabled = true WHERE id = $1";
+    private static final String RENAME_REVOCATIONS = "WITH renamed AS (UPDATE sessions SET revoked_reason = $3"
+        + " WHERE user_id = $1 AND revoked_reason = $2 RETURNING id, revoked_at)"
+        + " SELECT id FROM renamed WHERE revoked_at > now() - make_interval(secs => $4)";
     private static final String SET_PASSWORD = "UPDATE users SET password_hash = $3 WHERE id = $1 AND password_hash = $2";
 
     private final Pool pool;
@@ -172,6 +175,15 @@ public final class SessionRepository {
     }
 
     /**
+     * Gives the sessions the account's disabling ended {@code newReason} instead (they stay ended)
+     * and returns those still within {@code window}: their access tokens may still be alive.
+     */
+    public Future<List<UUID>> renameRevocations(UUID userId, String oldReason, String newReason, Duration window) {
+        return pool.preparedQuery(RENAME_REVOCATIONS).execute(Tuple.of(userId, oldReason, newReason, (double) window.toSeconds()))
+            .map(SessionRepository::ids);
+    }
+
+    /**
      * Replaces the password hash, if it is still {@code expectedHash}, and revokes every other
      * session of the user, in one transaction. Empty if the hash had changed meanwhile.
      */
@@ -196,9 +208,10 @@ public final class SessionRepository {
         });
     }
 
-    /** Whether the session is revoked; a session that does not exist (its user deleted) counts as revoked. */
-    /** The sessions revoked within the last {@code window}: those whose access tokens may still be alive. */
-    /** Sessions revoked within {@code window}, each with the reason it was revoked for. */
+    /**
+     * The sessions revoked within the last {@code window} (those whose access tokens may still be
+     * alive), each with the reason it was revoked for.
+     */
     public Future<Map<UUID, String>> revokedWithin(Duration window) {
         return pool.preparedQuery(REVOKED_SINCE).execute(Tuple.of((double) window.toSeconds())).map(rows -> {
             Map<UUID, String> revoked = new LinkedHashMap<>();
@@ -209,7 +222,8 @@ public final class SessionRepository {
 
     /**
      * Why {@code sessionId} no longer holds: its revocation reason ({@code ""} if none was given), or
-     * {@code ""} for a session this database never issued; empty while it holds.
+     * {@code ""} for a session that does not exist (its user deleted, or never issued here); empty
+     * while it holds.
      */
     public Future<Optional<String>> revocation(UUID sessionId) {
         return pool.preparedQuery(REVOCATION).execute(Tuple.of(sessionId)).map(rows -> {

@@ -44,6 +44,8 @@ public final class Sessions {
     public static final String REVOKED_KEY_PREFIX = "session:revoked:";
     /** The revocation reason stored with the sessions of a disabled account. */
     static final String DISABLED_REASON = "account disabled";
+    /** What a disabled account's ended sessions are marked with once it is enabled again. */
+    static final String REENABLED_REASON = "account disabled, since enabled again";
     /** A refresh token: 256 random bits, base64url without padding. */
     public static final int REFRESH_TOKEN_BYTES = 32;
     // Nodes' clocks may differ a little: keep the mark a bit longer than a token can live.
@@ -106,7 +108,7 @@ public final class Sessions {
 
     /**
      * The user an access token speaks for, if its signature, expiry and session hold: a token of a
-     * revoked session fails with SESSION_REVOKED.
+     * revoked session fails with SESSION_REVOKED, one of a disabled account with ACCOUNT_DISABLED.
      */
     public Future<AuthenticatedUser> authenticate(String accessToken) {
         return tokens.verify(accessToken).compose(user -> revocation(user.sessionId()).compose(revoked -> {
@@ -180,9 +182,15 @@ public final class Sessions {
             .compose(ids -> announce(ids, ErrorCode.ACCOUNT_DISABLED, "This account was disabled."));
     }
 
-    /** Lets a disabled account sign in again. Its old sessions stay ended. */
+    /**
+     * Lets a disabled account sign in again. Its old sessions stay ended, but their tokens are now
+     * refused as ended sessions (SESSION_REVOKED), no longer as a disabled account's.
+     */
     public Future<Void> enable(UUID userId) {
-        return users.setDisabled(userId, false);
+        return users.setDisabled(userId, false)
+            .compose(v -> repository.renameRevocations(userId, DISABLED_REASON, REENABLED_REASON, markTtl))
+            .compose(ids -> Future.all(ids.stream().map(id -> mark(id, ErrorCode.SESSION_REVOKED)).toList()))
+            .mapEmpty();
     }
 
     /**

@@ -15,8 +15,8 @@ import io.vertx.openapi.contract.Operation;
 import io.vertx.openapi.contract.Path;
 import io.vertx.openapi.validation.RequestValidator;
 import io.vertx.openapi.validation.SchemaValidationException;
-import io.vertx.openapi.validation.ValidatorErrorType;
 import io.vertx.openapi.validation.ValidatableRequest;
+import io.vertx.openapi.validation.ValidatorErrorType;
 import io.vertx.openapi.validation.ValidatorException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -368,7 +368,7 @@ public final class ApiContract {
                 "The request body must be sent as " + String.join(" or ", new java.util.TreeSet<>(accepted)) + "."));
             return;
         }
-        if (mediaType.equals(JSON) && !JsonBodies.charsetIsUtf8(ctx)) {
+        if (!accepted.isEmpty() && sentABody && mediaType.equals(JSON) && !JsonBodies.charsetIsUtf8(ctx)) {
             ctx.fail(new QuizException(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "A JSON body must be encoded in UTF-8."));
             return;
         }

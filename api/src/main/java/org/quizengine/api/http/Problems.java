@@ -106,7 +106,9 @@ public final class Problems {
             return;
         }
         if (hasMalformedEscape(ctx.request().uri())) {
-            // The path or query could not be decoded, wherever that was tried: the request's fault.
+            // The path or query could not be decoded, wherever that was tried (Vert.x Web fails such a
+            // path with a throwable of its own, not an IllegalArgumentException): the request's fault.
+            LOG.debug("Malformed request URI {}", ctx.request().uri(), failure);
             send(ctx, ErrorCode.MALFORMED_MESSAGE,
                 "The request URI has a '%' that is not followed by two hexadecimal digits; send a '%' as %25.");
             return;

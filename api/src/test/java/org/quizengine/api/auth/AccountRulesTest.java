@@ -65,7 +65,10 @@ class AccountRulesTest {
         assertThat(AccountRules.checkRegistration("alice", EMAIL, PASSWORD, "Fam \uD83D\uDC68\u200D\uD83D\uDC69\u200D\uD83D\uDC67")).isEmpty();
         assertThat(AccountRules.checkRegistration("alice", EMAIL, PASSWORD,
             "\uD83C\uDFF4\uDB40\uDC67\uDB40\uDC62\uDB40\uDC73\uDB40\uDC63\uDB40\uDC74\uDB40\uDC7F Scot")).isEmpty();
+        // A zero-width non-joiner inside a Persian name (Alireza), as Persian keyboards type it.
+        assertThat(AccountRules.checkRegistration("alice", EMAIL, PASSWORD, "\u0639\u0644\u06CC\u200C\u0631\u0636\u0627")).isEmpty();
         for (Object bad : List.of("x".repeat(41), "   ", "Alice\nLiddell", "Alice\u0007", "\u202Eecila", 42,
+                "\uDB40\uDC41\uDB40\uDC42", "Bob\uDB40\uDC41\uDB40\uDC7F", "\uD83C\uDFF4\uDB40\uDC67\uDB40\uDC62 x",
                 "Ali\u200Bce", "\u200Balice", "alice\u200D", "Alice \u200D Bob", "al\u200Eice", "\u200Fbob", "\uFEFFalice",
                 "a\u2060b", "\u2066alice\u2069", "bob\u061C")) {
             assertThat(fields(AccountRules.checkRegistration("alice", EMAIL, PASSWORD, bad))).as("%s", bad).containsExactly("displayName");

@@ -274,6 +274,8 @@ class SessionApiTest {
         JsonObject again = login(targetName, PASSWORD);
         assertThat(node.get(ME, again.getString("accessToken")).statusCode()).isEqualTo(200);
         assertProblem(refresh(target.getString("refreshToken")), 401, "SESSION_REVOKED");
+        // The old session stays ended, but the account is no longer disabled: its token says so.
+        assertProblem(node.get(ME, target.getString("accessToken")), 401, "SESSION_REVOKED");
         assertThat(send(node, HttpMethod.GET, "/api/v1/admin/users/" + targetId, adminToken, null)
             .bodyAsJsonObject().getBoolean("disabled")).isFalse();
         assertProblem(send(node, HttpMethod.GET, "/api/v1/admin/users/" + UUID.randomUUID(), adminToken, null),

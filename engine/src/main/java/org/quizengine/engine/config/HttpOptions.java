@@ -10,11 +10,12 @@ import org.quizengine.api.protection.TrustedProxies;
 
 /**
  * Where the node listens, and how its REST API protects itself: how long a connection may take to
- * send a request's head, body size, CORS origins, trusted proxies ({@code http.*}), request rate
- * limits ({@code rateLimit.*}) and login throttling ({@code loginThrottle.*}). Limits of 0 turn that
- * limit off.
+ * send its first request head and may then wait idle, body size, CORS origins, trusted proxies
+ * ({@code http.*}), request rate limits ({@code rateLimit.*}) and login throttling
+ * ({@code loginThrottle.*}). Rate and throttle limits of 0 turn that limit off.
  */
-public record HttpOptions(String host, int port, Duration requestHeadTimeout, ProtectionOptions protection) {
+public record HttpOptions(String host, int port, Duration requestHeadTimeout, Duration keepAlive,
+                          ProtectionOptions protection) {
     public static final int DEFAULT_PORT = 8080;
     private static final int MAX_LIMIT = 100_000_000;
 
@@ -39,7 +40,8 @@ public record HttpOptions(String host, int port, Duration requestHeadTimeout, Pr
                 loginThrottle.intIn("failuresPerAccount", 0, MAX_LIMIT),
                 loginThrottle.intIn("failuresPerAddress", 0, MAX_LIMIT)));
         return new HttpOptions(http.string("host"), http.intIn("port", 0, 65535),
-            Duration.ofSeconds(http.intIn("requestHeadSeconds", 1, 3_600)), protection);
+            Duration.ofSeconds(http.intIn("requestHeadSeconds", 1, 3_600)),
+            Duration.ofSeconds(http.intIn("keepAliveSeconds", 1, 86_400)), protection);
     }
 
     private static CorsOptions cors(Section http) {

@@ -5,7 +5,7 @@ import org.quizengine.api.auth.AuthenticatedUser;
 
 /**
  * Checks an access token, its session included; fails with a QuizException (UNAUTHORIZED,
- * SESSION_REVOKED, SERVICE_UNAVAILABLE) saying why it was refused.
+ * SESSION_REVOKED, ACCOUNT_DISABLED, SERVICE_UNAVAILABLE) saying why it was refused.
  */
 @FunctionalInterface
 public interface TokenVerifier {

@@ -136,7 +136,8 @@ public final class WebSocketGateway {
      */
     private void recheck(PlayerConnection connection, String token) {
         tokens.verify(token).onFailure(e -> {
-            if (e instanceof QuizException quiz && quiz.code() == ErrorCode.SESSION_REVOKED) {
+            if (e instanceof QuizException quiz
+                && (quiz.code() == ErrorCode.SESSION_REVOKED || quiz.code() == ErrorCode.ACCOUNT_DISABLED)) {
                 endSession(connection, quiz.code().name(), quiz.getMessage());
             }
         });

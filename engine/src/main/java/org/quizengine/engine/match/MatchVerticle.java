@@ -231,7 +231,8 @@ public final class MatchVerticle extends VerticleBase {
             message.fail(ErrorCode.NOT_IN_MATCH.busCode(), "You are not playing in this match.");
             return;
         }
-        if (!inbox.admit(message.body().userId())) {
+        // A detach is the server's own news of a closed socket, one per connection: never refused.
+        if (!(message.body() instanceof MatchCommand.Detach) && !inbox.admit(message.body().userId())) {
             message.fail(ErrorCode.MATCH_OVERLOADED.busCode(), "The match is receiving more than it can handle.");
             return;
         }

@@ -18,16 +18,19 @@ import org.quizengine.engine.support.TestPlayer;
 
 /**
  * A connection that does not send a whole request head in time is closed (slowloris, half-open
- * upgrades); a kept-alive one gets longer for its next request, and a WebSocket is not timed out.
+ * upgrades); a kept-alive one gets longer for its next request, then is closed too; a WebSocket is
+ * not timed out.
  */
 class RequestHeadTimeoutTest {
     private static final int HEAD_SECONDS = 2;
+    private static final int KEEP_ALIVE_SECONDS = 5;
     private static TestNode node;
 
     @BeforeAll
     static void startNode() {
         Map<String, String> env = new HashMap<>(TestNode.fastMatches());
         env.put("QUIZ_HTTP_REQUEST_HEAD_SECONDS", Integer.toString(HEAD_SECONDS));
+        env.put("QUIZ_HTTP_KEEP_ALIVE_SECONDS", Integer.toString(KEEP_ALIVE_SECONDS));
         node = TestNode.start(env);
     }
 
@@ -79,6 +82,13 @@ class RequestHeadTimeoutTest {
             Thread.sleep((HEAD_SECONDS + 1) * 1000L);
             socket.getOutputStream().write(request);
             assertThat(readAvailable(socket.getInputStream())).startsWith("HTTP/1.1 200");
+            // Then nothing more: closed once the keep-alive time has passed.
+            long start = System.nanoTime();
+            socket.setSoTimeout((KEEP_ALIVE_SECONDS + 5) * 1000);
+            while (socket.getInputStream().read() != -1) {
+                // whatever is left of the response
+            }
+            assertThat((System.nanoTime() - start) / 1e9).isBetween(KEEP_ALIVE_SECONDS - 0.5, KEEP_ALIVE_SECONDS + 5.0);
         }
     }
 
