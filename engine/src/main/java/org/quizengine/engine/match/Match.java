@@ -487,7 +487,7 @@ public final class Match {
         nextQuestionAt = now + settings.revealMillis();
         openQuestion = null;
         lastReveal = new ServerEvent.Reveal(spec.matchId(), questionIndex, question.correctOption(), results, standings(),
-            last ? null : nextQuestionAt);
+            now, last ? null : nextQuestionAt);
         events.add(toConnected(lastReveal));
         phase = Phase.REVEAL;
         if (last) {

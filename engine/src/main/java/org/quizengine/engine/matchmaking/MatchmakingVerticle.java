@@ -325,10 +325,10 @@ public final class MatchmakingVerticle extends VerticleBase {
     }
 
     private String category(String requested) {
-        if (requested == null || requested.isBlank() || requested.equalsIgnoreCase("any")) {
+        String category = requested == null ? "" : requested.strip().toLowerCase(Locale.ROOT);
+        if (category.isEmpty() || category.equals("any")) {
             return null;
         }
-        String category = requested.trim().toLowerCase(Locale.ROOT);
         if (!picker.knowsCategory(category)) {
             throw new QuizException(ErrorCode.UNKNOWN_CATEGORY, "There is no category '" + requested + "'.");
         }

@@ -80,7 +80,8 @@ class MatchEndToEndTest {
         assertThat(q0.getLong("deadline") - q0.getLong("openedAt")).isEqualTo(3000);
         answerAll(0, Map.of(ada, 0, bob, 1, cy, 2));
         JsonObject reveal0 = ada.next("reveal", f -> f.getInteger("index") == 0);
-        assertThat(reveal0.getLong("nextQuestionAt")).isNotNull();
+        assertThat(reveal0.getLong("closedAt")).isBetween(q0.getLong("openedAt"), q0.getLong("deadline"));
+        assertThat(reveal0.getLong("nextQuestionAt")).isEqualTo(reveal0.getLong("closedAt") + 300);
         assertThat(System.currentTimeMillis()).as("revealed before its deadline: it closed early")
             .isLessThan(q0.getLong("deadline"));
         bob.next("reveal", f -> f.getInteger("index") == 0);

@@ -110,7 +110,7 @@ class MatchTest {
                     standing(1, ANN, 950, 1, 1, "connected"),
                     standing(2, BOB, 875, 1, 1, "connected"),
                     standing(3, CAT, 0, 0, 0, "connected")),
-                q1Open)));
+                q0Closed, q1Open)));
             assertThat(catQ0.finished()).isNull();
 
             // Question 1 (correct option 2): CAT does not answer, so it closes on the timer.
@@ -129,7 +129,7 @@ class MatchTest {
                     standing(1, BOB, 1_975, 2, 2, "connected"),
                     standing(2, ANN, 1_950, 2, 2, "connected"),
                     standing(3, CAT, 0, 0, 0, "connected")),
-                q2Open)));
+                q1Closed, q2Open)));
 
             // Question 2 (correct option 3, the last): ANN answers at the deadline's very millisecond.
             assertThat(match.onTimer(q2Open).events()).containsExactly(toEveryone(questionEvent(2, q2Open, q2Open)));
@@ -148,7 +148,7 @@ class MatchTest {
                         new AnswerResult(ANN.userId(), 3, true, 700, 3, QUESTION_MS),
                         new AnswerResult(BOB.userId(), 0, false, 0, 0, 5_000L),
                         new AnswerResult(CAT.userId(), 3, true, 750, 1, 5_000L)),
-                    finalStandings, null)),
+                    finalStandings, q2Closed, null)),
                 toEveryone(new MatchFinished(MATCH_ID, finalStandings, q2Closed)));
 
             MatchResult expected = new MatchResult(MATCH_ID, MatchKind.QUICK, "science", Q0_OPEN, q2Closed,
@@ -245,6 +245,7 @@ class MatchTest {
             Reveal reveal = onlyEvent(closing, Reveal.class);
             assertThat(reveal.index()).isZero();
             assertThat(reveal.correctOption()).isEqualTo(correctOf(0));
+            assertThat(reveal.closedAt()).isEqualTo(Q0_DEADLINE + 1);
             assertThat(reveal.nextQuestionAt()).isEqualTo(Q0_DEADLINE + 1 + REVEAL_MS);
             assertThat(match.phase()).isEqualTo(Phase.REVEAL);
         }
@@ -255,6 +256,7 @@ class MatchTest {
 
             Reveal reveal = onlyEvent(match.onTimer(Q0_DEADLINE + 250), Reveal.class);
 
+            assertThat(reveal.closedAt()).isEqualTo(Q0_DEADLINE + 250);
             assertThat(reveal.nextQuestionAt()).isEqualTo(Q0_DEADLINE + 250 + REVEAL_MS);
             assertThat(match.nextWakeAt()).isEqualTo(Q0_DEADLINE + 250 + REVEAL_MS);
         }

@@ -136,6 +136,26 @@ class MatchmakingVerticleTest {
 
     @Test
     @Timeout(value = 10, timeUnit = TimeUnit.SECONDS)
+    void categoriesAreTrimmedAndAnyInAnyCaseMeansTheMixedQueue(VertxTestContext ctx) {
+        deploy(NEVER, NODE_A)
+            .compose(id -> ask(new JoinQueue(ANN, NODE_A, " ANY ", 3)))
+            .compose(reply -> {
+                assertThat(reply).isEqualTo(new Queued(null, 3, 1));
+                return ask(new JoinQueue(BOB, NODE_A, " any", 3));
+            })
+            .compose(reply -> {
+                assertThat(reply).as("the same queue as ann's").isEqualTo(new Queued(null, 3, 2));
+                return ask(new JoinQueue(CAT, NODE_A, "\tScience  ", 3));
+            })
+            .map(reply -> {
+                assertThat(reply).isEqualTo(new Queued("science", 3, 1));
+                return null;
+            })
+            .onComplete(ctx.succeedingThenComplete());
+    }
+
+    @Test
+    @Timeout(value = 10, timeUnit = TimeUnit.SECONDS)
     void aQueueShortOfFullStartsWithWhoIsThereOnceTheFillTimeoutHasPassedAndNotBefore(VertxTestContext ctx) {
         long fillTimeout = 400;
         AtomicLong firstJoined = new AtomicLong();

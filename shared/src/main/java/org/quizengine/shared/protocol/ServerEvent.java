@@ -88,7 +88,7 @@ public sealed interface ServerEvent {
 
     /** A question closed: the correct option, everyone's result and the standings. */
     record Reveal(UUID matchId, int index, int correctOption, List<AnswerResult> results, List<Standing> standings,
-                  Long nextQuestionAt) implements ServerEvent {
+                  long closedAt, Long nextQuestionAt) implements ServerEvent {
     }
 
     /** A player disconnected, came back, or left for good. */
