@@ -35,6 +35,7 @@ public enum ErrorCode {
     INVALID_REFRESH_TOKEN(1113, 401),
     WRONG_PASSWORD(1114, 403),
     CANNOT_DISABLE_SELF(1115, 409),
+    CANNOT_CHANGE_OWN_ROLE(1116, 409),
 
     // Matchmaking and lobbies.
     ALREADY_IN_MATCH(1201, 409),

@@ -59,7 +59,8 @@ public final class SessionRepository {
         + " AND revoked_at > now() - make_interval(secs => $4)";
     private static final String LIST_LIVE = "SELECT id, created_at, last_used_at, expires_at, user_agent, client_address"
         + " FROM sessions WHERE user_id = $1 AND " + LIVE + " ORDER BY last_used_at DESC, id LIMIT " + MAX_LISTED;
-    private static final String REVOCATION = "SELECT revoked_at IS NOT NULL, revoked_reason FROM sessions WHERE id = $1";
+    private static final String STANDING = "SELECT s.revoked_at IS NOT NULL, s.revoked_reason, u.role"
+        + " FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = $1";
     private static final String REVOKED_SINCE =
         "SELECT id, revoked_reason FROM sessions WHERE revoked_at > now() - make_interval(secs => $1)";
     private static final String SET_DISABLED = "UPDATE users SET disabled = true WHERE id = $1";
@@ -221,18 +222,23 @@ public final class SessionRepository {
     }
 
     /**
-     * Why {@code sessionId} no longer holds: its revocation reason ({@code ""} if none was given), or
-     * {@code ""} for a session that does not exist (its user deleted, or never issued here); empty
-     * while it holds.
+     * Whether {@code sessionId} holds, and its account's role: a revoked session has its revocation
+     * reason ({@code ""} if none was given), as has one that does not exist (its user deleted, or
+     * never issued here); a live one its account's current role.
      */
-    public Future<Optional<String>> revocation(UUID sessionId) {
-        return pool.preparedQuery(REVOCATION).execute(Tuple.of(sessionId)).map(rows -> {
+    public Future<Standing> standing(UUID sessionId) {
+        return pool.preparedQuery(STANDING).execute(Tuple.of(sessionId)).map(rows -> {
             if (rows.size() == 0) {
-                return Optional.of("");
+                return new Standing("", null);
             }
             Row row = rows.iterator().next();
-            return row.getBoolean(0) ? Optional.of(Objects.requireNonNullElse(row.getString(1), "")) : Optional.empty();
+            return row.getBoolean(0) ? new Standing(Objects.requireNonNullElse(row.getString(1), ""), null)
+                : new Standing(null, Role.fromWireName(row.getString(2)));
         });
+    }
+
+    /** A session as a token check needs it: revoked (with the reason), or live with its account's role. */
+    public record Standing(String revokedReason, Role role) {
     }
 
     private Future<List<UUID>> revokeAllOf(SqlClient client, UUID userId, UUID except, String reason) {

@@ -13,10 +13,10 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
+import org.quizengine.api.storage.OncePerMinute;
 import org.quizengine.shared.ErrorCode;
 import org.quizengine.shared.QuizException;
 import org.quizengine.shared.Wire;
@@ -33,15 +33,19 @@ import org.slf4j.LoggerFactory;
  * A spent token presented again is reuse (a stolen token, or a client replaying one): the whole
  * session is revoked at once, so neither the thief's nor the owner's newest tokens work any more.
  *
- * <p>Revocation holds on every node at once. PostgreSQL records it; a Redis key per revoked session
- * ({@value #REVOKED_KEY_PREFIX}{@code <sid>}), kept for as long as an access token lives, is what
- * every node checks on each authenticated request and WebSocket upgrade; and a message on
+ * <p>Revocation holds on every node at once. PostgreSQL records it; Redis marks each session
+ * revoked or live ({@link SessionMarks}), for as long as an access token lives, and every node
+ * checks the marks on each authenticated request and WebSocket upgrade; and a message on
  * {@link Addresses#SESSIONS_REVOKED}, published to every node, closes the live sockets of those
- * sessions. If Redis cannot be asked, the check falls back to PostgreSQL; if neither answers, the
- * request is refused with SERVICE_UNAVAILABLE rather than let a possibly revoked token through.
+ * sessions. A session without a mark (never issued, or Redis lost its data) and a check Redis
+ * cannot answer ask PostgreSQL; if neither answers, the request is refused with
+ * SERVICE_UNAVAILABLE rather than let a possibly revoked token through.
+ *
+ * <p>The live mark carries the account's current role, so a role an admin changes holds on the
+ * next request, whatever role the token was issued with.
  */
 public final class Sessions {
-    public static final String REVOKED_KEY_PREFIX = "session:revoked:";
+    public static final String REVOKED_KEY_PREFIX = SessionMarks.REVOKED_PREFIX;
     /** The revocation reason stored with the sessions of a disabled account. */
     static final String DISABLED_REASON = "account disabled";
     /** What a disabled account's ended sessions are marked with once it is enabled again. */
@@ -52,8 +56,8 @@ public final class Sessions {
     private static final Duration CLOCK_SKEW = Duration.ofMinutes(1);
     private static final Pattern REFRESH_TOKEN = Pattern.compile("[A-Za-z0-9_-]{43}");
     private static final Logger LOG = LoggerFactory.getLogger(Sessions.class);
-    /** How long a revocation check or mark waits for Redis before treating it as unreachable. */
-    private static final long REDIS_TIMEOUT_MS = 1_000;
+    /** A check that read the old role just before a role change may mark it again: its marks are forgotten once more after this. */
+    private static final long ROLE_CHANGE_SETTLE_MS = 2_000;
 
     private final Vertx vertx;
     private final AuthOptions options;
@@ -61,9 +65,10 @@ public final class Sessions {
     private final PasswordHasher hasher;
     private final UserRepository users;
     private final SessionRepository repository;
-    private final RedisAPI redis;
+    private final SessionMarks marks;
     private final Duration markTtl;
     private final SecureRandom random = new SecureRandom();
+    private final OncePerMinute redisWarnings = new OncePerMinute();
     private long markTimer = -1;
 
     public Sessions(Vertx vertx, AuthOptions options, TokenService tokens, PasswordHasher hasher, UserRepository users,
@@ -74,8 +79,8 @@ public final class Sessions {
         this.hasher = Objects.requireNonNull(hasher, "hasher");
         this.users = Objects.requireNonNull(users, "users");
         this.repository = Objects.requireNonNull(repository, "repository");
-        this.redis = Objects.requireNonNull(redis, "redis");
         this.markTtl = options.accessTokenTtl().plus(CLOCK_SKEW);
+        this.marks = new SessionMarks(redis, markTtl);
     }
 
     /** What a client is told when it signs in or refreshes: the account, both tokens, their expiries. */
@@ -107,18 +112,41 @@ public final class Sessions {
     }
 
     /**
-     * The user an access token speaks for, if its signature, expiry and session hold: a token of a
-     * revoked session fails with SESSION_REVOKED, one of a disabled account with ACCOUNT_DISABLED.
+     * The user an access token speaks for, with the account's current role, if its signature, expiry
+     * and session hold: a token of a revoked or never-issued session fails with SESSION_REVOKED, one
+     * of a disabled account with ACCOUNT_DISABLED.
      */
     public Future<AuthenticatedUser> authenticate(String accessToken) {
-        return tokens.verify(accessToken).compose(user -> revocation(user.sessionId()).compose(revoked -> {
-            if (revoked.isEmpty()) {
-                return Future.succeededFuture(user);
+        return tokens.verify(accessToken).compose(user -> check(user.sessionId()).compose(mark -> {
+            if (mark.revoked() == null) {
+                return Future.succeededFuture(mark.role() == user.role() ? user
+                    : new AuthenticatedUser(user.userId(), user.username(), mark.role(), user.sessionId()));
             }
-            return revoked.get() == ErrorCode.ACCOUNT_DISABLED
+            return mark.revoked() == ErrorCode.ACCOUNT_DISABLED
                 ? fail(ErrorCode.ACCOUNT_DISABLED, "This account is disabled.")
                 : fail(ErrorCode.SESSION_REVOKED, "This session has ended (signed out, or revoked); sign in again.");
         }));
+    }
+
+    /**
+     * Gives the account {@code role}: its sessions' live marks are forgotten, so every node reads the
+     * new role from PostgreSQL on the session's next request. NOT_FOUND if there is no such user;
+     * SERVICE_UNAVAILABLE if Redis could not forget the marks (the role is stored; try again).
+     */
+    public Future<Void> setRole(UUID userId, Role role) {
+        return users.setRole(userId, role)
+            .compose(v -> forgetLiveMarks(userId))
+            .onSuccess(v -> vertx.setTimer(ROLE_CHANGE_SETTLE_MS, id -> forgetLiveMarks(userId)
+                .onFailure(e -> LOG.warn("Could not forget the session marks of {} after a role change: {}", userId,
+                    e.getMessage()))))
+            .recover(failed -> failed instanceof QuizException ? Future.failedFuture(failed)
+                : fail(ErrorCode.SERVICE_UNAVAILABLE, "The role is changed, but not every server may know yet; try again."));
+    }
+
+    private Future<Void> forgetLiveMarks(UUID userId) {
+        return repository.listLive(userId)
+            .compose(live -> marks.forgetLive(live.stream().map(SessionRepository.SessionInfo::id).toList()))
+            .mapEmpty();
     }
 
     /** Opens a new session for an account whose password was just checked (or that was just created). */
@@ -229,6 +257,8 @@ public final class Sessions {
 
     private Issued issue(UserAccount account, UUID sessionId, String refreshToken, Instant refreshExpiresAt) {
         AccessToken access = tokens.issue(account.id(), account.username(), account.role(), sessionId);
+        // Spares the first check a PostgreSQL read; a failed mark only means that it makes it.
+        marks.markLive(sessionId, account.role());
         return new Issued(account, sessionId, access, refreshToken, refreshExpiresAt);
     }
 
@@ -277,8 +307,7 @@ public final class Sessions {
      * (ACCOUNT_DISABLED, else SESSION_REVOKED).
      */
     private Future<?> mark(UUID sessionId, ErrorCode code) {
-        return redis.set(List.of(REVOKED_KEY_PREFIX + sessionId, code.name(), "EX", Long.toString(markTtl.toSeconds())))
-            .timeout(REDIS_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        return marks.markRevoked(sessionId, code);
     }
 
     private static ErrorCode codeFor(String revokedReason) {
@@ -299,19 +328,36 @@ public final class Sessions {
         }
     }
 
-    /** Why the session no longer holds (the code to refuse its tokens with); empty while it holds. */
-    private Future<Optional<ErrorCode>> revocation(UUID sessionId) {
+    /**
+     * The session as Redis marks it, or as PostgreSQL records it when Redis has no mark (then marked
+     * live for the next check) or cannot answer: revoked (with the code to refuse it with), or live
+     * with the account's current role.
+     */
+    private Future<SessionMarks.Mark> check(UUID sessionId) {
         // A Redis that hangs (rather than refuses) must not hang every request: PostgreSQL answers then.
-        return redis.get(REVOKED_KEY_PREFIX + sessionId)
-            .timeout(REDIS_TIMEOUT_MS, TimeUnit.MILLISECONDS)
-            .map(response -> Optional.ofNullable(response).map(value -> ErrorCode.ACCOUNT_DISABLED.name()
-                .equals(value.toString()) ? ErrorCode.ACCOUNT_DISABLED : ErrorCode.SESSION_REVOKED))
-            .recover(redisDown -> {
-                LOG.warn("Cannot check session {} in Redis ({}); asking PostgreSQL", sessionId, redisDown.getMessage());
-                return repository.revocation(sessionId).map(reason -> reason.map(Sessions::codeFor));
+        return marks.read(sessionId)
+            .timeout(SessionMarks.TIMEOUT_MS, TimeUnit.MILLISECONDS)
+            .compose(mark -> mark.unknown() ? recorded(sessionId, true) : Future.succeededFuture(mark), redisDown -> {
+                if (redisWarnings.due()) {
+                    LOG.warn("Cannot check sessions in Redis ({}); asking PostgreSQL (logged once a minute)",
+                        redisDown.toString());
+                }
+                return recorded(sessionId, false);
             })
             .recover(bothDown -> Future.failedFuture(bothDown instanceof QuizException ? bothDown
                 : new QuizException(ErrorCode.SERVICE_UNAVAILABLE, "Sessions cannot be checked right now; try again.")));
+    }
+
+    private Future<SessionMarks.Mark> recorded(UUID sessionId, boolean markLive) {
+        return repository.standing(sessionId).map(standing -> {
+            if (standing.revokedReason() != null) {
+                return new SessionMarks.Mark(codeFor(standing.revokedReason()), null);
+            }
+            if (markLive) {
+                marks.markLive(sessionId, standing.role());
+            }
+            return new SessionMarks.Mark(null, standing.role());
+        });
     }
 
     /**

@@ -1,6 +1,6 @@
 package org.quizengine.api.protection;
 
-import java.util.concurrent.atomic.AtomicLong;
+import org.quizengine.api.storage.OncePerMinute;
 import org.slf4j.Logger;
 
 /**
@@ -10,11 +10,9 @@ import org.slf4j.Logger;
  * so load balancers and operators see it.
  */
 final class FailOpen {
-    private static final long LOG_INTERVAL_NANOS = 60_000_000_000L;
-
     private final Logger log;
     private final String what;
-    private final AtomicLong lastLogged = new AtomicLong(System.nanoTime() - LOG_INTERVAL_NANOS);
+    private final OncePerMinute warnings = new OncePerMinute();
 
     FailOpen(Logger log, String what) {
         this.log = log;
@@ -22,9 +20,7 @@ final class FailOpen {
     }
 
     void report(Throwable failure) {
-        long now = System.nanoTime();
-        long last = lastLogged.get();
-        if (now - last >= LOG_INTERVAL_NANOS && lastLogged.compareAndSet(last, now)) {
+        if (warnings.due()) {
             log.warn("{} not enforced: Redis did not answer ({}); letting requests through", what, failure.toString());
         }
     }

@@ -33,6 +33,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.quizengine.api.auth.Role;
+import org.quizengine.api.auth.Sessions;
+import org.quizengine.api.auth.UserAccount;
 import org.quizengine.api.history.MatchResultStore;
 import org.quizengine.api.testing.StoreFixtures;
 import org.quizengine.shared.match.MatchKind;
@@ -325,9 +327,11 @@ class LeaderboardApiTest {
             return token(Role.USER);
         }
 
+        /** A new session's access token, the account given {@code role} first (a token counts with its account's role). */
         String token(Role role) {
-            // A session of its own that nobody revokes: enough for reading boards.
-            return node.tokens.issue(id, name, role, UUID.randomUUID()).value();
+            await(node.users.setRole(id, role));
+            UserAccount account = await(node.users.findById(id)).orElseThrow();
+            return await(node.sessions.open(account, new Sessions.Client(null, null))).accessToken().value();
         }
     }
 

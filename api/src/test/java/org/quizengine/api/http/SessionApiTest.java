@@ -6,6 +6,9 @@ import static org.quizengine.api.http.TestNode.uniqueName;
 import static org.quizengine.api.testing.StoreFixtures.await;
 import static org.quizengine.api.testing.StoreFixtures.failureOf;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -36,6 +39,7 @@ import org.quizengine.api.auth.Sessions;
 import org.quizengine.api.protection.ProtectionOptions;
 import org.quizengine.shared.ErrorCode;
 import org.quizengine.shared.QuizException;
+import org.slf4j.LoggerFactory;
 
 /**
  * Sessions as a REST client lives them, over real HTTP, PostgreSQL and Redis: both tokens at sign-in,
@@ -52,6 +56,7 @@ class SessionApiTest {
     private static final String ME = "/api/v1/me";
     private static final String MY_SESSIONS = "/api/v1/me/sessions";
     private static final String MY_PASSWORD = "/api/v1/me/password";
+    private static final String QUESTIONS = "/api/v1/questions";
     private static final String PASSWORD = "correct horse battery";
 
     @TempDir
@@ -209,6 +214,90 @@ class SessionApiTest {
         assertThat(await(node.sessions.remarkRecentlyRevoked())).isPositive();
 
         assertProblem(node.get(ME, token), 401, "SESSION_REVOKED");
+    }
+
+    @Test
+    void aSessionRedisKnowsNothingOfIsCheckedInPostgreSql() {
+        String username = uniqueName("wiped");
+        JsonObject ended = node.register(username, username + "@example.com", PASSWORD);
+        JsonObject live = login(username, PASSWORD);
+        assertThat(send(node, HttpMethod.POST, LOGOUT, ended.getString("accessToken"), null).statusCode()).isEqualTo(204);
+        // Redis lost everything it held about both sessions (flushed, restarted without its data).
+        for (JsonObject session : List.of(ended, live)) {
+            String sessionId = session.getString("sessionId");
+            await(node.stores.redis().del(List.of("session:revoked:" + sessionId, "session:live:" + sessionId)));
+        }
+
+        assertProblem(node.get(ME, ended.getString("accessToken")), 401, "SESSION_REVOKED");
+        assertThat(node.get(ME, live.getString("accessToken")).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void aTokenOfASessionThatWasNeverIssuedIsRefused() {
+        String username = uniqueName("forged");
+        JsonObject registered = node.register(username, username + "@example.com", PASSWORD);
+        UUID userId = UUID.fromString(registered.getJsonObject("user").getString("id"));
+        // Signed with the node's own key, as only a holder of it could: the signature alone proves nothing more.
+        String neverIssued = node.sessions.tokens().issue(userId, username, Role.ADMIN, UUID.randomUUID()).value();
+
+        assertProblem(node.get(ME, neverIssued), 401, "SESSION_REVOKED");
+        assertProblem(send(node, HttpMethod.GET, "/api/v1/admin/users/" + userId, neverIssued, null), 401, "SESSION_REVOKED");
+    }
+
+    @Test
+    void aSurgeOfChecksIsAnsweredByRedisWithoutTimeoutsOrFallingBackToPostgreSql() {
+        String username = uniqueName("surge");
+        String token = node.register(username, username + "@example.com", PASSWORD).getString("accessToken");
+        Logger sessionsLog = (Logger) LoggerFactory.getLogger(Sessions.class);
+        ListAppender<ILoggingEvent> logged = new ListAppender<>();
+        logged.start();
+        sessionsLog.addAppender(logged);
+        try {
+            // 3,000 sockets opened at once each check their token: the pooled client refused 2,763 of
+            // such checks (wait queue full) and timed out the rest, and every one then asked PostgreSQL.
+            List<Future<?>> checks = new ArrayList<>();
+            for (int i = 0; i < 3_000; i++) {
+                checks.add(node.sessions.authenticate(token));
+            }
+            await(Future.all(checks));
+        } finally {
+            sessionsLog.detachAppender(logged);
+        }
+        assertThat(logged.list).as("Redis answered every check").isEmpty();
+    }
+
+    @Test
+    void anAdminGivesARoleThatHoldsOnTheAccountsNextRequestWithoutSigningInAgain() {
+        JsonObject admin = userWithRole("roleadmin", Role.ADMIN);
+        String adminToken = admin.getString("accessToken");
+        String username = uniqueName("promoted");
+        JsonObject target = node.register(username, username + "@example.com", PASSWORD);
+        String token = target.getString("accessToken");
+        String role = "/api/v1/admin/users/" + target.getJsonObject("user").getString("id") + "/role";
+        assertProblem(send(node, HttpMethod.GET, QUESTIONS, token, null), 403, "FORBIDDEN");
+
+        HttpResponse<Buffer> promoted = send(node, HttpMethod.PUT, role, adminToken, new JsonObject().put("role", "moderator"));
+        assertThat(promoted.statusCode()).as(promoted.bodyAsString()).isEqualTo(200);
+        assertThat(promoted.bodyAsJsonObject().getString("role")).isEqualTo("moderator");
+        assertThat(promoted.bodyAsJsonObject().getString("username")).isEqualTo(username);
+        // The token still says "user"; the account's role is what counts, at once.
+        assertThat(send(node, HttpMethod.GET, QUESTIONS, token, null).statusCode()).isEqualTo(200);
+        assertProblem(send(node, HttpMethod.PUT, role, token, new JsonObject().put("role", "admin")), 403, "FORBIDDEN");
+
+        assertThat(send(node, HttpMethod.PUT, role, adminToken, new JsonObject().put("role", "user")).statusCode())
+            .isEqualTo(200);
+        assertProblem(send(node, HttpMethod.GET, QUESTIONS, token, null), 403, "FORBIDDEN");
+        JsonObject refreshed = refresh(target.getString("refreshToken")).bodyAsJsonObject();
+        assertProblem(send(node, HttpMethod.GET, QUESTIONS, refreshed.getString("accessToken"), null), 403, "FORBIDDEN");
+
+        assertProblem(send(node, HttpMethod.PUT, "/api/v1/admin/users/" + admin.getJsonObject("user").getString("id")
+            + "/role", adminToken, new JsonObject().put("role", "user")), 409, "CANNOT_CHANGE_OWN_ROLE");
+        assertFieldError(send(node, HttpMethod.PUT, role, adminToken, new JsonObject().put("role", "owner")), "role");
+        assertFieldError(send(node, HttpMethod.PUT, role, adminToken, new JsonObject()), "role");
+        assertProblem(send(node, HttpMethod.PUT, "/api/v1/admin/users/" + UUID.randomUUID() + "/role", adminToken,
+            new JsonObject().put("role", "user")), 404, "NOT_FOUND");
+        assertThat(send(node, HttpMethod.GET, QUESTIONS, adminToken, null).statusCode()).as("the admin kept their role")
+            .isEqualTo(200);
     }
 
     @Test
