@@ -16,6 +16,7 @@ import org.quizengine.api.http.Problems;
 import org.quizengine.api.http.ValidationException;
 import org.quizengine.api.protection.ClientAddress;
 import org.quizengine.api.protection.LoginThrottle;
+import org.quizengine.api.protection.LoginThrottle.Subject;
 import org.quizengine.shared.ErrorCode;
 import org.quizengine.shared.QuizException;
 
@@ -77,18 +78,17 @@ public final class AuthRouter {
         requireValid(AccountRules.checkLogin(login, password));
         String name = (String) login;
 
-        // The attempt is counted before the password is checked (and given back if it was right).
-        throttle.attempt(ctx, name, () -> authenticate(name, (String) password))
+        // The attempt is counted against the account (by either of its names) before the password
+        // is checked, and given back if it was right.
+        users.findByLogin(name)
+            .compose(found -> found.isPresent()
+                ? throttle.attempt(ctx, Subject.account(found.get().id()),
+                    () -> checkPassword(found.get(), (String) password))
+                // Same work, same answer as a wrong password: no telling which accounts exist.
+                : throttle.attempt(ctx, Subject.unknown(name),
+                    () -> hasher.verifyAgainstDummy((String) password).compose(ignored -> invalidCredentials())))
             .onSuccess(account -> sendSession(ctx, 200, account))
             .onFailure(ctx::fail);
-    }
-
-    private Future<UserAccount> authenticate(String login, String password) {
-        return users.findByLogin(login)
-            .compose(found -> found.isPresent()
-                ? checkPassword(found.get(), password)
-                // Same work, same answer as a wrong password: no telling which accounts exist.
-                : hasher.verifyAgainstDummy(password).compose(ignored -> invalidCredentials()));
     }
 
     private Future<UserAccount> checkPassword(UserAccount account, String password) {

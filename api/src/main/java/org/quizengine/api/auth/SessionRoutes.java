@@ -67,7 +67,7 @@ public final class SessionRoutes {
             throw new ValidationException(errors);
         }
         AuthenticatedUser user = Authentication.current(ctx);
-        throttle.attempt(ctx, user.username(), () -> sessions.changePassword(user, (String) current, (String) next))
+        throttle.attempt(ctx, LoginThrottle.Subject.account(user.userId()), () -> sessions.changePassword(user, (String) current, (String) next))
             .onSuccess(v -> ctx.response().setStatusCode(204).end())
             .onFailure(ctx::fail);
     }

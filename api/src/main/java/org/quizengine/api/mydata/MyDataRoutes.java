@@ -105,7 +105,7 @@ public final class MyDataRoutes {
         String password = confirmationPassword(JsonBodies.requireObject(ctx));
         users.activeAccount(Authentication.current(ctx).userId())
             // Counted like a login, so a stolen token cannot be used to guess the password here.
-            .compose(account -> throttle.attempt(ctx, account.username(), () -> hasher.verify(password, account.passwordHash())
+            .compose(account -> throttle.attempt(ctx, LoginThrottle.Subject.account(account.id()), () -> hasher.verify(password, account.passwordHash())
                 .compose(matches -> matches
                     ? Future.succeededFuture(account.id())
                     : Future.failedFuture(new QuizException(ErrorCode.PASSWORD_CONFIRMATION_FAILED,

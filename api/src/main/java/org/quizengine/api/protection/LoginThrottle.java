@@ -12,6 +12,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.UUID;
 import java.util.function.Supplier;
 import org.quizengine.api.storage.StoreOutage;
 import org.quizengine.shared.ErrorCode;
@@ -36,10 +37,15 @@ import org.slf4j.LoggerFactory;
  * at a quarter of the account-wide limit. Only the login-name + address counter is reset by a
  * success, so an attacker's own account cannot be used to clear the address or account counters.
  *
- * <p>Counters are keyed by the login name as typed (trimmed, case-folded, hashed), never by a
- * looked-up account, so unknown names are throttled exactly like real ones and the throttle tells
- * nothing about which accounts exist. The price is that a username and its email address count
- * separately. When Redis does not answer, logins are not throttled ({@link FailOpen}); the slow
+ * <p>Counters are keyed by account ({@link Subject#account}): a username and its email address
+ * share every counter, and so do password changes and account deletions, so no limit doubles by
+ * typing the other name. A login name that names no account is keyed by the name as typed
+ * (trimmed, case-folded; {@link Subject#unknown}), so unknown names are throttled exactly like real
+ * ones and the throttle tells nothing about which accounts exist. What it can tell: someone who has
+ * failed one name of an account often enough to lock it sees the lock on its other name too, so
+ * learns that the two belong together; that someone can lock the account anyway, and a limit that
+ * doubles for every guesser is the greater harm. Keys hold a hash of the subject, never an email
+ * address. When Redis does not answer, logins are not throttled ({@link FailOpen}); the slow
  * password hash still limits guessing.
  *
  * <p>Every attempt is counted before its password is checked, in the same script that checks the
@@ -66,12 +72,23 @@ public final class LoginThrottle {
             options.failuresPerAddress());
     }
 
+    /** Whose failures an attempt counts against: an account, or a login name that names none. */
+    public record Subject(String key) {
+        public static Subject account(UUID accountId) {
+            return new Subject("account:" + accountId);
+        }
+
+        public static Subject unknown(String login) {
+            return new Subject("name:" + login.trim().toLowerCase(Locale.ROOT));
+        }
+    }
+
     /**
      * Counts an attempt by {@code login} from {@code address} before its password is checked, unless
      * a counter is full: then the answer is how long it must wait, and nothing is counted. Zero: go
      * ahead. Never fails.
      */
-    public Future<Duration> reserve(String login, String address) {
+    public Future<Duration> reserve(Subject login, String address) {
         return counters.reserve(keys(login, address), limits, options.window())
             .recover(failure -> {
                 failOpen.report(failure);
@@ -84,7 +101,7 @@ public final class LoginThrottle {
      * for this login name are forgiven, and the attempt no longer counts against the login name or
      * the address (their failures stay). Never fails.
      */
-    public Future<Void> succeeded(String login, String address) {
+    public Future<Void> succeeded(Subject login, String address) {
         List<String> keys = keys(login, address);
         return counters.delete(keys.get(0))
             .compose(v -> counters.giveBack(keys.subList(1, 3), limits.subList(1, 3)))
@@ -95,7 +112,7 @@ public final class LoginThrottle {
      * The attempt reserved for {@code login} from {@code address} could not be checked (a store was
      * down): it is not a failure, so it no longer counts anywhere; earlier failures stay. Never fails.
      */
-    public Future<Void> notChecked(String login, String address) {
+    public Future<Void> notChecked(Subject login, String address) {
         return counters.giveBack(keys(login, address), limits).recover(this::ignore);
     }
 
@@ -106,7 +123,7 @@ public final class LoginThrottle {
      * {@code check}; one whose check succeeds is given back, and so is one whose check could not be
      * made because a store was down ({@link StoreOutage}): only a refusal counts.
      */
-    public <T> Future<T> attempt(RoutingContext ctx, String login, Supplier<Future<T>> check) {
+    public <T> Future<T> attempt(RoutingContext ctx, Subject login, Supplier<Future<T>> check) {
         String address = ClientAddress.of(ctx);
         return reserve(login, address).compose(wait -> {
             if (!wait.isZero()) {
@@ -128,8 +145,8 @@ public final class LoginThrottle {
         return Future.succeededFuture();
     }
 
-    private static List<String> keys(String login, String address) {
-        String account = digest(login.trim().toLowerCase(Locale.ROOT));
+    private static List<String> keys(Subject login, String address) {
+        String account = digest(login.key());
         return List.of(
             KEY_PREFIX + "account-address:" + account + ":" + address,
             KEY_PREFIX + "account:" + account,
@@ -137,9 +154,9 @@ public final class LoginThrottle {
     }
 
     // Keeps email addresses out of Redis and keys short, whatever was typed.
-    private static String digest(String login) {
+    private static String digest(String subject) {
         try {
-            byte[] hash = MessageDigest.getInstance("SHA-256").digest(login.getBytes(StandardCharsets.UTF_8));
+            byte[] hash = MessageDigest.getInstance("SHA-256").digest(subject.getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(hash, 0, 16);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every JVM", e);

@@ -23,6 +23,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
@@ -328,6 +329,27 @@ class ProtectionApiTest {
 
         assertProblem(throttled, 429, "LOGIN_THROTTLED");
         assertRetryAfterWithinTheWindow(throttled);
+    }
+
+    @Test
+    void aUsernameAndItsEmailCountAgainstTheSameAccount() {
+        String address = uniqueAddress();
+        String username = registerUser(address);
+        String email = (username + "@example.com").toUpperCase(Locale.ROOT);
+        for (int i = 0; i < PER_ACCOUNT_AND_ADDRESS; i++) {
+            assertProblem(login(i % 2 == 0 ? nodeA : nodeB, address, i % 2 == 0 ? username : email, "wrong password"),
+                401, "INVALID_CREDENTIALS");
+        }
+        assertProblem(login(nodeA, address, email, PASSWORD), 429, "LOGIN_THROTTLED");
+        assertProblem(login(nodeB, address, username, PASSWORD), 429, "LOGIN_THROTTLED");
+
+        // Spread over addresses, the account-wide limit is one count too, whichever name was typed.
+        String other = registerUser(uniqueAddress());
+        for (int i = 0; i < PER_ACCOUNT; i++) {
+            assertProblem(login(nodeA, uniqueAddress(), i % 2 == 0 ? other : other + "@example.com", "wrong password"),
+                401, "INVALID_CREDENTIALS");
+        }
+        assertProblem(login(nodeB, uniqueAddress(), other + "@example.com", PASSWORD), 429, "LOGIN_THROTTLED");
     }
 
     @Test
