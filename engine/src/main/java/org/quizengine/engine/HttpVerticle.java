@@ -6,31 +6,42 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import org.quizengine.api.storage.OncePerMinute;
 import org.quizengine.engine.config.GatewayOptions;
 import org.quizengine.engine.config.HttpOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** One HTTP server instance of the node (REST and WebSocket); the node runs one per core on the same port. */
 final class HttpVerticle extends VerticleBase {
     /** WebSocket messages beyond this many times the frame limit are cut off by Netty (close 1009). */
     private static final int HARD_LIMIT_FACTOR = 16;
+    private static final Logger LOG = LoggerFactory.getLogger(HttpVerticle.class);
 
     private final HttpOptions http;
     private final GatewayOptions gateway;
     private final Router router;
     private final Consumer<Integer> boundPort;
-    /** Each open connection's wait for its next request head (this verticle's event loop only). */
+    /** Connections that are not WebSockets, open on every instance of this verticle. */
+    private final AtomicInteger nonWebSockets;
+    /** Each open connection that is not a WebSocket, with its wait for its next request (this verticle's event loop only). */
     private final Map<HttpConnection, Waiting> waitingFor = new HashMap<>();
+    private final OncePerMinute refusalWarnings = new OncePerMinute();
 
-    HttpVerticle(HttpOptions http, GatewayOptions gateway, Router router, Consumer<Integer> boundPort) {
+    HttpVerticle(HttpOptions http, GatewayOptions gateway, Router router, AtomicInteger nonWebSockets,
+                 Consumer<Integer> boundPort) {
         this.http = http;
         this.gateway = gateway;
         this.router = router;
+        this.nonWebSockets = nonWebSockets;
         this.boundPort = boundPort;
     }
 
@@ -53,7 +64,7 @@ final class HttpVerticle extends VerticleBase {
             .requestHandler(request -> {
                 Waiting waiting = waitingFor.get(request.connection());
                 if (waiting != null) {
-                    waiting.requestArrived();
+                    waiting.requestArrived(request);
                     // A response has one end handler: a route that set its own (RoutingContext's
                     // addEndHandler does) would replace this one. None does.
                     HttpServerResponse response = request.response();
@@ -64,59 +75,107 @@ final class HttpVerticle extends VerticleBase {
         return server.listen().onSuccess(s -> boundPort.accept(s.actualPort()));
     }
 
+    /**
+     * A new connection is timed from the start; beyond {@code http.maxNonWebSocketConnections} open
+     * connections that are not WebSockets, it is closed at once: whoever opens connections faster
+     * than they time out cannot take the node's open files (20,000 here) from its players, whose
+     * WebSockets do not count.
+     */
     private void opened(HttpConnection connection) {
+        if (nonWebSockets.incrementAndGet() > http.maxNonWebSocketConnections()) {
+            nonWebSockets.decrementAndGet();
+            if (refusalWarnings.due()) {
+                LOG.warn("Closing new connections: {} connections that are not WebSockets are open "
+                    + "(http.maxNonWebSocketConnections; logged once a minute)", http.maxNonWebSocketConnections());
+            }
+            connection.close();
+            return;
+        }
         Waiting waiting = new Waiting(connection);
         waitingFor.put(connection, waiting);
         connection.closeHandler(v -> {
-            waitingFor.remove(connection);
+            if (waitingFor.remove(connection) != null) {
+                nonWebSockets.decrementAndGet();
+            }
             waiting.cancel();
         });
         waiting.arm(http.requestHeadTimeout());
     }
 
     /**
-     * One connection's wait for a request head: it is closed unless a whole head arrives in time, so
-     * a client that opens connections and never finishes a request (slowloris, half-open upgrades)
-     * cannot hold them, and the node's open files, forever. Its first request has
-     * {@code http.requestHeadSeconds}; once it has been answered, a kept-alive connection has
-     * {@code http.keepAliveSeconds} for the next, longer than clients keep one idle, so a client
-     * never sends on a connection closed under it. Nothing is timed while a request is in flight
-     * (pipelined ones included), nor after a 101: the connection is a WebSocket from then on, with
-     * limits of its own. Used on the connection's event loop only.
+     * One connection's wait for a request: it is closed unless a whole head arrives in time, and a
+     * whole body after it, so a client that opens connections and never finishes a request
+     * (slowloris, half-open upgrades, a body announced and never sent) cannot hold them, and the
+     * node's open files, forever. Its first request has {@code http.requestHeadSeconds} for its head;
+     * once it has been answered, a kept-alive connection has {@code http.keepAliveSeconds} for the
+     * next, longer than clients keep one idle, so a client never sends on a connection closed under
+     * it. A request's body has {@code http.requestBodySeconds} from its head. Heads are not timed
+     * while a request is in flight (pipelined ones included), nor is anything after a 101: the
+     * connection is a WebSocket from then on, with limits of its own. Used on the connection's event
+     * loop only.
      */
     private final class Waiting {
         private final HttpConnection connection;
         private long timer = -1;
+        private long bodyTimer = -1;
         private int inFlight;
 
         Waiting(HttpConnection connection) {
             this.connection = connection;
         }
 
-        void requestArrived() {
-            cancel();
+        void requestArrived(HttpServerRequest request) {
+            cancelHead();
             inFlight++;
+            if (!request.isEnded()) {
+                // One body is read at a time, so a pipelined request's timer replaces an ended one's.
+                cancelBody();
+                bodyTimer = vertx.setTimer(http.requestBodyTimeout().toMillis(), id -> {
+                    bodyTimer = -1;
+                    if (!request.isEnded()) {
+                        connection.close();
+                    }
+                });
+            }
         }
 
         void responseEnded(int status) {
             inFlight--;
-            if (inFlight == 0 && status != HttpResponseStatus.SWITCHING_PROTOCOLS.code()) {
+            if (status == HttpResponseStatus.SWITCHING_PROTOCOLS.code()) {
+                cancelBody();
+                if (waitingFor.remove(connection) != null) {
+                    nonWebSockets.decrementAndGet();
+                }
+            } else if (inFlight == 0) {
                 arm(http.keepAlive());
             }
         }
 
         void arm(Duration timeout) {
-            cancel();
+            cancelHead();
             timer = vertx.setTimer(timeout.toMillis(), id -> {
                 timer = -1;
                 connection.close();
             });
         }
 
+        /** The connection closed: nothing more to time. */
         void cancel() {
+            cancelHead();
+            cancelBody();
+        }
+
+        private void cancelHead() {
             if (timer >= 0) {
                 vertx.cancelTimer(timer);
                 timer = -1;
+            }
+        }
+
+        private void cancelBody() {
+            if (bodyTimer >= 0) {
+                vertx.cancelTimer(bodyTimer);
+                bodyTimer = -1;
             }
         }
     }

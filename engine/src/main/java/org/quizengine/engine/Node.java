@@ -291,7 +291,9 @@ public final class Node {
     private Future<Void> startHttp(Router router) {
         // Port 0 (tests) must be one server; a fixed port is shared by one server per core.
         int instances = options.http().port() == 0 ? 1 : Math.max(1, Runtime.getRuntime().availableProcessors());
-        return deploy(vertx.deployVerticle(() -> new HttpVerticle(options.http(), options.gateway(), router, port::set),
+        AtomicInteger connections = new AtomicInteger();
+        return deploy(vertx.deployVerticle(
+            () -> new HttpVerticle(options.http(), options.gateway(), router, connections, port::set),
             new DeploymentOptions().setInstances(instances)));
     }
 

@@ -10,12 +10,13 @@ import org.quizengine.api.protection.TrustedProxies;
 
 /**
  * Where the node listens, and how its REST API protects itself: how long a connection may take to
- * send its first request head and may then wait idle, body size, CORS origins, trusted proxies
+ * send its first request head and a request's body, how long it may then wait idle, how many
+ * connections that are not WebSockets may be open at once, body size, CORS origins, trusted proxies
  * ({@code http.*}), request rate limits ({@code rateLimit.*}) and login throttling
  * ({@code loginThrottle.*}). Rate and throttle limits of 0 turn that limit off.
  */
-public record HttpOptions(String host, int port, Duration requestHeadTimeout, Duration keepAlive,
-                          ProtectionOptions protection) {
+public record HttpOptions(String host, int port, Duration requestHeadTimeout, Duration requestBodyTimeout,
+                          Duration keepAlive, int maxNonWebSocketConnections, ProtectionOptions protection) {
     public static final int DEFAULT_PORT = 8080;
     private static final int MAX_LIMIT = 100_000_000;
 
@@ -41,7 +42,9 @@ public record HttpOptions(String host, int port, Duration requestHeadTimeout, Du
                 loginThrottle.intIn("failuresPerAddress", 0, MAX_LIMIT)));
         return new HttpOptions(http.string("host"), http.intIn("port", 0, 65535),
             Duration.ofSeconds(http.intIn("requestHeadSeconds", 1, 3_600)),
-            Duration.ofSeconds(http.intIn("keepAliveSeconds", 1, 86_400)), protection);
+            Duration.ofSeconds(http.intIn("requestBodySeconds", 1, 3_600)),
+            Duration.ofSeconds(http.intIn("keepAliveSeconds", 1, 86_400)),
+            http.intIn("maxNonWebSocketConnections", 1, 1_000_000), protection);
     }
 
     private static CorsOptions cors(Section http) {
