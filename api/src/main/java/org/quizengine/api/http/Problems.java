@@ -108,7 +108,8 @@ public final class Problems {
         if (hasMalformedEscape(ctx.request().uri())) {
             // The path or query could not be decoded, wherever that was tried (Vert.x Web fails such a
             // path with a throwable of its own, not an IllegalArgumentException): the request's fault.
-            LOG.debug("Malformed request URI {}", ctx.request().uri(), failure);
+            // The path only: a query may carry an access token (/ws?access_token=...).
+            LOG.debug("Malformed request URI, path {}", ctx.request().uri().split("\\?", 2)[0], failure);
             send(ctx, ErrorCode.MALFORMED_MESSAGE,
                 "The request URI has a '%' that is not followed by two hexadecimal digits; send a '%' as %25.");
             return;

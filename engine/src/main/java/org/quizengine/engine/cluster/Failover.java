@@ -86,15 +86,17 @@ public final class Failover {
 
     private void handOver(UUID matchId, Replication.Fence lost, long sweepMillis) {
         String target = placement.chooseNode();
-        LOG.warn("Match {} lost its node {}; handing it to {} (the sweep read the live matches in {} ms)", matchId,
-            lost.owner(), target, sweepMillis);
+        LOG.atWarn().addKeyValue("match", matchId)
+            .log("Match {} lost its node {}; handing it to {} (the sweep read the live matches in {} ms)", matchId,
+                lost.owner(), target, sweepMillis);
         vertx.eventBus().request(Addresses.nodeMatches(target), new AdoptMatch(matchId, lost.owner(), lost.epoch()),
                 new DeliveryOptions().setSendTimeout(10_000))
             .onComplete(done -> {
                 handingOver.remove(matchId);
                 if (done.failed()) {
-                    LOG.warn("Match {} could not be handed to {} ({}); the next sweep tries again", matchId, target,
-                        done.cause().getMessage());
+                    LOG.atWarn().addKeyValue("match", matchId)
+                        .log("Match {} could not be handed to {} ({}); the next sweep tries again", matchId, target,
+                            done.cause().getMessage());
                 }
             });
     }

@@ -232,8 +232,9 @@ final class MatchRequests {
         if (pending == null) {
             return;
         }
-        LOG.info("Match {} lost its node {}: resending {} request(s) once it is taken over", matchId, lostOwner,
-            pending.size());
+        LOG.atInfo().addKeyValue("match", matchId)
+            .log("Match {} lost its node {}: resending {} request(s) once it is taken over", matchId, lostOwner,
+                pending.size());
         for (Promise<ServerFrame> reply : Set.copyOf(pending)) {
             reply.tryFail(new OwnerLeft(matchId, lostOwner));
         }

@@ -164,7 +164,8 @@ public final class WebSocketGateway {
         if (connection.socket.isClosed()) {
             return;
         }
-        LOG.info("Closing the socket of {}: its session ended ({})", connection.userId(), code);
+        LOG.atInfo().addKeyValue("user", connection.userId())
+            .log("Closing the socket of {}: its session ended ({})", connection.userId(), code);
         connection.sendError(code, reason, null);
         connection.socket.close(CLOSE_SESSION_ENDED, ErrorCode.ACCOUNT_DISABLED.name().equals(code)
             ? "account disabled" : "session ended");
@@ -276,7 +277,8 @@ public final class WebSocketGateway {
         if (++connection.refusedInWindow > 10 * options.burst()) {
             // Once: the frames still in flight after the close must not each log and close again.
             connection.closedForFlood = true;
-            LOG.warn("Closing the socket of {}: it kept flooding", connection.userId());
+            LOG.atWarn().addKeyValue("user", connection.userId())
+                .log("Closing the socket of {}: it kept flooding", connection.userId());
             connection.socket.close(CLOSE_POLICY, "flood");
             return;
         }

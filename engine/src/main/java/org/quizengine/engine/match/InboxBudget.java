@@ -53,8 +53,9 @@ final class InboxBudget {
         }
         if (!overloadLogged) {
             overloadLogged = true;
-            LOG.warn("Match {} refuses commands over its inbox budget of {} commands/s ({} per player) for the rest"
-                + " of this second", matchId, perSecond, perPlayer);
+            LOG.atWarn().addKeyValue("match", matchId)
+                .log("Match {} refuses commands over its inbox budget of {} commands/s ({} per player) for the rest"
+                    + " of this second", matchId, perSecond, perPlayer);
         }
         return false;
     }

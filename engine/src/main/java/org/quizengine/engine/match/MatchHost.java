@@ -64,7 +64,8 @@ public final class MatchHost extends VerticleBase {
                 .compose(adopt -> vertx.undeploy(match.deploymentId()).map(adopt))
                 .compose(adopt -> {
                     String node = target.get();
-                    LOG.info("Handing match {} to {}", adopt.matchId(), node);
+                    LOG.atInfo().addKeyValue("match", adopt.matchId())
+                        .log("Handing match {} to {}", adopt.matchId(), node);
                     return vertx.eventBus().request(Addresses.nodeMatches(node), adopt);
                 })
                 .<Void>mapEmpty()

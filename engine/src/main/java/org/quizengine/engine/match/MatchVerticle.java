@@ -87,8 +87,9 @@ public final class MatchVerticle extends VerticleBase {
             .compose(v -> listen())
             .compose(v -> services.activePlayers().claim(players, matchId))
             .onSuccess(v -> {
-                LOG.info("Match {} started on {}: {} players, {} questions", matchId, services.nodeId(), players.size(),
-                    spec.settings().questionCount());
+                LOG.atInfo().addKeyValue("match", matchId)
+                    .log("Match {} started on {}: {} players, {} questions", matchId, services.nodeId(), players.size(),
+                        spec.settings().questionCount());
                 effects(new PendingStep(first, null));
                 schedule();
                 checkLostNodes();
@@ -104,7 +105,8 @@ public final class MatchVerticle extends VerticleBase {
     private void forgetUnstarted() {
         if (replicator.fence() != null) {
             services.replication().remove(matchId, replicator.fence())
-                .onFailure(e -> LOG.warn("Match {} could not start nor forget its record", matchId, e));
+                .onFailure(e -> LOG.atWarn().addKeyValue("match", matchId)
+                    .log("Match {} could not start nor forget its record", matchId, e));
         }
     }
 
@@ -116,23 +118,26 @@ public final class MatchVerticle extends VerticleBase {
         Replication.Fence handed = new Replication.Fence(adoption.owner(), adoption.epoch());
         return services.replication().read(matchId).compose(record -> {
             if (record == null || !record.fence().equals(handed)) {
-                LOG.info("Match {} is no longer {}'s to hand over ({}); nothing to take over", matchId, handed.owner(),
-                    record == null ? "it has no record" : "its record names " + record.fence());
+                LOG.atInfo().addKeyValue("match", matchId)
+                    .log("Match {} is no longer {}'s to hand over ({}); nothing to take over", matchId, handed.owner(),
+                        record == null ? "it has no record" : "its record names " + record.fence());
                 return stopAfterStart(Future.succeededFuture());
             }
             match = record.rebuild();
             replicator = new StepReplicator<>(services.replication(), match, this::effects, this::fence);
             if (match.phase() == Phase.FINISHED) {
                 // It finished on the lost node; make sure its result is kept, then it is done.
-                LOG.info("Match {} had finished on {}; keeping its result", matchId, handed.owner());
+                LOG.atInfo().addKeyValue("match", matchId)
+                    .log("Match {} had finished on {}; keeping its result", matchId, handed.owner());
                 return stopAfterStart(services.results().submit(match.result())
                     .compose(v -> services.replication().remove(matchId, handed)));
             }
             return services.results().hasResult(matchId)
                 .timeout(RESULT_CHECK_MILLIS, TimeUnit.MILLISECONDS)
                 .recover(e -> {
-                    LOG.warn("Match {}: could not tell whether it already has a result ({}); taking it over", matchId,
-                        e.getMessage());
+                    LOG.atWarn().addKeyValue("match", matchId)
+                        .log("Match {}: could not tell whether it already has a result ({}); taking it over", matchId,
+                            e.getMessage());
                     return Future.succeededFuture(false);
                 })
                 .compose(finished -> finished ? dropStaleRecord(handed) : takeOver(handed));
@@ -144,8 +149,9 @@ public final class MatchVerticle extends VerticleBase {
      * split's merge brought back: replaying it would send its players frames of a match that is over.
      */
     private Future<Void> dropStaleRecord(Replication.Fence handed) {
-        LOG.warn("Match {} already has a result: its record from {} at question {} is a stale copy; dropping it",
-            matchId, handed.owner(), match.questionIndex());
+        LOG.atWarn().addKeyValue("match", matchId)
+            .log("Match {} already has a result: its record from {} at question {} is a stale copy; dropping it",
+                matchId, handed.owner(), match.questionIndex());
         return stopAfterStart(services.replication().remove(matchId, handed));
     }
 
@@ -161,8 +167,9 @@ public final class MatchVerticle extends VerticleBase {
         return replicator.takeOver(handed, handedVersion, services.nodeId())
             .compose(v -> listen())
             .onSuccess(v -> {
-                LOG.warn("Match {} taken over by {} from {} at question {}", matchId, services.nodeId(), handed.owner(),
-                    match.questionIndex());
+                LOG.atWarn().addKeyValue("match", matchId)
+                    .log("Match {} taken over by {} from {} at question {}", matchId, services.nodeId(), handed.owner(),
+                        match.questionIndex());
                 effects(new PendingStep(away, null));
                 // Every connected player resynchronises: frames around the move may have been lost.
                 publish(match.statesForConnected(now()));
@@ -322,7 +329,8 @@ public final class MatchVerticle extends VerticleBase {
         }
         if (!left.isEmpty()) {
             services.activePlayers().release(left, matchId)
-                .onFailure(e -> LOG.warn("Match {}: could not clear the live-match entries of who left", matchId, e));
+                .onFailure(e -> LOG.atWarn().addKeyValue("match", matchId)
+                    .log("Match {}: could not clear the live-match entries of who left", matchId, e));
         }
     }
 
@@ -331,7 +339,7 @@ public final class MatchVerticle extends VerticleBase {
         movedAway(refused.request());
         if (!fenced) {
             fenced = true;
-            LOG.error("Match {}: stopping here, {}", matchId, cause.getMessage());
+            LOG.atError().addKeyValue("match", matchId).log("Match {}: stopping here, {}", matchId, cause.getMessage());
             cancelTimer();
             vertx.undeploy(deploymentID());
         }
@@ -391,12 +399,15 @@ public final class MatchVerticle extends VerticleBase {
     }
 
     private void onFinished(MatchResult result) {
-        LOG.info("Match {} finished after {} questions", result.matchId(), result.questions().size());
+        LOG.atInfo().addKeyValue("match", result.matchId())
+            .log("Match {} finished after {} questions", result.matchId(), result.questions().size());
         services.results().submit(result)
             .compose(v -> replicator.remove())
-            .onFailure(e -> LOG.error("Match {}: result could not be handed over for storage", result.matchId(), e));
+            .onFailure(e -> LOG.atError().addKeyValue("match", result.matchId())
+                .log("Match {}: result could not be handed over for storage", result.matchId(), e));
         services.activePlayers().release(match.playerIds(), matchId)
-            .onFailure(e -> LOG.warn("Match {}: could not clear its players' live-match entries", matchId, e));
+            .onFailure(e -> LOG.atWarn().addKeyValue("match", matchId)
+                .log("Match {}: could not clear its players' live-match entries", matchId, e));
         // Linger so that late commands are told MATCH_FINISHED rather than finding no match at all.
         vertx.setTimer(Math.max(1, services.options().lingerMillis()), id -> vertx.undeploy(deploymentID()));
     }

@@ -40,7 +40,8 @@ public final class ClaimedMatches implements LiveMatches {
     }
 
     private Future<UUID> clear(UUID player, UUID matchId) {
-        LOG.info("Player {} was still claimed by match {}, which no longer holds them; clearing the claim", player, matchId);
+        LOG.atInfo().addKeyValue("user", player).addKeyValue("match", matchId)
+            .log("Player {} was still claimed by match {}, which no longer holds them; clearing the claim", player, matchId);
         return claims.release(List.of(player), matchId).map(v -> null);
     }
 

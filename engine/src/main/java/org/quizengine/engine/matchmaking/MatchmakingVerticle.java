@@ -134,7 +134,8 @@ public final class MatchmakingVerticle extends VerticleBase {
             } else if (done.cause() instanceof QuizException refused) {
                 message.fail(refused.code().busCode(), refused.getMessage());
             } else {
-                LOG.warn("Could not tell where player {} plays", userId, done.cause());
+                LOG.atWarn().addKeyValue("user", userId)
+                    .log("Could not tell where player {} plays", userId, done.cause());
                 message.fail(ErrorCode.SERVICE_UNAVAILABLE.busCode(), "Matchmaking could not check your place; try again.");
             }
         });

@@ -246,7 +246,8 @@ public final class ResultOutbox implements ResultSink {
     private void landed(String key, int tries) {
         trying.remove(key);
         written.incrementAndGet();
-        LOG.info("Match {} result stored{}", key, tries > 1 ? " after " + tries + " tries" : "");
+        LOG.atInfo().addKeyValue("match", key)
+            .log("Match {} result stored{}", key, tries > 1 ? " after " + tries + " tries" : "");
         if (tries > 1) {
             // The stores take results again: the others waiting here need not sit out their pause.
             waiting.forEach((other, next) -> {
@@ -260,8 +261,9 @@ public final class ResultOutbox implements ResultSink {
     private void tryAgainLater(String key, MatchResult result, int tries, long delayMillis, Throwable failure) {
         // Once per doubling of the tries: an outage of minutes must not flood the log.
         if (Integer.bitCount(tries) == 1) {
-            LOG.warn("Match {} result not stored yet ({}); try {}, next in {} ms", key, failure.getMessage(), tries,
-                delayMillis);
+            LOG.atWarn().addKeyValue("match", key)
+                .log("Match {} result not stored yet ({}); try {}, next in {} ms", key, failure.getMessage(), tries,
+                    delayMillis);
         }
         Runnable again = () -> attempt(key, result, tries + 1, Math.min(delayMillis * 2, MAX_RETRY_MILLIS));
         long timer = context.setTimer(delayMillis, id -> {
