@@ -6,6 +6,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.internal.VertxInternal;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import java.lang.management.ManagementFactory;
 import java.security.SecureRandom;
@@ -24,6 +25,7 @@ import org.quizengine.engine.bus.Codecs;
 import org.quizengine.engine.cluster.ClusterView;
 import org.quizengine.engine.cluster.Failover;
 import org.quizengine.engine.cluster.LeastLoadedPlacement;
+import org.quizengine.engine.cluster.LiveMatchRequests;
 import org.quizengine.engine.cluster.OperatorRoutes;
 import org.quizengine.engine.cluster.PauseWatch;
 import org.quizengine.engine.config.NodeOptions;
@@ -38,6 +40,7 @@ import org.quizengine.engine.matchmaking.MatchmakingVerticle;
 import org.quizengine.engine.metrics.NodeMetrics;
 import org.quizengine.engine.persistence.ResultOutbox;
 import org.quizengine.shared.ErrorCode;
+import org.quizengine.shared.QuizException;
 import org.quizengine.shared.bus.Addresses;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -347,13 +350,18 @@ public final class Node {
             : Future.failedFuture("without quorum: " + cluster.memberCount() + " of " + minMembers + " members");
     }
 
-    /** An operator (through any node's admin endpoint) may ask this node to drain. */
+    /** An operator (through any node's admin endpoint) may ask this node to drain, or about the matches it plays. */
     private Future<Void> listenForOperators() {
-        return vertx.eventBus().<String>consumer(Addresses.nodeAdmin(options.nodeId()), message -> {
+        return vertx.eventBus().<Object>consumer(Addresses.nodeAdmin(options.nodeId()), message -> {
             if ("drain".equals(message.body())) {
                 message.reply("draining");
                 LOG.warn("Node {}: an operator asked it to drain", options.nodeId());
                 drain().onComplete(v -> onOperatorDrain.run());
+            } else if (LiveMatchRequests.isOne(message.body())) {
+                LiveMatchRequests.answer(matchHost, (JsonObject) message.body())
+                    .onSuccess(message::reply)
+                    .onFailure(e -> message.fail((e instanceof QuizException refused ? refused.code()
+                        : ErrorCode.INTERNAL_ERROR).busCode(), e.getMessage()));
             } else {
                 message.fail(ErrorCode.INVALID_MESSAGE.busCode(), "Unknown operator request.");
             }

@@ -51,7 +51,7 @@ public final class HistoryRepository {
         LIMIT $4""";
 
     static final String MATCH = """
-        SELECT id, kind, category_id, question_count, started_at, finished_at
+        SELECT id, kind, category_id, question_count, started_at, finished_at, end_reason
         FROM matches WHERE id = $1""";
 
     static final String MATCH_PLAYERS = """
@@ -185,7 +185,7 @@ public final class HistoryRepository {
         }
         return new MatchDetail(match.getUUID("id"), match.getString("kind"), match.getString("category_id"),
             match.getInteger("question_count"), millis(match.getOffsetDateTime("started_at")),
-            millis(match.getOffsetDateTime("finished_at")), players, questions);
+            millis(match.getOffsetDateTime("finished_at")), match.getString("end_reason"), players, questions);
     }
 
     private static long millis(OffsetDateTime time) {

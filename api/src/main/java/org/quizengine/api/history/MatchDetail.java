@@ -9,11 +9,12 @@ import java.util.UUID;
  *
  * @param kind     {@code quick} or {@code lobby}
  * @param category the category played, or {@code null} for a mixed match
+ * @param endReason why an operator ended it before its last question; {@code null} if it was played to its end
  * @param players  by rank
  * @param questions in the order they were asked
  */
 public record MatchDetail(UUID matchId, String kind, String category, int questionCount, long startedAt,
-                          long finishedAt, List<Player> players, List<Question> questions) {
+                          long finishedAt, String endReason, List<Player> players, List<Question> questions) {
 
     public MatchDetail {
         players = List.copyOf(players);

@@ -54,10 +54,10 @@ public final class MatchResultStore {
     static final int MAX_IN_FLIGHT = 2;
 
     static final String INSERT_MATCHES = """
-        INSERT INTO matches (id, kind, category_id, question_count, started_at, finished_at)
-        SELECT m.id, m.kind, m.category_id, m.question_count, m.started_at, m.finished_at
-        FROM unnest($1::uuid[], $2::text[], $3::text[], $4::int[], $5::timestamptz[], $6::timestamptz[]) WITH ORDINALITY
-          AS m(id, kind, category_id, question_count, started_at, finished_at, n)
+        INSERT INTO matches (id, kind, category_id, question_count, started_at, finished_at, end_reason)
+        SELECT m.id, m.kind, m.category_id, m.question_count, m.started_at, m.finished_at, m.end_reason
+        FROM unnest($1::uuid[], $2::text[], $3::text[], $4::int[], $5::timestamptz[], $6::timestamptz[], $7::text[])
+          WITH ORDINALITY AS m(id, kind, category_id, question_count, started_at, finished_at, end_reason, n)
         ORDER BY m.n
         ON CONFLICT (id) DO NOTHING
         RETURNING id""";
@@ -289,12 +289,13 @@ public final class MatchResultStore {
     }
 
     private static Tuple matchColumns(Collection<MatchResult> results) {
-        Columns c = new Columns(6);
+        Columns c = new Columns(7);
         for (MatchResult r : results) {
             c.row(r.matchId(), r.kind().wireName(), r.category(), r.questions().size(), timestamp(r.startedAt()),
-                timestamp(r.finishedAt()));
+                timestamp(r.finishedAt()), r.endReason());
         }
-        return c.tuple(UUID.class, String.class, String.class, Integer.class, OffsetDateTime.class, OffsetDateTime.class);
+        return c.tuple(UUID.class, String.class, String.class, Integer.class, OffsetDateTime.class, OffsetDateTime.class,
+            String.class);
     }
 
     private static Tuple playerColumns(List<MatchResult> results) {

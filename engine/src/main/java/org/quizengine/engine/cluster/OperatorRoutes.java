@@ -3,6 +3,8 @@ package org.quizengine.engine.cluster;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayList;
@@ -11,10 +13,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.UUID;
 import java.util.function.Supplier;
 import org.quizengine.api.auth.Authentication;
 import org.quizengine.api.auth.Role;
+import org.quizengine.api.http.FieldError;
+import org.quizengine.api.http.JsonBodies;
 import org.quizengine.api.http.Responses;
+import org.quizengine.api.http.ValidationException;
 import org.quizengine.engine.persistence.ResultOutbox;
 import org.quizengine.shared.ErrorCode;
 import org.quizengine.shared.QuizException;
@@ -26,10 +32,15 @@ import org.slf4j.LoggerFactory;
  * Operator endpoints, admin only: {@code GET /admin/nodes} lists the cluster's nodes with their live
  * matches and players, what each believes of the cluster (does it run the matchmaker, which members
  * it sees) and the results still waiting to be stored; {@code POST /admin/nodes/:nodeId/drain} asks a
- * node to drain and leave.
+ * node to drain and leave. {@code GET /admin/matches} lists the live matches of every node,
+ * {@code GET /admin/matches/:matchId} shows one and {@code POST /admin/matches/:matchId/end} ends it
+ * ({@link LiveMatchRequests}).
  */
 public final class OperatorRoutes {
     private static final Logger LOG = LoggerFactory.getLogger(OperatorRoutes.class);
+    private static final String NO_SUCH_MATCH = "No such live match.";
+    private static final String DEFAULT_END_REASON = "An operator ended the match.";
+    private static final int MAX_REASON_LENGTH = 200;
 
     /**
      * One node as an operator sees it. A member that does not report is starting or draining; a
@@ -57,6 +68,7 @@ public final class OperatorRoutes {
     private final ClusterView cluster;
     private final LeastLoadedPlacement placement;
     private final Supplier<Future<ResultOutbox.Backlog>> backlog;
+    private final LiveMatchRequests matches;
 
     public OperatorRoutes(Vertx vertx, String nodeId, ClusterView cluster, LeastLoadedPlacement placement,
                           Supplier<Future<ResultOutbox.Backlog>> backlog) {
@@ -65,12 +77,45 @@ public final class OperatorRoutes {
         this.cluster = cluster;
         this.placement = placement;
         this.backlog = backlog;
+        this.matches = new LiveMatchRequests(vertx, cluster);
     }
 
     public void mount(Router router) {
         router.route("/admin/*").handler(Authentication.requireRole(Role.ADMIN));
         router.get("/admin/nodes").handler(this::nodes);
         router.post("/admin/nodes/:nodeId/drain").handler(this::drain);
+        router.get("/admin/matches").handler(this::listMatches);
+        router.get("/admin/matches/:matchId").handler(this::showMatch);
+        router.post("/admin/matches/:matchId/end").handler(this::endMatch);
+    }
+
+    private void listMatches(RoutingContext ctx) {
+        matches.list()
+            .onSuccess(listing -> send(ctx, new JsonObject().put("answeredBy", nodeId)
+                .put("matches", new JsonArray(listing.matches()))
+                .put("unreachableNodes", new JsonArray(listing.unreachable()))))
+            .onFailure(ctx::fail);
+    }
+
+    private void showMatch(RoutingContext ctx) {
+        UUID matchId = Responses.uuidPath(ctx, "matchId", NO_SUCH_MATCH);
+        matches.view(matchId).onSuccess(match -> send(ctx, match)).onFailure(ctx::fail);
+    }
+
+    /** Ends a live match: its players get {@code match_finished} with the reason, its result is stored as ended. */
+    private void endMatch(RoutingContext ctx) {
+        UUID matchId = Responses.uuidPath(ctx, "matchId", NO_SUCH_MATCH);
+        JsonObject body = ctx.body().isEmpty() ? new JsonObject() : JsonBodies.requireObject(ctx);
+        String reason = body.getValue("reason") instanceof String given ? given.strip() : DEFAULT_END_REASON;
+        if (reason.isEmpty() || reason.length() > MAX_REASON_LENGTH || reason.codePoints().anyMatch(Character::isISOControl)) {
+            throw new ValidationException(List.of(new FieldError("reason",
+                "must be 1-" + MAX_REASON_LENGTH + " characters on one line, without control characters")));
+        }
+        matches.end(matchId, reason).onSuccess(match -> send(ctx, match)).onFailure(ctx::fail);
+    }
+
+    private static void send(RoutingContext ctx, JsonObject body) {
+        ctx.response().putHeader("Content-Type", "application/json").end(body.encode());
     }
 
     private void nodes(RoutingContext ctx) {

@@ -261,7 +261,7 @@ public final class Match {
         List<Outgoing> events = new ArrayList<>();
         expireGrace(now, events);
         if (everyoneLeft()) {
-            finish(now, events);
+            finish(now, events, null);
         } else if (phase == Phase.COUNTDOWN && now >= startsAt) {
             openNextQuestion(now, events);
         } else if (phase == Phase.QUESTION && now > deadline) {
@@ -363,7 +363,8 @@ public final class Match {
         }
         if (phase == Phase.FINISHED) {
             // Back just after the end (its socket was away when match_finished went out): the final ranking.
-            return Step.answered(new ServerEvent.MatchFinished(spec.matchId(), standings(), result.finishedAt()));
+            return Step.answered(new ServerEvent.MatchFinished(spec.matchId(), standings(), result.finishedAt(),
+                result.endReason()));
         }
         boolean wasAway = !seat.connected;
         seat.nodeId = nodeId;
@@ -412,6 +413,25 @@ public final class Match {
         return stepOf(events, null);
     }
 
+    /** What an operator sees of the match now, run on {@code node}. */
+    public MatchView view(String node) {
+        return new MatchView(spec.matchId(), node, spec.kind().wireName(), spec.category(), phase.wireName(), questionIndex,
+            settings.questionCount(), startsAt, phase == Phase.QUESTION ? deadline : null, standings());
+    }
+
+    /**
+     * An operator ends the match now, before its last question: an open question is not revealed (its
+     * answers earn nothing), the points so far are final, and every connected player is told why.
+     */
+    public Step end(String reason, long now) {
+        if (phase == Phase.FINISHED) {
+            return Step.rejected(ErrorCode.MATCH_FINISHED, "The match is over.");
+        }
+        List<Outgoing> events = new ArrayList<>();
+        finish(now, events, reason);
+        return stepOf(events, null);
+    }
+
     /** The standings as they are now; ties share a rank. Points of the open question are not in them. */
     public List<Standing> standings() {
         List<Seat> ordered = new ArrayList<>(seats.values());
@@ -428,7 +448,7 @@ public final class Match {
 
     private void afterSomeoneWentAway(long now, List<Outgoing> events) {
         if (everyoneLeft()) {
-            finish(now, events);
+            finish(now, events, null);
         } else if (phase == Phase.QUESTION && everyConnectedPlayerAnswered()) {
             closeQuestion(now, events);
         }
@@ -491,13 +511,13 @@ public final class Match {
         events.add(toConnected(lastReveal));
         phase = Phase.REVEAL;
         if (last) {
-            finish(now, events);
+            finish(now, events, null);
         } else if (settings.revealMillis() == 0) {
             openNextQuestion(now, events);
         }
     }
 
-    private void finish(long now, List<Outgoing> events) {
+    private void finish(long now, List<Outgoing> events, String endReason) {
         phase = Phase.FINISHED;
         openQuestion = null;
         List<Standing> ranking = standings();
@@ -508,9 +528,9 @@ public final class Match {
                 seat.correctAnswers, seat.answeredQuestions, seat.bestStreak, seat.left));
         }
         result = new MatchResult(spec.matchId(), spec.kind(), spec.category(), startsAt, now, playerResults,
-            closedQuestions);
+            closedQuestions, endReason);
         resultUnreported = true;
-        events.add(toConnected(new ServerEvent.MatchFinished(spec.matchId(), ranking, now)));
+        events.add(toConnected(new ServerEvent.MatchFinished(spec.matchId(), ranking, now, endReason)));
     }
 
     private ServerEvent.MatchState snapshotFor(Seat seat, long now) {

@@ -16,6 +16,7 @@ import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.quizengine.engine.config.MatchOptions;
 import org.quizengine.shared.ErrorCode;
+import org.quizengine.shared.QuizException;
 import org.quizengine.shared.bus.Addresses;
 import org.quizengine.shared.match.AdoptMatch;
 import org.quizengine.shared.match.MatchSpec;
@@ -72,6 +73,38 @@ public final class MatchHost extends VerticleBase {
                 .onFailure(e -> LOG.warn("A match could not be handed over ({}); failover will pick it up", e.getMessage())));
         }
         return Future.join(handed).mapEmpty();
+    }
+
+    /** Every match played here now, as an operator sees it (a finished one, lingering, is left out). */
+    public Future<List<MatchView>> views() {
+        List<Future<MatchView>> views = running.values().stream()
+            .filter(match -> !match.verticle().over())
+            .map(match -> match.verticle().view())
+            .toList();
+        // A match that stopped meanwhile is simply not listed.
+        return Future.join(views).transform(done -> Future.succeededFuture(
+            views.stream().filter(Future::succeeded).map(Future::result).toList()));
+    }
+
+    /** The match, if it is played here: MATCH_NOT_FOUND if not, MATCH_FINISHED if it is over. */
+    public Future<MatchView> view(UUID matchId) {
+        return playing(matchId).compose(MatchVerticle::view);
+    }
+
+    /** Ends the match played here before its last question ({@link MatchVerticle#end}). */
+    public Future<MatchView> end(UUID matchId, String reason) {
+        return playing(matchId).compose(verticle -> verticle.end(reason));
+    }
+
+    private Future<MatchVerticle> playing(UUID matchId) {
+        Running match = running.get(matchId);
+        if (match == null) {
+            return Future.failedFuture(new QuizException(ErrorCode.MATCH_NOT_FOUND, "No such match on this node."));
+        }
+        if (match.verticle().over()) {
+            return Future.failedFuture(new QuizException(ErrorCode.MATCH_FINISHED, "The match is over."));
+        }
+        return Future.succeededFuture(match.verticle());
     }
 
     /** Tells every match here that a node may have left, so its players' seats wait for them with grace. */

@@ -72,6 +72,14 @@ public sealed interface MatchInput extends Serializable {
         }
     }
 
+    /** An operator ended the match, telling its players why. */
+    record End(String reason, long at) implements MatchInput {
+        @Override
+        public Step applyTo(Match match) {
+            return match.end(reason, at);
+        }
+    }
+
     /** Writes {@code inputs} in Hazelcast's binary form (see {@link #readAll}). */
     static void writeAll(ObjectDataOutput out, List<MatchInput> inputs) throws IOException {
         out.writeInt(inputs.size());
@@ -120,6 +128,10 @@ public sealed interface MatchInput extends Serializable {
             out.writeByte(6);
             out.writeStringArray(lost.nodes().toArray(String[]::new));
             out.writeLong(lost.at());
+        } else if (input instanceof End end) {
+            out.writeByte(7);
+            out.writeString(end.reason());
+            out.writeLong(end.at());
         } else {
             throw new IOException("unknown match input " + input);
         }
@@ -134,6 +146,7 @@ public sealed interface MatchInput extends Serializable {
             case 4 -> new Leave(readUuid(in), in.readLong());
             case 5 -> new Tick(in.readLong());
             case 6 -> new NodesLost(Set.of(in.readStringArray()), in.readLong());
+            case 7 -> new End(in.readString(), in.readLong());
             default -> throw new IOException("unknown match input kind " + kind);
         };
     }

@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.quizengine.shared.ErrorCode;
+import org.quizengine.shared.QuizException;
 import org.quizengine.shared.bus.Addresses;
 import org.quizengine.shared.match.AdoptMatch;
 import org.quizengine.shared.match.Delivery;
@@ -202,6 +203,43 @@ public final class MatchVerticle extends VerticleBase {
             });
         });
         return released.future();
+    }
+
+    /** What an operator sees of the match now; fails if it is not run here (any more). */
+    public Future<MatchView> view() {
+        Promise<MatchView> viewed = Promise.promise();
+        context.runOnContext(v -> {
+            if (match == null || fenced) {
+                viewed.fail(new QuizException(ErrorCode.MATCH_NOT_FOUND, "The match is not run on this node."));
+            } else {
+                viewed.complete(match.view(services.nodeId()));
+            }
+        });
+        return viewed.future();
+    }
+
+    /**
+     * An operator ends the match: its players are told why and its result is stored as ended. Completes
+     * once the end is replicated (so it holds if this node dies now) with the match as it ended;
+     * MATCH_FINISHED if it had already finished.
+     */
+    public Future<MatchView> end(String reason) {
+        Promise<MatchView> ended = Promise.promise();
+        context.runOnContext(v -> {
+            if (match == null || fenced) {
+                ended.fail(new QuizException(ErrorCode.MATCH_NOT_FOUND, "The match is not run on this node."));
+                return;
+            }
+            if (match.phase() == Phase.FINISHED) {
+                ended.fail(new QuizException(ErrorCode.MATCH_FINISHED, "The match is over."));
+                return;
+            }
+            apply(new MatchInput.End(reason, now()), null);
+            Future<Void> replicated = services.replication().enabled() && replicator != null ? replicator.replicated()
+                : Future.succeededFuture();
+            replicated.onComplete(done -> ended.complete(match.view(services.nodeId())));
+        });
+        return ended.future();
     }
 
     /** Cluster membership changed: players whose node is gone are away (their sockets went with it). */

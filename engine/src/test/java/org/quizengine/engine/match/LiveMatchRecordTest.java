@@ -70,7 +70,8 @@ class LiveMatchRecordTest {
         UUID player = spec.players().get(0).userId();
         List<MatchInput> inputs = List.of(new MatchInput.Answer(player, 0, 2, true, T0 + 5), new MatchInput.Attach(player,
             "node-b", "socket-2", T0 + 6), new MatchInput.Detach(player, "socket-2", T0 + 7), new MatchInput.Leave(player,
-            T0 + 8), new MatchInput.Tick(T0 + 9), new MatchInput.NodesLost(Set.of("node-a", "node-c"), T0 + 10));
+            T0 + 8), new MatchInput.Tick(T0 + 9), new MatchInput.NodesLost(Set.of("node-a", "node-c"), T0 + 10),
+            new MatchInput.End("Ended by an operator: the hall is closing.", T0 + 11));
         LiveMatchRecord record = new LiveMatchRecord("node-a", 3, Wire.encodeAscii(match.snapshot()),
             match.version(), inputs);
         Config config = new Config();
@@ -86,7 +87,7 @@ class LiveMatchRecordTest {
 
         assertThat(entry.getValue().steps()).isEqualTo(inputs);
         assertThat((LiveMatchRecord) serialization.toObject(serialization.toData(record))).isEqualTo(record);
-        assertThat(append.totalSize()).as("bytes of an append of six inputs").isLessThan(400);
+        assertThat(append.totalSize()).as("bytes of an append of seven inputs").isLessThan(480);
 
         // Every other write and read crosses the wire to the same effect, on the primary and on the backup.
         LiveMatchRecord snapshot = new LiveMatchRecord("node-a", 3, record.snapshot(), record.version() + 1, List.of());
@@ -116,7 +117,8 @@ class LiveMatchRecordTest {
                 random.nextInt(5), random.nextInt(8) == 0, now);
             case 4 -> new MatchInput.Attach(player, NODES.get(random.nextInt(2)), "socket-" + random.nextInt(3), now);
             case 5 -> new MatchInput.Detach(player, "socket-" + random.nextInt(3), now);
-            case 6 -> random.nextInt(6) == 0 ? new MatchInput.Leave(player, now) : new MatchInput.Tick(now);
+            case 6 -> random.nextInt(6) == 0 ? new MatchInput.Leave(player, now)
+                : random.nextInt(30) == 0 ? new MatchInput.End("ended by an operator", now) : new MatchInput.Tick(now);
             case 7 -> new MatchInput.NodesLost(Set.of(NODES.get(random.nextInt(2))), now);
             default -> new MatchInput.Tick(Math.max(now, Math.min(match.nextWakeAt(), now + 30_000)));
         };

@@ -427,6 +427,37 @@ class MatchTest {
     }
 
     @Nested
+    @DisplayName("an operator ending the match")
+    class OperatorEnd {
+        @Test
+        void the_match_finishes_at_once_with_the_reason_and_the_open_question_is_not_revealed() {
+            Match match = atFirstQuestion();
+            accepted(match.answer(ANN.userId(), 0, correctOf(0), Q0_OPEN + 500));
+
+            Step end = match.end("The venue is closing.", Q0_OPEN + 600);
+
+            MatchFinished finished = onlyEvent(end, MatchFinished.class);
+            assertThat(finished.endReason()).isEqualTo("The venue is closing.");
+            assertThat(finished.finishedAt()).isEqualTo(Q0_OPEN + 600);
+            assertThat(finished.ranking()).allSatisfy(standing -> assertThat(standing.score()).isZero());
+            assertThat(end.finished().endReason()).isEqualTo("The venue is closing.");
+            assertThat(end.finished().questions()).as("no question closed").isEmpty();
+            assertThat(match.phase()).isEqualTo(Phase.FINISHED);
+            // A player back a moment later gets the same end, reason included.
+            assertThat(match.attach(BOB.userId(), "node-1", "bob-2", Q0_OPEN + 700).reply())
+                .isEqualTo(new MatchFinished(MATCH_ID, finished.ranking(), Q0_OPEN + 600, "The venue is closing."));
+        }
+
+        @Test
+        void a_finished_match_cannot_be_ended_again() {
+            Match match = atFirstQuestion();
+            match.end("first", Q0_OPEN + 1);
+
+            assertRejectedAndNothingChanged(match, () -> match.end("second", Q0_OPEN + 2), ErrorCode.MATCH_FINISHED);
+        }
+    }
+
+    @Nested
     @DisplayName("closing a question early")
     class EarlyClose {
 

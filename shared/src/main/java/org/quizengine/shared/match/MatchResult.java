@@ -5,14 +5,21 @@ import java.util.UUID;
 
 /**
  * A finished match, as it is stored. Writing the same result twice must change nothing, so it
- * carries everything needed and is keyed by {@code matchId}.
+ * carries everything needed and is keyed by {@code matchId}. {@code endReason} is set only for a
+ * match an operator ended before its last question: why, as its players were told.
  */
 public record MatchResult(UUID matchId, MatchKind kind, String category, long startedAt, long finishedAt,
-                          List<PlayerResult> players, List<QuestionResult> questions) {
+                          List<PlayerResult> players, List<QuestionResult> questions, String endReason) {
 
     public MatchResult {
         players = List.copyOf(players);
         questions = List.copyOf(questions);
+    }
+
+    /** A match played to its end (or until everyone left). */
+    public MatchResult(UUID matchId, MatchKind kind, String category, long startedAt, long finishedAt,
+                       List<PlayerResult> players, List<QuestionResult> questions) {
+        this(matchId, kind, category, startedAt, finishedAt, players, questions, null);
     }
 
     /** A player's final line; {@code rank} 1 is best, ties share a rank. */

@@ -95,8 +95,12 @@ public sealed interface ServerEvent {
     record PlayerStatus(UUID matchId, UUID userId, String status) implements ServerEvent {
     }
 
-    /** The match is over; {@code ranking} is final. */
-    record MatchFinished(UUID matchId, List<Standing> ranking, long finishedAt) implements ServerEvent {
+    /** The match is over; {@code ranking} is final; {@code endReason} only when an operator ended it early. */
+    record MatchFinished(UUID matchId, List<Standing> ranking, long finishedAt, String endReason) implements ServerEvent {
+        /** A match played to its end (or until everyone left): no reason to give. */
+        public MatchFinished(UUID matchId, List<Standing> ranking, long finishedAt) {
+            this(matchId, ranking, finishedAt, null);
+        }
     }
 
     /**
