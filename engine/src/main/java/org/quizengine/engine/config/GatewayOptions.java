@@ -15,9 +15,17 @@ package org.quizengine.engine.config;
  *                          second per player
  */
 public record GatewayOptions(int maxFrameBytes, int messagesPerSecond, int burst, boolean compression) {
+    /** How many times {@code maxFrameBytes} a message may be before the socket is closed with 1009. */
+    public static final int HARD_LIMIT_FACTOR = 16;
+
     static GatewayOptions from(Section gateway) {
         return new GatewayOptions(gateway.intIn("maxFrameBytes", 256, 1_048_576),
             gateway.intIn("messagesPerSecond", 1, 10_000), gateway.intIn("burst", 1, 100_000),
             gateway.bool("compression"));
+    }
+
+    /** The hard limit: a longer message, in one frame or many, closes the socket with 1009. */
+    public int maxMessageBytes() {
+        return maxFrameBytes * HARD_LIMIT_FACTOR;
     }
 }
