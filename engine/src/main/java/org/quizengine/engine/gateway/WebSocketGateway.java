@@ -200,9 +200,12 @@ public final class WebSocketGateway {
         socket.frameHandler(frame -> onFrame(connection, frame));
         socket.closeHandler(v -> onClose(connection));
         socket.exceptionHandler(e -> {
-            if (e instanceof CorruptedWebSocketFrameException corrupted && corrupted.closeStatus().code() == CLOSE_TOO_BIG) {
-                // A single frame over the hard limit: Netty drops it and says so only here.
-                closeFor(connection, CLOSE_TOO_BIG, "message too big", "it sent a frame over " + options.maxMessageBytes() + " bytes");
+            if (e instanceof CorruptedWebSocketFrameException corrupted) {
+                // Netty refused a frame (over the hard limit: 1009; a broken frame or fragment order: 1002)
+                // and says so only here; without a close frame the client would only see the connection drop.
+                short code = (short) corrupted.closeStatus().code();
+                closeFor(connection, code, code == CLOSE_TOO_BIG ? "message too big" : "protocol error",
+                    "it sent a frame the WebSocket protocol refuses (" + e.getMessage() + ")");
                 return;
             }
             LOG.debug("Socket of {} failed", player.userId(), e);

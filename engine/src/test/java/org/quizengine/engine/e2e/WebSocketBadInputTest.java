@@ -160,6 +160,20 @@ class WebSocketBadInputTest {
         }
     }
 
+    @Test
+    void aFrameTheWebSocketProtocolRefusesClosesTheSocketWith1002() {
+        byte[] ping = "{\"type\":\"ping\"}".getBytes(StandardCharsets.UTF_8);
+        try (RawWebSocket socket = raw(rawPlayer())) {
+            socket.sendFrame(true, RawWebSocket.CONTINUATION, ping); // no message to continue
+            assertThat(socket.awaitClosed(TestPlayer.WAIT)).isEqualTo((short) 1002);
+            assertThat(socket.closeReason()).isEqualTo("protocol error");
+        }
+        try (RawWebSocket socket = raw(rawPlayer())) {
+            socket.sendFrame(true, 0x3, ping); // a reserved opcode
+            assertThat(socket.awaitClosed(TestPlayer.WAIT)).isEqualTo((short) 1002);
+        }
+    }
+
     private static ListAppender<ILoggingEvent> gatewayLog() {
         ListAppender<ILoggingEvent> logged = new ListAppender<>();
         logged.start();
