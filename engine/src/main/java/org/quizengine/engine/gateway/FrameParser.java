@@ -1,6 +1,8 @@
 package org.quizengine.engine.gateway;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.InputCoercionException;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.InvalidTypeIdException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
@@ -30,6 +32,10 @@ final class FrameParser {
         } catch (ValueInstantiationException | MismatchedInputException e) {
             throw new QuizException(ErrorCode.INVALID_MESSAGE, "The frame does not fit its type: " + fieldOf(e) + ".");
         } catch (JsonProcessingException e) {
+            if (e.getCause() instanceof InputCoercionException) {
+                // Valid JSON, but a number too big for its field (2^63 for a long, 1e10 for an int).
+                throw new QuizException(ErrorCode.INVALID_MESSAGE, "The frame does not fit its type: " + outOfRange(e) + ".");
+            }
             throw new QuizException(ErrorCode.MALFORMED_MESSAGE, "The frame is not valid JSON.");
         }
         if (message == null) {
@@ -46,6 +52,16 @@ final class FrameParser {
             }
         }
         return "it must be a JSON object with the documented fields";
+    }
+
+    private static String outOfRange(JsonProcessingException e) {
+        if (e instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
+            String field = mapping.getPath().get(mapping.getPath().size() - 1).getFieldName();
+            if (field != null) {
+                return "field '" + field + "' is out of range";
+            }
+        }
+        return "a number is out of range";
     }
 
     private static String abbreviate(String text) {
