@@ -3,9 +3,14 @@ package org.quizengine.engine.gateway;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.exc.InputCoercionException;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.exc.InvalidTypeIdException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import com.fasterxml.jackson.databind.type.LogicalType;
 import org.quizengine.shared.ErrorCode;
 import org.quizengine.shared.QuizException;
 import org.quizengine.shared.Wire;
@@ -13,7 +18,19 @@ import org.quizengine.shared.protocol.ClientMessage;
 
 /** Turns a text frame into a {@link ClientMessage}, or a {@link QuizException} saying what is wrong with it. */
 final class FrameParser {
+    /** Wire's mapping, except that a string field takes only a JSON string: 1 and true are not "1" and "true". */
+    private static final ObjectReader READER = strictStrings();
+
     private FrameParser() {
+    }
+
+    private static ObjectReader strictStrings() {
+        ObjectMapper mapper = Wire.mapper().copy();
+        mapper.coercionConfigFor(LogicalType.Textual)
+            .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+            .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+            .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
+        return mapper.readerFor(ClientMessage.class);
     }
 
     static ClientMessage parse(String text) {
@@ -23,7 +40,7 @@ final class FrameParser {
         }
         ClientMessage message;
         try {
-            message = Wire.mapper().readValue(text, ClientMessage.class);
+            message = READER.readValue(text);
         } catch (InvalidTypeIdException e) {
             String type = e.getTypeId();
             throw type == null

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import org.junit.jupiter.api.Test;
 import org.quizengine.shared.ErrorCode;
 import org.quizengine.shared.QuizException;
+import org.quizengine.shared.protocol.ClientMessage;
 
 class FrameParserTest {
     private static QuizException refused(String frame) {
@@ -23,6 +24,18 @@ class FrameParserTest {
             assertThat(refused.getMessage()).contains("out of range");
         }
         assertThat(refused("{\"type\":\"answer\",\"index\":1e308,\"option\":1}").code()).isEqualTo(ErrorCode.INVALID_MESSAGE);
+    }
+
+    @Test
+    void aStringFieldTakesOnlyAString() {
+        for (String frame : new String[] {"{\"type\":\"quick_match\",\"category\":1}", "{\"type\":\"quick_match\",\"category\":1.5}",
+            "{\"type\":\"join_lobby\",\"code\":true}", "{\"type\":\"join_lobby\",\"code\":-0}"}) {
+            QuizException refused = refused(frame);
+            assertThat(refused.code()).as(frame).isEqualTo(ErrorCode.INVALID_MESSAGE);
+            assertThat(refused.getMessage()).contains("has the wrong type");
+        }
+        assertThat(FrameParser.parse("{\"type\":\"quick_match\",\"category\":\"science\",\"size\":2}"))
+            .isInstanceOf(ClientMessage.QuickMatch.class);
     }
 
     @Test
