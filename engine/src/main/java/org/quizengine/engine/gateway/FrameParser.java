@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.exc.InvalidTypeIdException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.type.LogicalType;
+import java.util.UUID;
 import org.quizengine.shared.ErrorCode;
 import org.quizengine.shared.QuizException;
 import org.quizengine.shared.Wire;
@@ -18,18 +19,22 @@ import org.quizengine.shared.protocol.ClientMessage;
 
 /** Turns a text frame into a {@link ClientMessage}, or a {@link QuizException} saying what is wrong with it. */
 final class FrameParser {
-    /** Wire's mapping, except that a string field takes only a JSON string: 1 and true are not "1" and "true". */
-    private static final ObjectReader READER = strictStrings();
+    /**
+     * Wire's mapping, except that a string field takes only a JSON string (1 and true are not "1"
+     * and "true"), and an empty string is no UUID (it is not an absent matchId either).
+     */
+    private static final ObjectReader READER = strictTypes();
 
     private FrameParser() {
     }
 
-    private static ObjectReader strictStrings() {
+    private static ObjectReader strictTypes() {
         ObjectMapper mapper = Wire.mapper().copy();
         mapper.coercionConfigFor(LogicalType.Textual)
             .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
             .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
             .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
+        mapper.coercionConfigFor(UUID.class).setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail);
         return mapper.readerFor(ClientMessage.class);
     }
 

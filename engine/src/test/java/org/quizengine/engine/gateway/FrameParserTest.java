@@ -27,9 +27,10 @@ class FrameParserTest {
     }
 
     @Test
-    void aStringFieldTakesOnlyAString() {
+    void aStringFieldTakesOnlyAStringAndAnEmptyOneIsNoMatchId() {
         for (String frame : new String[] {"{\"type\":\"quick_match\",\"category\":1}", "{\"type\":\"quick_match\",\"category\":1.5}",
-            "{\"type\":\"join_lobby\",\"code\":true}", "{\"type\":\"join_lobby\",\"code\":-0}"}) {
+            "{\"type\":\"join_lobby\",\"code\":true}", "{\"type\":\"join_lobby\",\"code\":-0}",
+            "{\"type\":\"answer\",\"matchId\":\"\",\"index\":0,\"option\":0}"}) {
             QuizException refused = refused(frame);
             assertThat(refused.code()).as(frame).isEqualTo(ErrorCode.INVALID_MESSAGE);
             assertThat(refused.getMessage()).contains("has the wrong type");
