@@ -243,6 +243,13 @@ public final class RawWebSocket implements AutoCloseable {
         }
     }
 
+    /** Takes every text frame received so far: what comes next is an answer to what is sent next. */
+    public void drain() {
+        synchronized (frames) {
+            taken = frames.size();
+        }
+    }
+
     public JsonObject next(String type) {
         return next(f -> type.equals(f.getString("type")), TestPlayer.WAIT)
             .orElseThrow(() -> new AssertionError("no '" + type + "' frame; close status " + closeStatus
