@@ -3,8 +3,8 @@ package org.quizengine.engine.config;
 /**
  * Limits on each player's socket.
  *
- * @param maxFrameBytes     a larger text frame is refused with FRAME_TOO_LARGE (frames over 16 times
- *                          this are cut off by the WebSocket layer, which closes the socket with 1009)
+ * @param maxFrameBytes     a larger text message is refused with FRAME_TOO_LARGE (a message, in one
+ *                          frame or many, over 16 times this closes the socket with 1009)
  * @param messagesPerSecond sustained frames per second per socket; beyond it frames are refused with
  *                          RATE_LIMITED
  * @param burst             frames a socket may send at once before the rate applies
