@@ -22,8 +22,6 @@ import org.slf4j.LoggerFactory;
 
 /** One HTTP server instance of the node (REST and WebSocket); the node runs one per core on the same port. */
 final class HttpVerticle extends VerticleBase {
-    /** WebSocket messages beyond this many times the frame limit are cut off by Netty (close 1009). */
-    private static final int HARD_LIMIT_FACTOR = 16;
     private static final Logger LOG = LoggerFactory.getLogger(HttpVerticle.class);
 
     private final HttpOptions http;
@@ -47,7 +45,7 @@ final class HttpVerticle extends VerticleBase {
 
     @Override
     public Future<?> start() {
-        int hardLimit = gateway.maxFrameBytes() * HARD_LIMIT_FACTOR;
+        int hardLimit = gateway.maxMessageBytes();
         HttpServerOptions options = new HttpServerOptions()
             .setHost(http.host())
             .setPort(http.port())

@@ -3,8 +3,8 @@ package org.quizengine.engine.config;
 /**
  * Limits on each player's socket.
  *
- * @param maxFrameBytes     a larger text frame is refused with FRAME_TOO_LARGE (frames over 16 times
- *                          this are cut off by the WebSocket layer, which closes the socket with 1009)
+ * @param maxFrameBytes     a larger text message is refused with FRAME_TOO_LARGE (a message, in one
+ *                          frame or many, over 16 times this closes the socket with 1009)
  * @param messagesPerSecond sustained frames per second per socket; beyond it frames are refused with
  *                          RATE_LIMITED
  * @param burst             frames a socket may send at once before the rate applies
@@ -15,9 +15,17 @@ package org.quizengine.engine.config;
  *                          second per player
  */
 public record GatewayOptions(int maxFrameBytes, int messagesPerSecond, int burst, boolean compression) {
+    /** How many times {@code maxFrameBytes} a message may be before the socket is closed with 1009. */
+    public static final int HARD_LIMIT_FACTOR = 16;
+
     static GatewayOptions from(Section gateway) {
         return new GatewayOptions(gateway.intIn("maxFrameBytes", 256, 1_048_576),
             gateway.intIn("messagesPerSecond", 1, 10_000), gateway.intIn("burst", 1, 100_000),
             gateway.bool("compression"));
+    }
+
+    /** The hard limit: a longer message, in one frame or many, closes the socket with 1009. */
+    public int maxMessageBytes() {
+        return maxFrameBytes * HARD_LIMIT_FACTOR;
     }
 }

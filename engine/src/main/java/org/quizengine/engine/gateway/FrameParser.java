@@ -1,9 +1,17 @@
 package org.quizengine.engine.gateway;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.InputCoercionException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.exc.InvalidTypeIdException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import com.fasterxml.jackson.databind.type.LogicalType;
+import java.util.UUID;
 import org.quizengine.shared.ErrorCode;
 import org.quizengine.shared.QuizException;
 import org.quizengine.shared.Wire;
@@ -11,7 +19,23 @@ import org.quizengine.shared.protocol.ClientMessage;
 
 /** Turns a text frame into a {@link ClientMessage}, or a {@link QuizException} saying what is wrong with it. */
 final class FrameParser {
+    /**
+     * Wire's mapping, except that a string field takes only a JSON string (1 and true are not "1"
+     * and "true"), and an empty string is no UUID (it is not an absent matchId either).
+     */
+    private static final ObjectReader READER = strictTypes();
+
     private FrameParser() {
+    }
+
+    private static ObjectReader strictTypes() {
+        ObjectMapper mapper = Wire.mapper().copy();
+        mapper.coercionConfigFor(LogicalType.Textual)
+            .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+            .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+            .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
+        mapper.coercionConfigFor(UUID.class).setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail);
+        return mapper.readerFor(ClientMessage.class);
     }
 
     static ClientMessage parse(String text) {
@@ -21,7 +45,7 @@ final class FrameParser {
         }
         ClientMessage message;
         try {
-            message = Wire.mapper().readValue(text, ClientMessage.class);
+            message = READER.readValue(text);
         } catch (InvalidTypeIdException e) {
             String type = e.getTypeId();
             throw type == null
@@ -30,6 +54,10 @@ final class FrameParser {
         } catch (ValueInstantiationException | MismatchedInputException e) {
             throw new QuizException(ErrorCode.INVALID_MESSAGE, "The frame does not fit its type: " + fieldOf(e) + ".");
         } catch (JsonProcessingException e) {
+            if (e.getCause() instanceof InputCoercionException) {
+                // Valid JSON, but a number too big for its field (2^63 for a long, 1e10 for an int).
+                throw new QuizException(ErrorCode.INVALID_MESSAGE, "The frame does not fit its type: " + outOfRange(e) + ".");
+            }
             throw new QuizException(ErrorCode.MALFORMED_MESSAGE, "The frame is not valid JSON.");
         }
         if (message == null) {
@@ -46,6 +74,16 @@ final class FrameParser {
             }
         }
         return "it must be a JSON object with the documented fields";
+    }
+
+    private static String outOfRange(JsonProcessingException e) {
+        if (e instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
+            String field = mapping.getPath().get(mapping.getPath().size() - 1).getFieldName();
+            if (field != null) {
+                return "field '" + field + "' is out of range";
+            }
+        }
+        return "a number is out of range";
     }
 
     private static String abbreviate(String text) {

@@ -19,6 +19,8 @@ final class PlayerConnection {
     final String connectionId = UUID.randomUUID().toString();
     final ServerWebSocket socket;
     final TokenBucket rate;
+    /** Where this socket's fragments become messages; used on the socket's event loop only. */
+    final MessageAssembler messages;
     /** The live match this socket is playing, as last announced to it; null when none. */
     volatile UUID currentMatch;
     /** When a RATE_LIMITED error was last sent, so a flood does not get a flood of errors back. */
@@ -26,17 +28,21 @@ final class PlayerConnection {
     /** Frames refused in the current flood window, and when that window began. */
     int refusedInWindow;
     long floodWindowStart;
-    /** Being closed for flooding: whatever it still sends is dropped without a word (or a log line). */
-    boolean closedForFlood;
+    /**
+     * Being closed for what it sent (a flood, text that is not UTF-8, a message too big): whatever
+     * it still sends is dropped without a word (or a log line).
+     */
+    boolean closing;
     volatile boolean replaced;
     /** Closed because this node is draining: the player is moving to another node, not leaving. */
     volatile boolean movingOff;
 
-    PlayerConnection(PlayerInfo player, UUID sessionId, ServerWebSocket socket, TokenBucket rate) {
+    PlayerConnection(PlayerInfo player, UUID sessionId, ServerWebSocket socket, TokenBucket rate, MessageAssembler messages) {
         this.player = player;
         this.sessionId = sessionId;
         this.socket = socket;
         this.rate = rate;
+        this.messages = messages;
     }
 
     UUID userId() {

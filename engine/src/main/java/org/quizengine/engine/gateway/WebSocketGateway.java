@@ -9,6 +9,7 @@ import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.http.WebSocketFrame;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Map;
 import java.util.Objects;
@@ -51,6 +52,8 @@ public final class WebSocketGateway {
     static final short CLOSE_SESSION_ENDED = 4001;
     static final short CLOSE_POLICY = 1008;
     static final short CLOSE_RESTART = 1012;
+    /** RFC 6455: a text message that is not UTF-8. */
+    static final short CLOSE_NOT_UTF8 = 1007;
     /** RFC 6455: a message too big to process. */
     static final short CLOSE_TOO_BIG = 1009;
     static final long FLOOD_WINDOW_MILLIS = 10_000;
@@ -187,24 +190,23 @@ public final class WebSocketGateway {
         long now = clock.getAsLong();
         PlayerInfo player = new PlayerInfo(user.userId(), user.username());
         PlayerConnection connection = new PlayerConnection(player, user.sessionId(), socket,
-            new TokenBucket(options.messagesPerSecond(), options.burst(), now));
+            new TokenBucket(options.messagesPerSecond(), options.burst(), now),
+            new MessageAssembler(options.maxFrameBytes(), options.maxMessageBytes()));
         PlayerConnection previous = connections.put(player.userId(), connection);
         if (previous != null) {
             previous.replaced = true;
             previous.sendError(ErrorCode.SESSION_REPLACED.name(), "You connected again elsewhere; this connection is closed.", null);
             previous.socket.close(CLOSE_REPLACED, "replaced");
         }
-        socket.textMessageHandler(text -> onText(connection, text));
-        socket.binaryMessageHandler(binary -> {
-            if (admit(connection)) {
-                connection.sendError(ErrorCode.INVALID_MESSAGE.name(), "Binary frames are not supported; send JSON text frames.", null);
-            }
-        });
+        socket.frameHandler(frame -> onFrame(connection, frame));
         socket.closeHandler(v -> onClose(connection));
         socket.exceptionHandler(e -> {
-            if (tooBig(e)) {
-                // Vert.x drops a message over its size limit and says so only here: close as RFC 6455 asks.
-                socket.close(CLOSE_TOO_BIG, "message too big");
+            if (e instanceof CorruptedWebSocketFrameException corrupted) {
+                // Netty refused a frame (over the hard limit: 1009; a broken frame or fragment order: 1002)
+                // and says so only here; without a close frame the client would only see the connection drop.
+                short code = (short) corrupted.closeStatus().code();
+                closeFor(connection, code, code == CLOSE_TOO_BIG ? "message too big" : "protocol error",
+                    "it sent a frame the WebSocket protocol refuses (" + e.getMessage() + ")");
                 return;
             }
             LOG.debug("Socket of {} failed", player.userId(), e);
@@ -214,11 +216,42 @@ public final class WebSocketGateway {
         return connection;
     }
 
-    /** The per-socket rate limit, applied to every frame whatever its kind. */
-    private boolean admit(PlayerConnection connection) {
-        if (connection.closedForFlood) {
-            return false;
+    /**
+     * Reassembles the socket's messages. Text that is not UTF-8, or a message over the hard limit,
+     * closes the socket (RFC 6455); every whole message, text or binary, takes a rate token.
+     */
+    private void onFrame(PlayerConnection connection, WebSocketFrame frame) {
+        if (connection.closing) {
+            return;
         }
+        MessageAssembler.Message message = connection.messages.accept(frame);
+        switch (message.kind()) {
+            case PARTIAL -> { }
+            case TEXT -> {
+                if (admit(connection)) {
+                    onText(connection, message.text());
+                }
+            }
+            case TEXT_TOO_LARGE -> {
+                if (admit(connection)) {
+                    connection.sendError(ErrorCode.FRAME_TOO_LARGE.name(),
+                        "Frames may be at most " + options.maxFrameBytes() + " bytes.", null);
+                }
+            }
+            case BINARY -> {
+                if (admit(connection)) {
+                    connection.sendError(ErrorCode.INVALID_MESSAGE.name(), "Binary frames are not supported; send JSON text frames.", null);
+                }
+            }
+            case NOT_UTF8 -> closeFor(connection, CLOSE_NOT_UTF8, "not UTF-8", "it sent a text message that is not UTF-8");
+            case TOO_BIG -> closeFor(connection, CLOSE_TOO_BIG, "message too big",
+                "it sent a message over " + options.maxMessageBytes() + " bytes");
+            default -> throw new IllegalStateException("Unknown message kind " + message.kind());
+        }
+    }
+
+    /** The per-socket rate limit, applied to every message whatever its kind. */
+    private boolean admit(PlayerConnection connection) {
         long now = clock.getAsLong();
         if (!connection.rate.tryTake(now)) {
             refuseFlood(connection, now);
@@ -228,15 +261,7 @@ public final class WebSocketGateway {
     }
 
     private void onText(PlayerConnection connection, String text) {
-        if (!admit(connection)) {
-            return;
-        }
         long now = clock.getAsLong();
-        if (utf8LengthOver(text, options.maxFrameBytes())) {
-            connection.sendError(ErrorCode.FRAME_TOO_LARGE.name(),
-                "Frames may be at most " + options.maxFrameBytes() + " bytes.", null);
-            return;
-        }
         ClientMessage message;
         try {
             message = FrameParser.parse(text);
@@ -251,21 +276,17 @@ public final class WebSocketGateway {
         }
     }
 
-    /** Whether {@code failure} is a frame or message over the socket's size limits (16 × maxFrameBytes). */
-    private static boolean tooBig(Throwable failure) {
-        if (failure instanceof CorruptedWebSocketFrameException corrupted) {
-            return corrupted.closeStatus().code() == CLOSE_TOO_BIG;
+    /**
+     * Closes a socket for what its client sent, with one log line: the frames still in flight
+     * after the close are dropped without a word.
+     */
+    private static void closeFor(PlayerConnection connection, short code, String reason, String why) {
+        if (connection.closing) {
+            return;
         }
-        String message = failure.getMessage();
-        return message != null && message.startsWith("Cannot process ") && message.contains("max message size");
-    }
-
-    private static boolean utf8LengthOver(String text, int limit) {
-        // A char is at most 3 UTF-8 bytes: count bytes only when the length alone cannot decide.
-        if (text.length() > limit) {
-            return true;
-        }
-        return text.length() * 3L > limit && text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > limit;
+        connection.closing = true;
+        LOG.atWarn().addKeyValue("user", connection.userId()).log("Closing the socket of {}: {}", connection.userId(), why);
+        connection.socket.close(code, reason);
     }
 
     private void refuseFlood(PlayerConnection connection, long now) {
@@ -275,11 +296,7 @@ public final class WebSocketGateway {
         }
         // Limited frames are dropped; a socket that keeps flooding through the limit is closed.
         if (++connection.refusedInWindow > 10 * options.burst()) {
-            // Once: the frames still in flight after the close must not each log and close again.
-            connection.closedForFlood = true;
-            LOG.atWarn().addKeyValue("user", connection.userId())
-                .log("Closing the socket of {}: it kept flooding", connection.userId());
-            connection.socket.close(CLOSE_POLICY, "flood");
+            closeFor(connection, CLOSE_POLICY, "flood", "it kept flooding");
             return;
         }
         if (now - connection.lastRateErrorAt >= 1000) {

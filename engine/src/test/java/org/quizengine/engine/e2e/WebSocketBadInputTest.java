@@ -14,11 +14,16 @@ import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.quizengine.engine.gateway.WebSocketGateway;
+import org.quizengine.engine.support.Eventually;
+import org.quizengine.engine.support.RawWebSocket;
 import org.quizengine.engine.support.TestNode;
 import org.quizengine.engine.support.TestPlayer;
 import org.slf4j.LoggerFactory;
@@ -120,6 +125,75 @@ class WebSocketBadInputTest {
         } finally {
             TestPlayer.await(client.close());
         }
+    }
+
+    @Test
+    void aTextMessageThatIsNotUtf8ClosesTheSocketWith1007() {
+        // 0xC3 starts a two-byte character; '(' cannot continue it.
+        byte[] invalid = "{\"type\":\"ping\",\"x\":\"\u00c3(\"}".getBytes(StandardCharsets.ISO_8859_1);
+        TestPlayer player = rawPlayer();
+        ListAppender<ILoggingEvent> logged = gatewayLog();
+        try (RawWebSocket socket = raw(player)) {
+            socket.sendText(invalid);
+            socket.sendText(invalid); // still in flight at the close
+            assertThat(socket.awaitClosed(TestPlayer.WAIT)).isEqualTo((short) 1007);
+            assertThat(socket.closeReason()).isEqualTo("not UTF-8");
+            assertThat(socket.received()).as("nothing answered the message").extracting(f -> f.getString("type"))
+                .doesNotContain("pong", "error");
+            Eventually.sleep(Duration.ofMillis(300));
+            assertThat(logged.list).filteredOn(e -> e.getFormattedMessage().contains(player.userId.toString()))
+                .extracting(ILoggingEvent::getFormattedMessage)
+                .containsExactly("Closing the socket of " + player.userId + ": it sent a text message that is not UTF-8");
+        } finally {
+            ((Logger) LoggerFactory.getLogger(WebSocketGateway.class)).detachAppender(logged);
+        }
+        // Split across fragments, a valid character stays valid, and a character cut short is caught.
+        byte[] euro = "{\"type\":\"ping\",\"clientTime\":7,\"x\":\"\u20ac\"}".getBytes(StandardCharsets.UTF_8);
+        int split = euro.length - 4; // inside the three bytes of the euro sign
+        try (RawWebSocket socket = raw(rawPlayer())) {
+            socket.sendFrame(false, RawWebSocket.TEXT, Arrays.copyOfRange(euro, 0, split));
+            socket.sendFrame(true, RawWebSocket.CONTINUATION, Arrays.copyOfRange(euro, split, euro.length));
+            assertThat(socket.next("pong").getLong("clientTime")).isEqualTo(7);
+            socket.sendFrame(false, RawWebSocket.TEXT, Arrays.copyOfRange(euro, 0, split));
+            socket.sendFrame(true, RawWebSocket.CONTINUATION, new byte[] {'"', '}'});
+            assertThat(socket.awaitClosed(TestPlayer.WAIT)).isEqualTo((short) 1007);
+        }
+    }
+
+    @Test
+    void aFrameTheWebSocketProtocolRefusesClosesTheSocketWith1002() {
+        byte[] ping = "{\"type\":\"ping\"}".getBytes(StandardCharsets.UTF_8);
+        try (RawWebSocket socket = raw(rawPlayer())) {
+            socket.sendFrame(true, RawWebSocket.CONTINUATION, ping); // no message to continue
+            assertThat(socket.awaitClosed(TestPlayer.WAIT)).isEqualTo((short) 1002);
+            assertThat(socket.closeReason()).isEqualTo("protocol error");
+        }
+        try (RawWebSocket socket = raw(rawPlayer())) {
+            socket.sendFrame(true, 0x3, ping); // a reserved opcode
+            assertThat(socket.awaitClosed(TestPlayer.WAIT)).isEqualTo((short) 1002);
+        }
+    }
+
+    private static ListAppender<ILoggingEvent> gatewayLog() {
+        ListAppender<ILoggingEvent> logged = new ListAppender<>();
+        logged.start();
+        ((Logger) LoggerFactory.getLogger(WebSocketGateway.class)).addAppender(logged);
+        return logged;
+    }
+
+    /** A new account whose socket a test opens raw. */
+    private static TestPlayer rawPlayer() {
+        TestPlayer player = node.register("raw" + System.nanoTime() % 100_000 + "x" + NAMES.incrementAndGet());
+        player.close();
+        return player;
+    }
+
+    /** A raw socket for {@code player}, past its welcome and no_match. */
+    private static RawWebSocket raw(TestPlayer player) {
+        RawWebSocket socket = RawWebSocket.connect(node.port(), player.token);
+        socket.next("welcome");
+        socket.next("no_match");
+        return socket;
     }
 
     @Test
