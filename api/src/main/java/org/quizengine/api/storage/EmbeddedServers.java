@@ -46,14 +46,14 @@ final class EmbeddedServers {
         EmbeddedPostgres postgres = null;
         try {
             if (options.embedsPostgres()) {
-                postgres = startPostgres(options.postgresDataDir());
+                postgres = startPostgres(options.postgresDataDir(), options.embeddedPostgresPort());
             }
             StartedRedis redis = null;
             if (options.embedsRedis()) {
                 Path dir = options.redisDataDir();
                 Files.createDirectories(dir);
                 LeftoverServers.stopIfRunning(dir.resolve(REDIS_PID_FILE), "redis-server");
-                redis = startRedis(dir);
+                redis = startRedis(dir, options.embeddedRedisPort());
             }
             return redis == null
                 ? new EmbeddedServers(lock, postgres, null, -1)
@@ -65,7 +65,7 @@ final class EmbeddedServers {
         }
     }
 
-    private static EmbeddedPostgres startPostgres(Path dir) throws IOException {
+    private static EmbeddedPostgres startPostgres(Path dir, int fixedPort) throws IOException {
         Files.createDirectories(dir);
         LeftoverServers.stopIfRunning(dir.resolve("postmaster.pid"), "postgres");
         return EmbeddedPostgres.builder()
@@ -77,18 +77,19 @@ final class EmbeddedServers {
             .setServerConfig("listen_addresses", "localhost")
             // First start runs initdb, and recovery after a crash can take a while.
             .setPGStartupWait(Duration.ofSeconds(30))
-            .setPort(freePort())
+            .setPort(fixedPort > 0 ? fixedPort : freePort())
             .start();
     }
 
     /**
      * Starts Redis with its data in {@code dir}: the append-only file (fsync every second) and an
      * RDB snapshot on shutdown, so leaderboards and their applied-match markers survive restarts.
-     * It listens on a free loopback port, returned with it (the next one if the first was taken).
+     * It listens on {@code fixedPort}, or on a free loopback port (the next one if the first was
+     * taken), returned with it.
      */
-    private static StartedRedis startRedis(Path dir) throws IOException {
+    private static StartedRedis startRedis(Path dir, int fixedPort) throws IOException {
         IOException last = null;
-        int port = freePort();
+        int port = fixedPort > 0 ? fixedPort : freePort();
         for (int attempt = 1; attempt <= REDIS_START_ATTEMPTS; attempt++) {
             RedisServer server = RedisServer.newRedisServer()
                 .bind(REDIS_HOST)
@@ -107,6 +108,9 @@ final class EmbeddedServers {
                 // The free port found a moment ago may have been taken since.
                 LOG.warn("Embedded Redis did not start on port {} (attempt {})", port, attempt, e);
                 last = e;
+                if (fixedPort > 0) {
+                    break; // the port it was told to use is taken: another one would not be found by its clients
+                }
                 port = freePort();
             }
         }

@@ -16,8 +16,12 @@ import java.util.Objects;
  * @param postgresUri      e.g. {@code postgresql://user:pass@host:5432/db}, or {@code null} to embed PostgreSQL
  * @param redisUri         e.g. {@code redis://host:6379}, or {@code null} to embed Redis
  * @param postgresPoolSize maximum connections in the PostgreSQL pool
+ * @param embeddedPostgresPort the loopback port an embedded PostgreSQL listens on; 0: any free one
+ * @param embeddedRedisPort    the loopback port an embedded Redis listens on; 0: any free one. Fixed
+ *                             ports let stores restart where their clients expect them (a local cluster)
  */
-public record StorageOptions(Path dataDir, String postgresUri, String redisUri, int postgresPoolSize) {
+public record StorageOptions(Path dataDir, String postgresUri, String redisUri, int postgresPoolSize,
+                             int embeddedPostgresPort, int embeddedRedisPort) {
 
     public static final Path DEFAULT_DATA_DIR = Path.of("data");
     public static final int DEFAULT_POSTGRES_POOL_SIZE = 8;
@@ -38,6 +42,14 @@ public record StorageOptions(Path dataDir, String postgresUri, String redisUri, 
             throw new IllegalArgumentException(
                 "postgresPoolSize must be between 1 and " + MAX_POSTGRES_POOL_SIZE + ", was " + postgresPoolSize);
         }
+        if (embeddedPostgresPort < 0 || embeddedPostgresPort > 65_535 || embeddedRedisPort < 0 || embeddedRedisPort > 65_535) {
+            throw new IllegalArgumentException("embedded ports must be between 0 (any free port) and 65535");
+        }
+    }
+
+    /** Embedded stores, if any, on any free ports. */
+    public StorageOptions(Path dataDir, String postgresUri, String redisUri, int postgresPoolSize) {
+        this(dataDir, postgresUri, redisUri, postgresPoolSize, 0, 0);
     }
 
     /** Both stores embedded, with their data under {@code dataDir}, and the default pool size. */

@@ -57,7 +57,8 @@ public record NodeOptions(String nodeId, HttpOptions http, MatchOptions match, M
     private static StorageOptions storage(Section storage) {
         try {
             return new StorageOptions(Path.of(storage.string("dataDir")), storage.optionalString("postgresUri"),
-                storage.optionalString("redisUri"), storage.intIn("postgresPoolSize", 1, StorageOptions.MAX_POSTGRES_POOL_SIZE));
+                storage.optionalString("redisUri"), storage.intIn("postgresPoolSize", 1, StorageOptions.MAX_POSTGRES_POOL_SIZE),
+                storage.intIn("embeddedPostgresPort", 0, 65_535), storage.intIn("embeddedRedisPort", 0, 65_535));
         } catch (IllegalArgumentException e) {
             throw new ConfigException("storage: " + e.getMessage());
         }

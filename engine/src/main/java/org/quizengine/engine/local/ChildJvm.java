@@ -23,7 +23,7 @@ import org.quizengine.shared.LoopbackPorts;
  */
 public final class ChildJvm {
     /** The parent pom's {@code jvm.opens}: Hazelcast reflects into JDK internals. */
-    static final List<String> JVM_OPENS = List.of(
+    public static final List<String> JVM_OPENS = List.of(
         "--add-opens", "java.base/java.lang=ALL-UNNAMED",
         "--add-opens", "java.base/java.util=ALL-UNNAMED",
         "--add-opens", "java.base/java.nio=ALL-UNNAMED",
