@@ -22,6 +22,7 @@ import org.quizengine.api.http.Problems;
 import org.quizengine.engine.cluster.ClusterView;
 import org.quizengine.engine.config.GatewayOptions;
 import org.quizengine.engine.match.ActivePlayers;
+import org.quizengine.engine.metrics.GameMeters;
 import org.quizengine.shared.ErrorCode;
 import org.quizengine.shared.QuizException;
 import org.quizengine.shared.Wire;
@@ -61,6 +62,7 @@ public final class WebSocketGateway {
     private final GatewayOptions options;
     private final TokenVerifier tokens;
     private final ActivePlayers activePlayers;
+    private final GameMeters meters;
     private final LongSupplier clock;
     private final DeliveryOptions requestOptions = new DeliveryOptions().setSendTimeout(MatchRequests.REQUEST_TIMEOUT_MILLIS);
     private final Map<UUID, PlayerConnection> connections = new ConcurrentHashMap<>();
@@ -69,12 +71,13 @@ public final class WebSocketGateway {
 
     public WebSocketGateway(Vertx vertx, String nodeId, GatewayOptions options, TokenVerifier tokens,
                             ActivePlayers activePlayers, ClusterView cluster, Function<UUID, Future<String>> recordOwner,
-                            LongSupplier clock) {
+                            GameMeters meters, LongSupplier clock) {
         this.vertx = vertx;
         this.nodeId = nodeId;
         this.options = options;
         this.tokens = tokens;
         this.activePlayers = activePlayers;
+        this.meters = meters;
         this.clock = clock;
         this.matches = new MatchRequests(vertx, cluster, recordOwner);
     }
@@ -186,7 +189,7 @@ public final class WebSocketGateway {
         long now = clock.getAsLong();
         PlayerInfo player = new PlayerInfo(user.userId(), user.username());
         PlayerConnection connection = new PlayerConnection(player, user.sessionId(), socket,
-            new TokenBucket(options.messagesPerSecond(), options.burst(), now));
+            new TokenBucket(options.messagesPerSecond(), options.burst(), now), meters);
         PlayerConnection previous = connections.put(player.userId(), connection);
         if (previous != null) {
             previous.replaced = true;
@@ -340,8 +343,10 @@ public final class WebSocketGateway {
         if (matchId == null) {
             throw new QuizException(ErrorCode.NOT_IN_MATCH, "You are not playing a match.");
         }
+        long startedNanos = System.nanoTime();
         askMatch(connection, matchId, new MatchCommand.SubmitAnswer(connection.userId(), answer.index(), answer.option()), ref)
-            .onSuccess(reply -> connection.send(reply));
+            .onSuccess(reply -> connection.send(reply))
+            .onComplete(done -> meters.answerAcknowledged(startedNanos, done.succeeded()));
     }
 
     private void leaveMatch(PlayerConnection connection, String ref) {
