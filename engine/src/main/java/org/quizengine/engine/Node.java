@@ -127,7 +127,7 @@ public final class Node {
             metrics = new NodeMetrics(vertx, options.nodeId(),
                 new NodeMetrics.NodeFigures(this::connectedPlayers, this::liveMatches, this::matchmakingQueued, this::draining),
                 new NodeMetrics.ClusterFigures(() -> cluster.nodeIds().size(), this::runsMatchmaker, this::outboxBacklog),
-                new NodeMetrics.StorePings(stores::pingPostgres, stores::pingRedis));
+                new NodeMetrics.StorePings(stores::pingPostgres, stores::pingRedis, () -> stores.pool().size()));
             GameMeters meters = metrics.game();
             outbox = new ResultOutbox(vertx, options.storage().dataDir().resolve("outbox").toString(),
                 List.of(timed(services.results()::save, true, meters), timed(services::applyToLeaderboards, false, meters)),

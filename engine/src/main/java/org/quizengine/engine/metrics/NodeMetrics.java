@@ -41,6 +41,7 @@ public final class NodeMetrics {
     public static final String RESULTS_PENDING = "quiz_results_pending";
     public static final String RESULTS_OLDEST_PENDING_SECONDS = "quiz_results_oldest_pending_seconds";
     public static final String STORE_UP = "quiz_store_up";
+    public static final String POSTGRES_POOL_CONNECTIONS = "quiz_postgres_pool_connections";
     public static final String NODE_DRAINING = "quiz_node_draining";
     public static final String MATCHMAKING_QUEUED = "quiz_matchmaking_queued";
     // Recorded as the game runs (GameMeters); Prometheus adds _total to counters, _seconds to timers.
@@ -68,8 +69,8 @@ public final class NodeMetrics {
                               BooleanSupplier draining) {
     }
 
-    /** Pings of the stores, made before each scrape: a store that does not answer in time is down. */
-    public record StorePings(Supplier<Future<Void>> postgres, Supplier<Future<Void>> redis) {
+    /** Pings of the stores, made before each scrape (a store that does not answer in time is down), and the PostgreSQL pool's size. */
+    public record StorePings(Supplier<Future<Void>> postgres, Supplier<Future<Void>> redis, IntSupplier postgresConnections) {
     }
 
     private final Vertx vertx;
@@ -104,6 +105,8 @@ public final class NodeMetrics {
             .description("1 if the store answered a ping just before this scrape").register(registry);
         Gauge.builder(STORE_UP, () -> redisUp ? 1 : 0).tag("store", "redis")
             .description("1 if the store answered a ping just before this scrape").register(registry);
+        Gauge.builder(POSTGRES_POOL_CONNECTIONS, pings.postgresConnections()::getAsInt)
+            .description("Connections open in this node's PostgreSQL pool (at most QUIZ_STORAGE_POSTGRES_POOL_SIZE)").register(registry);
         if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
             // Total CPU time of the process, so a scraper can divide it by work done in the same interval.
             FunctionCounter.builder(PROCESS_CPU_SECONDS, os, bean -> bean.getProcessCpuTime() / 1e9)

@@ -39,7 +39,8 @@ class NodeMetricsTest {
         List<String> exported = List.of(
             NodeMetrics.CONNECTED_PLAYERS, NodeMetrics.LIVE_MATCHES, NodeMetrics.PROCESS_CPU_SECONDS + "_total",
             NodeMetrics.CLUSTER_MEMBERS, NodeMetrics.MATCHMAKER_RUNNING, NodeMetrics.RESULTS_PENDING,
-            NodeMetrics.RESULTS_OLDEST_PENDING_SECONDS, NodeMetrics.STORE_UP, NodeMetrics.NODE_DRAINING,
+            NodeMetrics.RESULTS_OLDEST_PENDING_SECONDS, NodeMetrics.STORE_UP, NodeMetrics.POSTGRES_POOL_CONNECTIONS,
+            NodeMetrics.NODE_DRAINING,
             NodeMetrics.MATCHMAKING_QUEUED, NodeMetrics.ANSWERS + "_total", NodeMetrics.ANSWER_ACK + "_seconds_bucket",
             NodeMetrics.QUESTION_LATENESS + "_seconds_bucket", NodeMetrics.MATCHMAKING_WAIT + "_seconds_bucket",
             NodeMetrics.FRAMES_REJECTED + "_total", NodeMetrics.HTTP_RESPONSES + "_total", NodeMetrics.REST_ERRORS + "_total",
@@ -88,6 +89,7 @@ class NodeMetricsTest {
         assertThat(value("quiz_matchmaker_running")).as("a lone node runs the matchmaker").isEqualTo(1);
         assertThat(value("quiz_matchmaking_queued")).as("both queued players were matched").isZero();
         assertThat(value("quiz_node_draining")).isZero();
+        assertThat(value("quiz_postgres_pool_connections")).as("the stored result used the pool").isBetween(1.0, 8.0);
         assertThat(value("quiz_connected_players")).isEqualTo(2);
         assertThat(value("quiz_results_pending")).as("the outbox was read (its count is reused a few seconds)").isNotNaN();
         assertThat(value("quiz_matches_taken_over_total")).as("a lone node takes nothing over").isZero();
