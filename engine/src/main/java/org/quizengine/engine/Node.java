@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.quizengine.api.history.MatchResultStore;
@@ -37,11 +38,13 @@ import org.quizengine.engine.match.Replication;
 import org.quizengine.engine.matchmaking.ClaimedMatches;
 import org.quizengine.engine.matchmaking.LiveMatches;
 import org.quizengine.engine.matchmaking.MatchmakingVerticle;
+import org.quizengine.engine.metrics.GameMeters;
 import org.quizengine.engine.metrics.NodeMetrics;
 import org.quizengine.engine.persistence.ResultOutbox;
 import org.quizengine.shared.ErrorCode;
 import org.quizengine.shared.QuizException;
 import org.quizengine.shared.bus.Addresses;
+import org.quizengine.shared.match.MatchResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,6 +69,7 @@ public final class Node {
     /** Whether this JVM was just stopped longer than its peers wait (clustered only): its match writes must not count. */
     private PauseWatch pauseWatch;
     private LeastLoadedPlacement placement;
+    private NodeMetrics metrics;
     private volatile Future<Void> drained;
     private Runnable onOperatorDrain = () -> { };
     private Runnable onLeftCluster = () -> { };
@@ -73,6 +77,8 @@ public final class Node {
     private volatile String matchmakerDeployment;
     private int quorumBackChecks;
     private Supplier<MatchmakingVerticle> matchmaker;
+    /** The matchmaker deployed last, read by the metrics (its queue length). */
+    private volatile MatchmakingVerticle deployedMatchmaker;
     /** Whether this node has had its quorum ({@code cluster.minMembers}) since it started. */
     private volatile boolean hadQuorum;
     /** Whether this node had its quorum and has lost it: it serves nothing until it restarts. */
@@ -121,8 +127,14 @@ public final class Node {
         return starting.compose(started -> {
             stores = started;
             services = NodeServices.create(vertx, stores, options);
+            metrics = new NodeMetrics(vertx, options.nodeId(),
+                new NodeMetrics.NodeFigures(this::connectedPlayers, this::liveMatches, this::matchmakingQueued, this::draining),
+                new NodeMetrics.ClusterFigures(() -> cluster.nodeIds().size(), this::runsMatchmaker, this::outboxBacklog),
+                new NodeMetrics.StorePings(stores::pingPostgres, stores::pingRedis, () -> stores.pool().size()));
+            GameMeters meters = metrics.game();
             outbox = new ResultOutbox(vertx, options.storage().dataDir().resolve("outbox").toString(),
-                List.of(services.results()::save, services::applyToLeaderboards), services.results()::isStored);
+                List.of(timed(services.results()::save, true, meters), timed(services::applyToLeaderboards, false, meters)),
+                services.results()::isStored);
             cluster = ClusterView.of(vertx, options.nodeId());
             pauseWatch = cluster.hazelcast() == null ? null : PauseWatch.start(options.cluster().maxNoHeartbeatSeconds());
             replication = cluster.hazelcast() == null ? Replication.none()
@@ -130,9 +142,9 @@ public final class Node {
                     () -> !pauseWatch.recentlyPaused() && cluster.hasQuorum(options.cluster().minMembers()));
             ActivePlayers activePlayers = new ActivePlayers(vertx);
             gateway = new WebSocketGateway(vertx, options.nodeId(), options.gateway(), services.sessions()::authenticate,
-                activePlayers, cluster, replication::ownerOf, clock);
+                activePlayers, cluster, replication::ownerOf, meters, clock);
             matchHost = new MatchHost(options.nodeId(), options.match(), outbox, replication,
-                node -> cluster.nodeIds().contains(node), activePlayers, clock);
+                node -> cluster.nodeIds().contains(node), activePlayers, meters, clock);
             placement = new LeastLoadedPlacement(vertx, options.nodeId(), cluster, matchHost::liveMatches,
                 () -> gateway.connectedPlayers(), this::runsMatchmaker);
             Failover failover = new Failover(vertx, cluster, replication, placement, outbox);
@@ -140,7 +152,7 @@ public final class Node {
             LiveMatches liveMatches = new ClaimedMatches(activePlayers,
                 cluster.clustered() ? ClaimedMatches.replicated(replication) : ClaimedMatches.local(matchHost::plays));
             matchmaker = () -> new MatchmakingVerticle(options.matchmaking(), options.match(),
-                questions::loadActive, placement, liveMatches, clock, new SecureRandom());
+                questions::loadActive, placement, liveMatches, meters, clock, new SecureRandom());
             return services.prepare()
                 .compose(v -> gateway.start())
                 .compose(v -> deploy(vertx.deployVerticle(matchHost)))
@@ -157,6 +169,16 @@ public final class Node {
                 .compose(api -> startHttp(withMetrics(services.router(api, gateway, this::readiness,
                     router -> new OperatorRoutes(vertx, options.nodeId(), cluster, placement, this::outboxBacklog)
                         .mount(router)))));
+        });
+    }
+
+    /** A store's write that records, when it wrote the result now (not a retry of one already there), how long after its match it landed. */
+    private static Function<MatchResult, Future<Boolean>> timed(Function<MatchResult, Future<Boolean>> store, boolean postgres,
+                                                               GameMeters meters) {
+        return result -> store.apply(result).onSuccess(written -> {
+            if (written) {
+                meters.resultStored(postgres, System.currentTimeMillis() - result.finishedAt());
+            }
         });
     }
 
@@ -234,7 +256,9 @@ public final class Node {
 
     private Future<Void> deployMatchmaker() {
         matchmakerDeployment = STARTING;
-        return vertx.deployVerticle(matchmaker.get())
+        MatchmakingVerticle verticle = matchmaker.get();
+        deployedMatchmaker = verticle;
+        return vertx.deployVerticle(verticle)
             .onSuccess(id -> {
                 matchmakerDeployment = id;
                 deployments.add(id);
@@ -281,10 +305,14 @@ public final class Node {
     }
 
     private Router withMetrics(Router root) {
-        new NodeMetrics(vertx, options.nodeId(), this::connectedPlayers, this::liveMatches,
-            new NodeMetrics.ClusterFigures(() -> cluster.nodeIds().size(), this::runsMatchmaker, this::outboxBacklog))
-            .mount(root);
+        metrics.mount(root);
         return root;
+    }
+
+    /** Players in the quick-match queues, if this node runs the matchmaker. */
+    private int matchmakingQueued() {
+        MatchmakingVerticle verticle = deployedMatchmaker;
+        return verticle != null && runsMatchmaker() ? verticle.queued() : 0;
     }
 
     private Future<ResultOutbox.Backlog> outboxBacklog() {

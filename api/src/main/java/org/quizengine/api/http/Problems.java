@@ -25,6 +25,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Problems {
     public static final String CONTENT_TYPE = "application/problem+json";
+    /** The routing context data key under which a problem response leaves its {@link ErrorCode}, for the node's metrics. */
+    public static final String ERROR_CODE_KEY = "quiz.problemCode";
     /** What a 503 asks a client to wait: results land, and stores are retried, within a few seconds of a store's return. */
     public static final int RETRY_AFTER_SECONDS = 5;
     private static final Logger LOG = LoggerFactory.getLogger(Problems.class);
@@ -73,6 +75,7 @@ public final class Problems {
         if (code.httpStatus() == 503 && !ctx.response().headers().contains(HttpHeaders.RETRY_AFTER)) {
             ctx.response().putHeader(HttpHeaders.RETRY_AFTER, Integer.toString(RETRY_AFTER_SECONDS));
         }
+        ctx.put(ERROR_CODE_KEY, code);
         ctx.response()
             .setStatusCode(code.httpStatus())
             .putHeader("Content-Type", CONTENT_TYPE)

@@ -2,6 +2,7 @@ package org.quizengine.engine.gateway;
 
 import io.vertx.core.http.ServerWebSocket;
 import java.util.UUID;
+import org.quizengine.engine.metrics.GameMeters;
 import org.quizengine.shared.Wire;
 import org.quizengine.shared.protocol.PlayerInfo;
 import org.quizengine.shared.protocol.ServerEvent;
@@ -21,6 +22,7 @@ final class PlayerConnection {
     final TokenBucket rate;
     /** Where this socket's fragments become messages; used on the socket's event loop only. */
     final MessageAssembler messages;
+    private final GameMeters meters;
     /** The live match this socket is playing, as last announced to it; null when none. */
     volatile UUID currentMatch;
     /** When a RATE_LIMITED error was last sent, so a flood does not get a flood of errors back. */
@@ -37,12 +39,14 @@ final class PlayerConnection {
     /** Closed because this node is draining: the player is moving to another node, not leaving. */
     volatile boolean movingOff;
 
-    PlayerConnection(PlayerInfo player, UUID sessionId, ServerWebSocket socket, TokenBucket rate, MessageAssembler messages) {
+    PlayerConnection(PlayerInfo player, UUID sessionId, ServerWebSocket socket, TokenBucket rate, MessageAssembler messages,
+                     GameMeters meters) {
         this.player = player;
         this.sessionId = sessionId;
         this.socket = socket;
         this.rate = rate;
         this.messages = messages;
+        this.meters = meters;
     }
 
     UUID userId() {
@@ -67,6 +71,7 @@ final class PlayerConnection {
     }
 
     void sendError(String code, String message, String ref) {
+        meters.frameRejected(code);
         send(new ServerEvent.Error(code, message, ref));
     }
 

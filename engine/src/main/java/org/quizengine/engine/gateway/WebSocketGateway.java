@@ -23,6 +23,7 @@ import org.quizengine.api.http.Problems;
 import org.quizengine.engine.cluster.ClusterView;
 import org.quizengine.engine.config.GatewayOptions;
 import org.quizengine.engine.match.ActivePlayers;
+import org.quizengine.engine.metrics.GameMeters;
 import org.quizengine.shared.ErrorCode;
 import org.quizengine.shared.QuizException;
 import org.quizengine.shared.Wire;
@@ -64,6 +65,7 @@ public final class WebSocketGateway {
     private final GatewayOptions options;
     private final TokenVerifier tokens;
     private final ActivePlayers activePlayers;
+    private final GameMeters meters;
     private final LongSupplier clock;
     private final DeliveryOptions requestOptions = new DeliveryOptions().setSendTimeout(MatchRequests.REQUEST_TIMEOUT_MILLIS);
     private final Map<UUID, PlayerConnection> connections = new ConcurrentHashMap<>();
@@ -72,12 +74,13 @@ public final class WebSocketGateway {
 
     public WebSocketGateway(Vertx vertx, String nodeId, GatewayOptions options, TokenVerifier tokens,
                             ActivePlayers activePlayers, ClusterView cluster, Function<UUID, Future<String>> recordOwner,
-                            LongSupplier clock) {
+                            GameMeters meters, LongSupplier clock) {
         this.vertx = vertx;
         this.nodeId = nodeId;
         this.options = options;
         this.tokens = tokens;
         this.activePlayers = activePlayers;
+        this.meters = meters;
         this.clock = clock;
         this.matches = new MatchRequests(vertx, cluster, recordOwner);
     }
@@ -191,7 +194,7 @@ public final class WebSocketGateway {
         PlayerInfo player = new PlayerInfo(user.userId(), user.username());
         PlayerConnection connection = new PlayerConnection(player, user.sessionId(), socket,
             new TokenBucket(options.messagesPerSecond(), options.burst(), now),
-            new MessageAssembler(options.maxFrameBytes(), options.maxMessageBytes()));
+            new MessageAssembler(options.maxFrameBytes(), options.maxMessageBytes()), meters);
         PlayerConnection previous = connections.put(player.userId(), connection);
         if (previous != null) {
             previous.replaced = true;
@@ -359,8 +362,10 @@ public final class WebSocketGateway {
         if (matchId == null) {
             throw new QuizException(ErrorCode.NOT_IN_MATCH, "You are not playing a match.");
         }
+        long startedNanos = System.nanoTime();
         askMatch(connection, matchId, new MatchCommand.SubmitAnswer(connection.userId(), answer.index(), answer.option()), ref)
-            .onSuccess(reply -> connection.send(reply));
+            .onSuccess(reply -> connection.send(reply))
+            .onComplete(done -> meters.answerAcknowledged(startedNanos, done.succeeded()));
     }
 
     private void leaveMatch(PlayerConnection connection, String ref) {

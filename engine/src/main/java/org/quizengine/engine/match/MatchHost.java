@@ -15,6 +15,7 @@ import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.quizengine.engine.config.MatchOptions;
+import org.quizengine.engine.metrics.GameMeters;
 import org.quizengine.shared.ErrorCode;
 import org.quizengine.shared.QuizException;
 import org.quizengine.shared.bus.Addresses;
@@ -39,8 +40,8 @@ public final class MatchHost extends VerticleBase {
     private MessageConsumer<Object> consumer;
 
     public MatchHost(String nodeId, MatchOptions options, ResultSink results, Replication replication,
-                     Predicate<String> nodeAlive, ActivePlayers activePlayers, LongSupplier clock) {
-        this.services = new MatchServices(nodeId, replication, nodeAlive, options, results, activePlayers, clock);
+                     Predicate<String> nodeAlive, ActivePlayers activePlayers, GameMeters meters, LongSupplier clock) {
+        this.services = new MatchServices(nodeId, replication, nodeAlive, options, results, activePlayers, meters, clock);
     }
 
     /** Live matches on this node right now. */
@@ -70,6 +71,7 @@ public final class MatchHost extends VerticleBase {
                     return vertx.eventBus().request(Addresses.nodeMatches(node), adopt);
                 })
                 .<Void>mapEmpty()
+                .onSuccess(v -> services.meters().matchHandedOver())
                 .onFailure(e -> LOG.warn("A match could not be handed over ({}); failover will pick it up", e.getMessage())));
         }
         return Future.join(handed).mapEmpty();

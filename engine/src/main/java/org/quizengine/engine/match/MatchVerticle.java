@@ -50,6 +50,8 @@ public final class MatchVerticle extends VerticleBase {
     private MessageConsumer<MatchCommand> consumer;
     private long timerId = -1;
     private long timerAt = Long.MAX_VALUE;
+    /** When the timer that last fired was due: a question it opens is late by the time it goes out after this. */
+    private long lastTimerDueAt;
     /** No command, timer or membership change may change the match here any more (another node runs it). */
     private boolean fenced;
     /** Set before its match_finished goes out: from then on the match holds no player (read by other threads). */
@@ -171,6 +173,7 @@ public final class MatchVerticle extends VerticleBase {
                 LOG.atWarn().addKeyValue("match", matchId)
                     .log("Match {} taken over by {} from {} at question {}", matchId, services.nodeId(), handed.owner(),
                         match.questionIndex());
+                services.meters().matchTakenOver(!services.nodeAlive().test(handed.owner()));
                 effects(new PendingStep(away, null));
                 // Every connected player resynchronises: frames around the move may have been lost.
                 publish(match.statesForConnected(now()));
@@ -402,6 +405,10 @@ public final class MatchVerticle extends VerticleBase {
                 continue;
             }
             ServerFrame frame = ServerFrame.of(outgoing.event()); // once, for every node and socket
+            if (outgoing.event() instanceof ServerEvent.Question question && question.serverTime() == question.openedAt()) {
+                // Just opened by the timer (a resent question carries a later serverTime).
+                services.meters().questionSent(now() - lastTimerDueAt);
+            }
             byNode.forEach((node, recipients) ->
                 vertx.eventBus().send(Addresses.nodeDeliveries(node), new Delivery(recipients, frame)));
         }
@@ -420,6 +427,7 @@ public final class MatchVerticle extends VerticleBase {
         timerId = vertx.setTimer(Math.max(1, wake - now()), id -> {
             timerId = -1;
             timerAt = Long.MAX_VALUE;
+            lastTimerDueAt = wake;
             apply(new MatchInput.Tick(now()), null);
         });
     }
@@ -439,6 +447,7 @@ public final class MatchVerticle extends VerticleBase {
     private void onFinished(MatchResult result) {
         LOG.atInfo().addKeyValue("match", result.matchId())
             .log("Match {} finished after {} questions", result.matchId(), result.questions().size());
+        services.meters().matchFinished();
         services.results().submit(result)
             .compose(v -> replicator.remove())
             .onFailure(e -> LOG.atError().addKeyValue("match", result.matchId())

@@ -15,6 +15,7 @@ import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.quizengine.engine.config.MatchOptions;
 import org.quizengine.engine.config.MatchmakingOptions;
+import org.quizengine.engine.metrics.GameMeters;
 import org.quizengine.shared.ErrorCode;
 import org.quizengine.shared.QuizException;
 import org.quizengine.shared.bus.Addresses;
@@ -56,6 +57,7 @@ public final class MatchmakingVerticle extends VerticleBase {
     private final QuickMatchQueues queues = new QuickMatchQueues();
     private final Lobbies lobbies;
     private final LiveMatches liveMatches;
+    private final GameMeters meters;
     /** Players of matches asked to start whose node has not answered yet, to the match's id. */
     private final Map<UUID, UUID> placing = new HashMap<>();
     /** Each player's command being handled, so the next one waits for it. */
@@ -67,12 +69,13 @@ public final class MatchmakingVerticle extends VerticleBase {
 
     public MatchmakingVerticle(MatchmakingOptions options, MatchOptions matchOptions,
                                Supplier<Future<List<QuestionSpec>>> questionSource, MatchPlacement placement,
-                               LiveMatches liveMatches, LongSupplier clock, Random random) {
+                               LiveMatches liveMatches, GameMeters meters, LongSupplier clock, Random random) {
         this.options = options;
         this.matchOptions = matchOptions;
         this.questionSource = questionSource;
         this.placement = placement;
         this.liveMatches = liveMatches;
+        this.meters = meters;
         this.clock = clock;
         this.random = random;
         this.lobbies = new Lobbies(random);
@@ -215,6 +218,7 @@ public final class MatchmakingVerticle extends VerticleBase {
         QuickMatchQueues.Group group = queues.join(key, new Waiting(join.player(), join.nodeId(), clock.getAsLong()));
         int waiting = group == null ? queues.waiting(key) : size;
         if (group != null) {
+            recordWaits(group);
             // Let the reply reach the player before the match announces itself; its players are
             // held from now, so a request of theirs handled in between finds them placed.
             UUID matchId = hold(group.players());
@@ -258,8 +262,21 @@ public final class MatchmakingVerticle extends VerticleBase {
 
     private void startDueGroups() {
         for (QuickMatchQueues.Group group : queues.due(clock.getAsLong(), options.fillTimeoutMillis(), options.minSize())) {
+            recordWaits(group);
             startMatch(MatchKind.QUICK, group.key().category(), group.players(), matchOptions.defaults());
         }
+    }
+
+    private void recordWaits(QuickMatchQueues.Group group) {
+        long now = clock.getAsLong();
+        for (Waiting waiting : group.players()) {
+            meters.matchmakingWaited(now - waiting.since());
+        }
+    }
+
+    /** Players waiting in the quick-match queues; read from any thread (the metrics). */
+    public int queued() {
+        return queues.size();
     }
 
     private void startMatch(MatchKind kind, String category, List<Waiting> players, MatchSettings settings) {

@@ -24,6 +24,8 @@ final class QuickMatchQueues {
 
     private final Map<Key, LinkedHashMap<UUID, Waiting>> queues = new HashMap<>();
     private final Map<UUID, Key> queueOf = new HashMap<>();
+    /** How many wait, kept after each change for readers on other threads (the metrics). */
+    private volatile int size;
 
     boolean contains(UUID userId) {
         return queueOf.containsKey(userId);
@@ -34,7 +36,14 @@ final class QuickMatchQueues {
         LinkedHashMap<UUID, Waiting> queue = queues.computeIfAbsent(key, k -> new LinkedHashMap<>());
         queue.put(waiting.player().userId(), waiting);
         queueOf.put(waiting.player().userId(), key);
-        return queue.size() >= key.size() ? take(key, queue, key.size()) : null;
+        Group group = queue.size() >= key.size() ? take(key, queue, key.size()) : null;
+        size = queueOf.size();
+        return group;
+    }
+
+    /** Players waiting in every queue; safe to read from any thread. */
+    int size() {
+        return size;
     }
 
     int waiting(Key key) {
@@ -53,6 +62,7 @@ final class QuickMatchQueues {
         if (queue.isEmpty()) {
             queues.remove(key);
         }
+        size = queueOf.size();
         return true;
     }
 
@@ -68,6 +78,7 @@ final class QuickMatchQueues {
                 it.remove();
             }
         }
+        size = queueOf.size();
         return groups;
     }
 

@@ -10,6 +10,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.quizengine.engine.support.Scrape;
 import org.quizengine.engine.support.SharedStores;
 import org.quizengine.engine.support.TestNode;
 import org.quizengine.engine.support.TestPlayer;
@@ -105,6 +106,17 @@ class ClusterDrainTest {
             Thread.sleep(100);
         }
         assertThat(reader.getJson("/api/v1/me/matches").getJsonArray("items")).as("stored exactly once").hasSize(1);
+        double handovers = 0;
+        double failovers = 0;
+        for (TestNode node : nodes) {
+            if (node != owner) {
+                Scrape metrics = Scrape.of(node);
+                handovers += metrics.value("quiz_matches_taken_over_total", "reason=\"handover\"");
+                failovers += metrics.value("quiz_matches_taken_over_total", "reason=\"failover\"");
+            }
+        }
+        assertThat(handovers).as("the match counted as handed over on the node that took it").isEqualTo(1);
+        assertThat(failovers).isZero();
         playing.forEach(TestPlayer::close);
     }
 

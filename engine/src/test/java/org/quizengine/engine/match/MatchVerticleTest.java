@@ -30,6 +30,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.quizengine.engine.bus.Codecs;
 import org.quizengine.engine.config.MatchOptions;
+import org.quizengine.engine.metrics.GameMeters;
 import org.quizengine.engine.support.BusRecorder;
 import org.quizengine.shared.ErrorCode;
 import org.quizengine.shared.bus.Addresses;
@@ -301,7 +302,7 @@ class MatchVerticleTest {
     @Timeout(value = 10, timeUnit = TimeUnit.SECONDS)
     void aFinishedMatchAnswersMatchFinishedWhileItLingersThenGoesAwayAndItsHostForgetsIt(VertxTestContext ctx) {
         MatchHost host = new MatchHost(NODE_A, options(500), sink, Replication.none(), node -> true,
-            new ActivePlayers(vertx), System::currentTimeMillis);
+            new ActivePlayers(vertx), GameMeters.unexported(), System::currentTimeMillis);
         MatchSpec spec = spec(1, 3_000, Map.of(ANN.userId(), NODE_A, BOB.userId(), NODE_A));
         AtomicReference<MatchFinished> finished = new AtomicReference<>();
 
@@ -587,7 +588,7 @@ class MatchVerticleTest {
 
     private MatchServices services(String nodeId, Replication replication, MatchOptions options) {
         return new MatchServices(nodeId, replication, node -> true, options, sink, new ActivePlayers(vertx),
-            System::currentTimeMillis);
+            GameMeters.unexported(), System::currentTimeMillis);
     }
 
     private Future<Void> later(long millis) {

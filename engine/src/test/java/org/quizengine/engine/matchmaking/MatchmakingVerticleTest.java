@@ -31,6 +31,7 @@ import org.quizengine.engine.bus.Codecs;
 import org.quizengine.engine.config.MatchOptions;
 import org.quizengine.engine.config.MatchmakingOptions;
 import org.quizengine.engine.match.ActivePlayers;
+import org.quizengine.engine.metrics.GameMeters;
 import org.quizengine.engine.support.BusRecorder;
 import org.quizengine.shared.ErrorCode;
 import org.quizengine.shared.bus.Addresses;
@@ -662,7 +663,7 @@ class MatchmakingVerticleTest {
                                   LiveMatches liveMatches) {
         MatchmakingOptions options = new MatchmakingOptions(3, 2, 4, fillTimeoutMillis, 5, 30, 10);
         return vertx.deployVerticle(new MatchmakingVerticle(options, new MatchOptions(DEFAULTS, 500, 1_000),
-            questionSource, () -> placementNode, liveMatches, System::currentTimeMillis, new Random(7)));
+            questionSource, () -> placementNode, liveMatches, GameMeters.unexported(), System::currentTimeMillis, new Random(7)));
     }
 
     /** As the nodes' claims would say: a player of a match node-a was asked to start plays in it. */
