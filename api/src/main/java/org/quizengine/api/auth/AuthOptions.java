@@ -2,7 +2,9 @@ package org.quizengine.api.auth;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -24,6 +26,7 @@ public final class AuthOptions {
     public static final int DEFAULT_ARGON2_PARALLELISM = 1;
 
     private byte[] jwtSecret;
+    private List<byte[]> acceptedJwtSecrets = List.of();
     private Duration accessTokenTtl = DEFAULT_ACCESS_TOKEN_TTL;
     private Duration refreshTokenTtl = DEFAULT_REFRESH_TOKEN_TTL;
     private String issuer = DEFAULT_ISSUER;
@@ -40,6 +43,25 @@ public final class AuthOptions {
                 "The JWT secret must be at least " + MIN_JWT_SECRET_BYTES + " bytes, was " + bytes.length);
         }
         this.jwtSecret = bytes;
+        return this;
+    }
+
+    /**
+     * More HS256 keys whose tokens are accepted but never signed with, each at least
+     * {@value #MIN_JWT_SECRET_BYTES} bytes: the other key of a rotation (the next one while nodes
+     * learn it, then the previous one while its tokens live).
+     */
+    public AuthOptions setAcceptedJwtSecrets(List<String> secrets) {
+        List<byte[]> keys = new ArrayList<>();
+        for (String secret : secrets) {
+            byte[] bytes = secret.getBytes(StandardCharsets.UTF_8);
+            if (bytes.length < MIN_JWT_SECRET_BYTES) {
+                throw new IllegalArgumentException(
+                    "Each accepted JWT secret must be at least " + MIN_JWT_SECRET_BYTES + " bytes, one was " + bytes.length);
+            }
+            keys.add(bytes);
+        }
+        this.acceptedJwtSecrets = List.copyOf(keys);
         return this;
     }
 
@@ -102,6 +124,11 @@ public final class AuthOptions {
     public byte[] jwtSecret() {
         validate();
         return Arrays.copyOf(jwtSecret, jwtSecret.length);
+    }
+
+    /** Copies of the keys accepted besides the signing key. */
+    public List<byte[]> acceptedJwtSecrets() {
+        return acceptedJwtSecrets.stream().map(key -> Arrays.copyOf(key, key.length)).toList();
     }
 
     public Duration accessTokenTtl() {

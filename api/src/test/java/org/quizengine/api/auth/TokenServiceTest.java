@@ -5,13 +5,19 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.auth.JWTOptions;
+import io.vertx.ext.auth.PubSecKeyOptions;
+import io.vertx.ext.auth.jwt.JWTAuth;
+import io.vertx.ext.auth.jwt.JWTAuthOptions;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Base64;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -88,7 +94,63 @@ class TokenServiceTest {
             new AuthOptions().setJwtSecret("another-secret-that-is-also-32-bytes-long"), fixed(NOW))
             .issue(USER_ID, "alice", Role.ADMIN, SESSION_ID);
 
-        assertUnauthorized(tokensAt(NOW).verify(foreign.value()), "invalid");
+        assertUnauthorized(tokensAt(NOW).verify(foreign.value()), "signed with a key this server does not accept");
+    }
+
+    @Test
+    void aKeyRotatesWithoutRefusingTokensOfEitherKey() throws Exception {
+        String next = "the-next-signing-secret-also-32-bytes-long";
+        AccessToken old = tokensAt(NOW).issue(USER_ID, "alice", Role.USER, SESSION_ID);
+        assertThat(decodePart(old.value(), 0).getString("kid")).isEqualTo(keyId(SECRET));
+        // Step 1: every node learns the next key while still signing with the current one.
+        TokenService learning = new TokenService(vertx,
+            new AuthOptions().setJwtSecret(SECRET).setAcceptedJwtSecrets(List.of(next)), fixed(NOW));
+        // Step 2: every node signs with the next key and still accepts the previous one.
+        TokenService rotated = new TokenService(vertx,
+            new AuthOptions().setJwtSecret(next).setAcceptedJwtSecrets(List.of(SECRET)), fixed(NOW));
+        AccessToken fresh = rotated.issue(USER_ID, "alice", Role.USER, SESSION_ID);
+
+        assertThat(decodePart(fresh.value(), 0).getString("kid")).isEqualTo(keyId(next));
+        AuthenticatedUser alice = new AuthenticatedUser(USER_ID, "alice", Role.USER, SESSION_ID);
+        for (TokenService node : List.of(learning, rotated)) {
+            assertThat(await(node.verify(old.value()))).isEqualTo(alice);
+            assertThat(await(node.verify(fresh.value()))).isEqualTo(alice);
+        }
+        // A node that skipped step 1 would refuse the new tokens: why step 1 comes first.
+        assertUnauthorized(tokensAt(NOW).verify(fresh.value()), "does not accept");
+        // Step 3: the previous key goes once its tokens have expired.
+        assertUnauthorized(new TokenService(vertx, new AuthOptions().setJwtSecret(next), fixed(NOW)).verify(old.value()),
+            "does not accept");
+    }
+
+    @Test
+    void aTokenWithoutAKeyIdIsCheckedAgainstEveryAcceptedKey() throws Exception {
+        String next = "the-next-signing-secret-also-32-bytes-long";
+        JsonObject claims = decodePart(tokensAt(NOW).issue(USER_ID, "alice", Role.USER, SESSION_ID).value(), 1);
+        // As nodes signed before tokens named their key.
+        String unnamed = JWTAuth.create(vertx, new JWTAuthOptions().addPubSecKey(new PubSecKeyOptions()
+                .setAlgorithm("HS256").setBuffer(Buffer.buffer(SECRET))))
+            .generateToken(claims, new JWTOptions().setAlgorithm("HS256").setIssuer(AuthOptions.DEFAULT_ISSUER));
+        assertThat(decodePart(unnamed, 0).containsKey("kid")).isFalse();
+
+        TokenService rotated = new TokenService(vertx,
+            new AuthOptions().setJwtSecret(next).setAcceptedJwtSecrets(List.of(SECRET)), fixed(NOW));
+        assertThat(await(rotated.verify(unnamed)).userId()).isEqualTo(USER_ID);
+        assertUnauthorized(new TokenService(vertx, new AuthOptions().setJwtSecret(next), fixed(NOW)).verify(unnamed), "invalid");
+    }
+
+    @Test
+    void aTokenNamingAnAcceptedKeyButSignedWithAnotherIsRejected() {
+        String[] foreign = new TokenService(vertx, new AuthOptions().setJwtSecret("another-secret-that-is-also-32-bytes-long"),
+            fixed(NOW)).issue(USER_ID, "alice", Role.ADMIN, SESSION_ID).value().split("\\.");
+        String claimsOurKey = encode(decodePart(foreign[0] + ".x", 0).put("kid", keyId(SECRET))) + "." + foreign[1] + "."
+            + foreign[2];
+
+        assertUnauthorized(tokensAt(NOW).verify(claimsOurKey), "invalid");
+    }
+
+    private static String keyId(String secret) {
+        return TokenService.keyId(secret.getBytes(StandardCharsets.UTF_8));
     }
 
     @Test

@@ -301,6 +301,40 @@ class SessionApiTest {
     }
 
     @Test
+    void theSigningKeyRotatesInThreeStepsAndNobodySignsInAgain() {
+        String current = TestNode.JWT_SECRET;
+        String next = "the next signing key of this cluster, 32 bytes or more";
+        String username = uniqueName("rotation");
+        JsonObject session = node.register(username, username + "@example.com", PASSWORD);
+        TestNode learning = TestNode.alongsideWithKeys(node, current, List.of(next));
+        TestNode rotated = TestNode.alongsideWithKeys(node, next, List.of(current));
+        TestNode finished = TestNode.alongsideWithKeys(node, next, List.of());
+        try {
+            // Step 2 under way: a node signing with the next key accepts the tokens out there.
+            assertThat(rotated.get(ME, session.getString("accessToken")).statusCode()).isEqualTo(200);
+            HttpResponse<Buffer> refreshed = rotated.postJson(REFRESH,
+                new JsonObject().put("refreshToken", session.getString("refreshToken")));
+            assertThat(refreshed.statusCode()).as(refreshed.bodyAsString()).isEqualTo(200);
+            String newToken = refreshed.bodyAsJsonObject().getString("accessToken");
+            // Nodes still on step 1 accept its new tokens, since they learnt the key first.
+            assertThat(learning.get(ME, newToken).statusCode()).isEqualTo(200);
+            assertThat(node.get(ME, session.getString("accessToken")).statusCode()).isEqualTo(200);
+
+            // Step 3: the old key is gone; its access tokens stop, but the session goes on by refresh.
+            assertProblem(finished.get(ME, session.getString("accessToken")), 401, "UNAUTHORIZED");
+            assertThat(finished.get(ME, newToken).statusCode()).isEqualTo(200);
+            HttpResponse<Buffer> again = finished.postJson(REFRESH,
+                new JsonObject().put("refreshToken", refreshed.bodyAsJsonObject().getString("refreshToken")));
+            assertThat(again.statusCode()).as(again.bodyAsString()).isEqualTo(200);
+            assertThat(again.bodyAsJsonObject().getString("sessionId")).isEqualTo(session.getString("sessionId"));
+        } finally {
+            learning.stop();
+            rotated.stop();
+            finished.stop();
+        }
+    }
+
+    @Test
     void logoutAllEndsEverySessionOfTheUserOnly() {
         String username = uniqueName("everywhere");
         JsonObject one = node.register(username, username + "@example.com", PASSWORD);

@@ -124,6 +124,12 @@ final class TestNode {
         return start(other.vertx, other.stores, CHEAP_ARGON2, protection, redis, false);
     }
 
+    /** Another node over the same stores, signing tokens with {@code signingKey} and accepting {@code acceptedKeys} too. */
+    static TestNode alongsideWithKeys(TestNode other, String signingKey, List<String> acceptedKeys) {
+        return start(other.vertx, other.stores, ProtectionOptions.defaults(), other.stores.redis(), false,
+            new AuthOptions().setJwtSecret(signingKey).setAcceptedJwtSecrets(acceptedKeys).setArgon2(CHEAP_ARGON2));
+    }
+
     private static TestNode start(Vertx vertx, Stores stores, Argon2Cost argon2, ProtectionOptions protection,
                                   boolean ownsStores) {
         return start(vertx, stores, argon2, protection, stores.redis(), ownsStores);
@@ -131,13 +137,17 @@ final class TestNode {
 
     private static TestNode start(Vertx vertx, Stores stores, Argon2Cost argon2, ProtectionOptions protection,
                                   RedisAPI redis, boolean ownsStores) {
-        AuthOptions authOptions = new AuthOptions().setJwtSecret(JWT_SECRET).setArgon2(argon2);
+        return start(vertx, stores, protection, redis, ownsStores, new AuthOptions().setJwtSecret(JWT_SECRET).setArgon2(argon2));
+    }
+
+    private static TestNode start(Vertx vertx, Stores stores, ProtectionOptions protection, RedisAPI redis,
+                                  boolean ownsStores, AuthOptions authOptions) {
         PasswordHasher hasher = new PasswordHasher(vertx, authOptions.argon2());
         TokenService tokens = new TokenService(vertx, authOptions);
         UserRepository users = new UserRepository(stores.pool());
         Sessions sessions = new Sessions(vertx, authOptions, tokens, hasher, users,
             new SessionRepository(stores.pool(), authOptions.accessTokenTtl()), stores.redis());
-        ApiRouter api = new ApiRouter(vertx, await(ApiContract.load(vertx, java.util.List.of(TEST_ROUTES))), sessions, hasher,
+        ApiRouter api = new ApiRouter(vertx, await(ApiContract.load(vertx, List.of(TEST_ROUTES))), sessions, hasher,
             users, new HealthRoutes(vertx, stores), protection, redis);
         new CategoryRoutes(new QuestionRepository(stores.pool())).mount(api.protectedRouter());
         new ModerationRoutes(new QuestionModerationStore(stores.pool()), new QuestionBankChanges(vertx)).mount(api);

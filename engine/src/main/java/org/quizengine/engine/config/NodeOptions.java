@@ -3,6 +3,8 @@ package org.quizengine.engine.config;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 import java.util.UUID;
 import org.quizengine.api.auth.Argon2Cost;
 import org.quizengine.api.auth.AuthOptions;
@@ -70,6 +72,7 @@ public record NodeOptions(String nodeId, HttpOptions http, MatchOptions match, M
         try {
             AuthOptions options = new AuthOptions()
                 .setJwtSecret(secret != null ? secret : GeneratedSecret.readOrCreate(dataDir.resolve("jwt-secret")))
+                .setAcceptedJwtSecrets(commaSeparated(auth.optionalString("jwtAcceptedSecrets")))
                 .setAccessTokenTtl(Duration.ofSeconds(auth.longIn("accessTokenSeconds", 1, 86_400)))
                 .setRefreshTokenTtl(Duration.ofSeconds(auth.longIn("refreshTokenSeconds", 60, 365 * 86_400)))
                 .setArgon2(new Argon2Cost(auth.intIn("argon2MemoryKib", 8, 4 * 1024 * 1024),
@@ -81,7 +84,12 @@ public record NodeOptions(String nodeId, HttpOptions http, MatchOptions match, M
             return options.validate();
         } catch (IllegalArgumentException e) {
             throw new ConfigException("auth: " + e.getMessage() + " (see " + auth.describe("jwtSecret") + ", "
-                + auth.describe("adminUsername") + ")");
+                + auth.describe("jwtAcceptedSecrets") + ", " + auth.describe("adminUsername") + ")");
         }
+    }
+
+    private static List<String> commaSeparated(String value) {
+        return value == null ? List.of()
+            : Arrays.stream(value.split(",")).map(String::strip).filter(part -> !part.isEmpty()).toList();
     }
 }
