@@ -109,12 +109,17 @@ public final class Problems {
             // The path or query could not be decoded, wherever that was tried (Vert.x Web fails such a
             // path with a throwable of its own, not an IllegalArgumentException): the request's fault.
             LOG.debug("Malformed request URI {}", ctx.request().uri(), failure);
-            send(ctx, ErrorCode.MALFORMED_MESSAGE,
-                "The request URI has a '%' that is not followed by two hexadecimal digits; send a '%' as %25.");
+            send(ctx, ErrorCode.MALFORMED_MESSAGE, malformedUri().getMessage());
             return;
         }
         LOG.error("Unhandled failure on {} {}", ctx.request().method(), ctx.request().path(), failure);
         send(ctx, ErrorCode.INTERNAL_ERROR, "The server could not complete the request.");
+    }
+
+    /** What a request whose URI has a malformed escape ({@link #hasMalformedEscape}) is failed with. */
+    static QuizException malformedUri() {
+        return new QuizException(ErrorCode.MALFORMED_MESSAGE,
+            "The request URI has a '%' that is not followed by two hexadecimal digits; send a '%' as %25.");
     }
 
     /** Whether {@code uri} has a percent sign not followed by two hexadecimal digits. */
