@@ -274,6 +274,11 @@ public final class ModerationRoutes {
             errors.add(new FieldError("name", "Must be 1 to " + MAX_CATEGORY_NAME + " characters."));
             return null;
         }
+        // A name is one line of text; PostgreSQL could not even store a U+0000.
+        if (name.chars().anyMatch(Character::isISOControl)) {
+            errors.add(new FieldError("name", "Must not contain control characters."));
+            return null;
+        }
         return name;
     }
 
