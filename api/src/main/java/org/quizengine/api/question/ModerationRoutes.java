@@ -95,6 +95,9 @@ public final class ModerationRoutes {
         String search = param(ctx, "q");
         if (search != null && search.length() > MAX_SEARCH) {
             errors.add(new FieldError("q", "Must be at most " + MAX_SEARCH + " characters."));
+        } else if (search != null && QuestionDraft.hasControlCharacter(search, "\t\n\r")) {
+            // No question holds one, and PostgreSQL cannot even compare a U+0000.
+            errors.add(new FieldError("q", "Must not contain control characters other than tabs and line breaks."));
         }
         Long after = longParam(ctx, "after", 0, Long.MAX_VALUE, errors);
         Long limit = longParam(ctx, "limit", 1, MAX_PAGE, errors);

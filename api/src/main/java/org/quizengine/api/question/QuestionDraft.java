@@ -128,7 +128,7 @@ public record QuestionDraft(String category, String difficulty, String text, Lis
      * Whether {@code text} holds a control character other than those in {@code allowed}: they have
      * no place in a question, and PostgreSQL cannot even store a U+0000.
      */
-    private static boolean hasControlCharacter(String text, String allowed) {
+    static boolean hasControlCharacter(String text, String allowed) {
         return text.chars().anyMatch(c -> Character.isISOControl(c) && allowed.indexOf(c) < 0);
     }
 
