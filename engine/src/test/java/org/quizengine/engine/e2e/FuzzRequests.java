@@ -247,12 +247,18 @@ final class FuzzRequests {
         }
         StringBuilder text = new StringBuilder();
         int length = Math.max(min, Math.min(max, 3 + random.nextInt(10)));
-        String alphabet = pattern.equals("null") && random.nextBoolean() ? "abcdefghijklmnopqrstuvwxyz ABCXYZ0123456789"
+        boolean anyText = !schema.containsKey("pattern");
+        String alphabet = anyText && random.nextBoolean() ? "abcdefghijklmnopqrstuvwxyz ABCXYZ0123456789"
             : "abcdefghijklmnopqrstuvwxyz0123456789";
         for (int i = 0; i < length; i++) {
             text.append(alphabet.charAt(random.nextInt(alphabet.length())));
         }
         return text.toString().trim().isEmpty() ? "x" + text : text.toString().trim();
+    }
+
+    /** A UUID from the seeded random, so a replayed run asks for the same ids. */
+    private String randomUuid() {
+        return new UUID(random.nextLong(), random.nextLong()).toString();
     }
 
     /** A value of the node under test for a parameter or property of this name, or null. */
@@ -265,11 +271,11 @@ final class FuzzRequests {
             case "id":
                 return random.nextBoolean() ? Integer.toString(1 + random.nextInt(40)) : "science";
             case "matchId":
-                return UUID.randomUUID().toString();
+                return randomUuid();
             case "userId":
-                return random.nextBoolean() ? known.victimUserId() : UUID.randomUUID().toString();
+                return random.nextBoolean() ? known.victimUserId() : randomUuid();
             case "sessionId":
-                return random.nextBoolean() ? known.spareSessionId() : UUID.randomUUID().toString();
+                return random.nextBoolean() ? known.spareSessionId() : randomUuid();
             case "username":
                 return random.nextBoolean() ? known.playerUsername() : null;
             case "refreshToken":
