@@ -144,7 +144,10 @@ class RestFuzzTest {
                 // asked again on a connection of its own, the node answers. No answer twice is a gap.
                 boolean retry = first.failure != null && !refusedBody(request);
                 Answer answer = retry ? await(send(client, request, authorizations.get(i), address, true)) : first;
-                retried += retry ? 1 : 0;
+                if (retry) {
+                    retried++;
+                    System.out.println("RestFuzzTest asked again (" + first.failure.getMessage() + "): " + request.describe());
+                }
                 sent++;
                 statuses.computeIfAbsent(operation.name(), k -> new TreeMap<>()).merge(answer.status, 1, Integer::sum);
                 check(request, answer).ifPresent(gap -> gaps.add(gap + "\n    request: " + request.describe()
