@@ -84,8 +84,11 @@ class RestFuzzTest {
             HttpClient client = clientVertx.createHttpClient(new HttpClientOptions()
                 .setDefaultHost("127.0.0.1").setDefaultPort(node.port()).setKeepAlive(true),
                 new PoolOptions().setHttp1MaxSize(IN_FLIGHT * 4));
+            // A request asked again goes on a new connection of a client of its own.
+            HttpClient retryClient = clientVertx.createHttpClient(new HttpClientOptions()
+                .setDefaultHost("127.0.0.1").setDefaultPort(node.port()).setKeepAlive(false));
             Accounts accounts = new Accounts(client, node, adminName, adminPassword);
-            Run run = new Run(client, accounts, new FuzzRequests(new Random(seed), document, accounts.known()));
+            Run run = new Run(client, retryClient, accounts, new FuzzRequests(new Random(seed), document, accounts.known()));
             for (int index = 0; index < document.operations.size(); index++) {
                 // Each operation's requests come from an address of its own.
                 run.fuzz(document.operations.get(index), "203.0.113." + (index + 1));
@@ -104,6 +107,7 @@ class RestFuzzTest {
     /** One fuzz run: sends each operation's requests, a few at a time, and collects what does not fit the document. */
     private final class Run {
         private final HttpClient client;
+        private final HttpClient retryClient;
         private final Accounts accounts;
         private final FuzzRequests requests;
         final List<String> gaps = new ArrayList<>();
@@ -111,8 +115,9 @@ class RestFuzzTest {
         int sent;
         int retried;
 
-        Run(HttpClient client, Accounts accounts, FuzzRequests requests) {
+        Run(HttpClient client, HttpClient retryClient, Accounts accounts, FuzzRequests requests) {
             this.client = client;
+            this.retryClient = retryClient;
             this.accounts = accounts;
             this.requests = requests;
         }
@@ -143,7 +148,7 @@ class RestFuzzTest {
                 // kept-alive connection of this client while the node went on answering the rest;
                 // asked again on a connection of its own, the node answers. No answer twice is a gap.
                 boolean retry = first.failure != null && !refusedBody(request);
-                Answer answer = retry ? await(send(client, request, authorizations.get(i), address, true)) : first;
+                Answer answer = retry ? await(send(retryClient, request, authorizations.get(i), address, true)) : first;
                 if (retry) {
                     retried++;
                     System.out.println("RestFuzzTest asked again (" + first.failure.getMessage() + "): " + request.describe());
