@@ -51,6 +51,9 @@ public final class AccountRules {
         String loginText = requireString("login", login, errors);
         if (loginText != null && !lengthBetween(loginText, 1, EMAIL_MAX)) {
             errors.add(new FieldError("login", "must be 1 to " + EMAIL_MAX + " characters"));
+        } else if (loginText != null && loginText.chars().anyMatch(Character::isISOControl)) {
+            // No username or email holds one, and PostgreSQL cannot even look up a U+0000.
+            errors.add(new FieldError("login", "must not contain control characters"));
         }
         String passwordText = requireString("password", password, errors);
         if (passwordText != null && !lengthBetween(passwordText, 1, PASSWORD_MAX)) {

@@ -292,6 +292,12 @@ public final class ApiContract {
      */
     public Handler<RoutingContext> gate() {
         return ctx -> {
+            if (Problems.hasMalformedEscape(ctx.request().uri())) {
+                // Refused here: routing a path with parameters decodes the query too, and throws
+                // outside any handler, where no problem body is written.
+                ctx.fail(Problems.malformedUri());
+                return;
+            }
             Operation operation = contract.findOperation(ctx.normalizedPath(), ctx.request().method());
             if (operation == null) {
                 refuseUndescribed(ctx);

@@ -113,12 +113,17 @@ public final class Problems {
             // path with a throwable of its own, not an IllegalArgumentException): the request's fault.
             // The path only: a query may carry an access token (/ws?access_token=...).
             LOG.debug("Malformed request URI, path {}", ctx.request().uri().split("\\?", 2)[0], failure);
-            send(ctx, ErrorCode.MALFORMED_MESSAGE,
-                "The request URI has a '%' that is not followed by two hexadecimal digits; send a '%' as %25.");
+            send(ctx, ErrorCode.MALFORMED_MESSAGE, malformedUri().getMessage());
             return;
         }
         LOG.error("Unhandled failure on {} {}", ctx.request().method(), ctx.request().path(), failure);
         send(ctx, ErrorCode.INTERNAL_ERROR, "The server could not complete the request.");
+    }
+
+    /** What a request whose URI has a malformed escape ({@link #hasMalformedEscape}) is failed with. */
+    static QuizException malformedUri() {
+        return new QuizException(ErrorCode.MALFORMED_MESSAGE,
+            "The request URI has a '%' that is not followed by two hexadecimal digits; send a '%' as %25.");
     }
 
     /** Whether {@code uri} has a percent sign not followed by two hexadecimal digits. */

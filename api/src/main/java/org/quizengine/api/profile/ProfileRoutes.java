@@ -56,7 +56,9 @@ public final class ProfileRoutes {
 
     private void publicProfile(RoutingContext ctx) {
         String username = ctx.pathParam("username");
-        if (username == null || username.length() > AccountRules.USERNAME_MAX) {
+        // No username holds a control character (PostgreSQL could not even look up a U+0000).
+        if (username == null || username.length() > AccountRules.USERNAME_MAX
+            || username.chars().anyMatch(Character::isISOControl)) {
             throw notFound();
         }
         users.activeAccount(Authentication.current(ctx).userId())

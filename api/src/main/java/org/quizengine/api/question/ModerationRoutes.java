@@ -95,6 +95,9 @@ public final class ModerationRoutes {
         String search = param(ctx, "q");
         if (search != null && search.length() > MAX_SEARCH) {
             errors.add(new FieldError("q", "Must be at most " + MAX_SEARCH + " characters."));
+        } else if (search != null && QuestionDraft.hasControlCharacter(search, "\t\n\r")) {
+            // No question holds one, and PostgreSQL cannot even compare a U+0000.
+            errors.add(new FieldError("q", "Must not contain control characters other than tabs and line breaks."));
         }
         Long after = longParam(ctx, "after", 0, Long.MAX_VALUE, errors);
         Long limit = longParam(ctx, "limit", 1, MAX_PAGE, errors);
@@ -272,6 +275,11 @@ public final class ModerationRoutes {
         String name = value instanceof String s ? s.trim() : "";
         if (name.isEmpty() || name.length() > MAX_CATEGORY_NAME) {
             errors.add(new FieldError("name", "Must be 1 to " + MAX_CATEGORY_NAME + " characters."));
+            return null;
+        }
+        // A name is one line of text; PostgreSQL could not even store a U+0000.
+        if (name.chars().anyMatch(Character::isISOControl)) {
+            errors.add(new FieldError("name", "Must not contain control characters."));
             return null;
         }
         return name;

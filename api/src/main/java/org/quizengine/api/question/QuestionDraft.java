@@ -66,6 +66,8 @@ public record QuestionDraft(String category, String difficulty, String text, Lis
         String category = string(input.category());
         if (category == null || category.isBlank()) {
             errors.add(new FieldError("category", "A category id is required."));
+        } else if (hasControlCharacter(category, "")) {
+            errors.add(new FieldError("category", "No such category."));
         }
         String difficulty = string(input.difficulty());
         if (difficulty == null || !DIFFICULTIES.contains(difficulty)) {
@@ -75,6 +77,8 @@ public record QuestionDraft(String category, String difficulty, String text, Lis
         text = text == null ? null : text.trim();
         if (text == null || text.length() < MIN_TEXT || text.length() > MAX_TEXT) {
             errors.add(new FieldError("text", "Must be " + MIN_TEXT + " to " + MAX_TEXT + " characters."));
+        } else if (hasControlCharacter(text, "\t\n\r")) {
+            errors.add(new FieldError("text", "Must not contain control characters other than tabs and line breaks."));
         }
         List<String> options = options(input.options(), errors);
         Integer correct = input.correctOption() instanceof Integer index ? index : null;
@@ -107,6 +111,10 @@ public record QuestionDraft(String category, String difficulty, String text, Lis
                 errors.add(new FieldError("options[" + i + "]", "Must be text of 1 to " + MAX_OPTION_LENGTH + " characters."));
                 return null;
             }
+            if (hasControlCharacter(option, "")) {
+                errors.add(new FieldError("options[" + i + "]", "Must not contain control characters."));
+                return null;
+            }
             if (!seen.add(option.toLowerCase(Locale.ROOT))) {
                 errors.add(new FieldError("options[" + i + "]", "Repeats an earlier option."));
                 return null;
@@ -114,6 +122,14 @@ public record QuestionDraft(String category, String difficulty, String text, Lis
             options.add(option);
         }
         return options;
+    }
+
+    /**
+     * Whether {@code text} holds a control character other than those in {@code allowed}: they have
+     * no place in a question, and PostgreSQL cannot even store a U+0000.
+     */
+    static boolean hasControlCharacter(String text, String allowed) {
+        return text.chars().anyMatch(c -> Character.isISOControl(c) && allowed.indexOf(c) < 0);
     }
 
     private static String string(Object value) {

@@ -91,6 +91,8 @@ class AccountRulesTest {
         assertThat(AccountRules.checkLogin("alice@example.com", "whatever it was")).isEmpty();
         assertThat(fields(AccountRules.checkLogin(null, ""))).containsExactly("login", "password");
         assertThat(fields(AccountRules.checkLogin(List.of("alice"), "p".repeat(129)))).containsExactly("login", "password");
+        // No account holds one, and PostgreSQL cannot look one up.
+        assertThat(fields(AccountRules.checkLogin("ali\u0000ce", "x"))).containsExactly("login");
     }
 
     @Test

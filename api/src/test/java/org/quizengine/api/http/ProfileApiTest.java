@@ -152,7 +152,8 @@ class ProfileApiTest {
     @Test
     void anUnknownUserHasNoProfile() {
         SignedUp reader = signUp("lonely");
-        for (String name : List.of("nobody-" + UUID.randomUUID().toString().substring(0, 8), "x".repeat(300), "' OR 1=1 --")) {
+        for (String name : List.of("nobody-" + UUID.randomUUID().toString().substring(0, 8), "x".repeat(300), "' OR 1=1 --",
+            "a\u0000b")) {
             assertProblem(node.get("/api/v1/users/" + java.net.URLEncoder.encode(name, java.nio.charset.StandardCharsets.UTF_8),
                 reader.token()), 404, "NOT_FOUND");
         }

@@ -139,6 +139,11 @@ class QuestionModerationApiTest {
         assertFieldError(question(category, "x".repeat(501), "a", "b").put("correctOption", 0), "text");
         assertFieldError(question("no-such-category", "Which one?", "a", "b").put("correctOption", 0), "category");
         assertFieldError(question(category, "Which one?", "a", "b").put("correctOption", 0).put("active", "yes"), "active");
+        // PostgreSQL cannot hold a U+0000: refused by name, never sent to the database (it was a 500).
+        assertFieldError(question(category, "Which\u0000 one?", "a", "b").put("correctOption", 0), "text");
+        assertFieldError(question(category, "Which one?", "a\u0000b", "b").put("correctOption", 0), "options[0]");
+        assertFieldError(question("a\u0000b", "Which one?", "a", "b").put("correctOption", 0), "category");
+        assertThat(fields(send(HttpMethod.GET, QUESTIONS + "?q=a%00b", moderator, null))).containsExactly("q");
 
         assertThat(list("?category=" + category).getJsonArray("items")).isEmpty();
         assertProblem(send(HttpMethod.POST, QUESTIONS, moderator, "application/json", "[1, 2"), 400, "MALFORMED_MESSAGE");
@@ -292,6 +297,8 @@ class QuestionModerationApiTest {
         }
         assertThat(fields(send(HttpMethod.PATCH, CATEGORIES + "/" + id, moderator, new JsonObject())))
             .containsExactly("name");
+        assertThat(fields(send(HttpMethod.PATCH, CATEGORIES + "/" + id, moderator,
+            new JsonObject().put("name", "a\u0000b")))).containsExactly("name");
         assertThat(fields(send(HttpMethod.PATCH, CATEGORIES + "/" + id, moderator,
             new JsonObject().put("active", "no")))).containsExactly("active");
 
