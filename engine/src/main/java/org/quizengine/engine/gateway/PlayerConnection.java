@@ -20,6 +20,8 @@ final class PlayerConnection {
     final String connectionId = UUID.randomUUID().toString();
     final ServerWebSocket socket;
     final TokenBucket rate;
+    /** What control frames and fragments may cost, besides whole messages' {@link #rate}. */
+    final TokenBucket frames;
     /** Where this socket's fragments become messages; used on the socket's event loop only. */
     final MessageAssembler messages;
     private final GameMeters meters;
@@ -39,12 +41,13 @@ final class PlayerConnection {
     /** Closed because this node is draining: the player is moving to another node, not leaving. */
     volatile boolean movingOff;
 
-    PlayerConnection(PlayerInfo player, UUID sessionId, ServerWebSocket socket, TokenBucket rate, MessageAssembler messages,
-                     GameMeters meters) {
+    PlayerConnection(PlayerInfo player, UUID sessionId, ServerWebSocket socket, TokenBucket rate, TokenBucket frames,
+                     MessageAssembler messages, GameMeters meters) {
         this.player = player;
         this.sessionId = sessionId;
         this.socket = socket;
         this.rate = rate;
+        this.frames = frames;
         this.messages = messages;
         this.meters = meters;
     }

@@ -58,6 +58,8 @@ public final class WebSocketGateway {
     /** RFC 6455: a message too big to process. */
     static final short CLOSE_TOO_BIG = 1009;
     static final long FLOOD_WINDOW_MILLIS = 10_000;
+    /** Control frames and fragments a socket may send per whole message of its rate: a fragmented message or a keep-alive ping costs little. */
+    static final int FRAMES_PER_MESSAGE = 4;
     private static final Logger LOG = LoggerFactory.getLogger(WebSocketGateway.class);
 
     private final Vertx vertx;
@@ -194,6 +196,7 @@ public final class WebSocketGateway {
         PlayerInfo player = new PlayerInfo(user.userId(), user.username());
         PlayerConnection connection = new PlayerConnection(player, user.sessionId(), socket,
             new TokenBucket(options.messagesPerSecond(), options.burst(), now),
+            new TokenBucket(FRAMES_PER_MESSAGE * options.messagesPerSecond(), FRAMES_PER_MESSAGE * options.burst(), now),
             new MessageAssembler(options.maxFrameBytes(), options.maxMessageBytes()), meters);
         PlayerConnection previous = connections.put(player.userId(), connection);
         if (previous != null) {
@@ -221,7 +224,9 @@ public final class WebSocketGateway {
 
     /**
      * Reassembles the socket's messages. Text that is not UTF-8, or a message over the hard limit,
-     * closes the socket (RFC 6455); every whole message, text or binary, takes a rate token.
+     * closes the socket (RFC 6455); every whole message, text or binary, takes a rate token, and
+     * every other frame (a control frame, a fragment) one of the socket's frame budget, so a stream of
+     * pings or empty fragments is a flood like any other.
      */
     private void onFrame(PlayerConnection connection, WebSocketFrame frame) {
         if (connection.closing) {
@@ -229,7 +234,12 @@ public final class WebSocketGateway {
         }
         MessageAssembler.Message message = connection.messages.accept(frame);
         switch (message.kind()) {
-            case PARTIAL -> { }
+            case PARTIAL -> {
+                long now = clock.getAsLong();
+                if (!connection.frames.tryTake(now)) {
+                    refuseFlood(connection, now);
+                }
+            }
             case TEXT -> {
                 if (admit(connection)) {
                     onText(connection, message.text());

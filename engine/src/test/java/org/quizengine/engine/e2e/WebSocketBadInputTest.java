@@ -128,6 +128,23 @@ class WebSocketBadInputTest {
     }
 
     @Test
+    void aFewPingFramesAreAnsweredAndAStreamOfThemIsAFlood() {
+        try (RawWebSocket socket = raw(rawPlayer())) {
+            for (int i = 0; i < 20; i++) {
+                socket.sendFrame(true, RawWebSocket.PING, new byte[0]);
+            }
+            Eventually.await("20 pongs", TestPlayer.WAIT, () -> socket.pongs() >= 20);
+            assertThat(socket.closeStatus()).isNull();
+
+            // Control frames carry no message, yet cost the node work: thousands of them close the socket.
+            for (int i = 0; i < 3_000 && socket.closeStatus() == null; i++) {
+                socket.sendFrame(true, RawWebSocket.PING, new byte[0]);
+            }
+            assertThat(socket.awaitClosed(TestPlayer.WAIT)).isEqualTo((short) 1008);
+        }
+    }
+
+    @Test
     void aTextMessageThatIsNotUtf8ClosesTheSocketWith1007() {
         // 0xC3 starts a two-byte character; '(' cannot continue it.
         byte[] invalid = "{\"type\":\"ping\",\"x\":\"\u00c3(\"}".getBytes(StandardCharsets.ISO_8859_1);
