@@ -110,7 +110,14 @@ BEGIN
 END $$;
 SQL
 } > "$sql"
-pg_restore --no-owner --no-acl --file=- "$dump" >> "$sql" || die "pg_restore could not read $dump"
+server="$(psql_query "SHOW server_version_num")" || die "cannot reach $pg_shown"
+if ((server < 170000)); then
+  # A client from PostgreSQL 17 on writes this setting, which an older server does not know.
+  pg_restore --no-owner --no-acl --file=- "$dump" | sed '/^SET transaction_timeout = 0;$/d' >> "$sql" \
+    || die "pg_restore could not read $dump"
+else
+  pg_restore --no-owner --no-acl --file=- "$dump" >> "$sql" || die "pg_restore could not read $dump"
+fi
 {
   echo '\o'
   if $keep_sessions; then
