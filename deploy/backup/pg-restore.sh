@@ -81,7 +81,8 @@ if ((tables > 0)) && ! $yes; then
   echo "$(basename "$0"): $pg_shown holds $tables tables; the restore replaces them. Stop the nodes, then run again with --yes." >&2
   exit 3
 fi
-others="$(psql_query "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'")"
+others="$(psql_query "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'")" \
+  || die "cannot reach $pg_shown"
 if ((others > 0)); then
   echo "Warning: $others other connections to the database: are nodes still running? They would see the restore happen." >&2
 fi
