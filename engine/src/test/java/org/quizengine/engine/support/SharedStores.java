@@ -37,6 +37,11 @@ public final class SharedStores implements AutoCloseable {
         return Map.of("QUIZ_STORAGE_POSTGRES_URI", stores.postgresUri(), "QUIZ_STORAGE_REDIS_URI", stores.redisUri());
     }
 
+    /** The stores themselves: their pool and Redis, for a test that writes or wipes them behind the nodes' backs. */
+    public Stores stores() {
+        return stores;
+    }
+
     @Override
     public void close() {
         TestPlayer.await(stores.close());
