@@ -8,9 +8,6 @@ import org.quizengine.api.leaderboard.LeaderboardStore;
 import org.quizengine.api.leaderboard.RebuildReport;
 import org.quizengine.api.storage.StorageOptions;
 import org.quizengine.api.storage.Stores;
-import org.quizengine.engine.config.ConfigException;
-import org.quizengine.engine.config.ConfigLoader;
-import org.quizengine.engine.config.NodeOptions;
 
 /**
  * Rebuilds every leaderboard in Redis from PostgreSQL once, then exits: the rebuild behind
@@ -31,14 +28,7 @@ public final class RebuildBoardsMain {
     }
 
     public static void main(String[] args) {
-        StorageOptions options;
-        try {
-            options = NodeOptions.storageFrom(ConfigLoader.load(System.getenv()));
-        } catch (ConfigException e) {
-            System.err.println("Configuration error: " + e.getMessage());
-            System.exit(2);
-            return;
-        }
+        StorageOptions options = StoresMain.storageOrExit();
         if (options.embedsPostgres() || options.embedsRedis()) {
             System.err.println("Configuration error: set both " + StoresMain.POSTGRES_URI_VARIABLE + " and "
                 + StoresMain.REDIS_URI_VARIABLE + " (for embedded stores, run StoresMain on the node's data"

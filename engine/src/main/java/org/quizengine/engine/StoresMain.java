@@ -40,15 +40,19 @@ public final class StoresMain {
     private StoresMain() {
     }
 
-    public static void main(String[] args) {
-        StorageOptions options;
+    /** The stores' settings from the environment, as a node reads them; a bad one ends the process with status 2. */
+    static StorageOptions storageOrExit() {
         try {
-            options = NodeOptions.storageFrom(ConfigLoader.load(System.getenv()));
+            return NodeOptions.storageFrom(ConfigLoader.load(System.getenv()));
         } catch (ConfigException e) {
             System.err.println("Configuration error: " + e.getMessage());
             System.exit(2);
-            return;
+            throw new IllegalStateException("unreachable", e);
         }
+    }
+
+    public static void main(String[] args) {
+        StorageOptions options = storageOrExit();
         Path envFile = options.dataDir().resolve(ENV_FILE);
         Vertx vertx = Vertx.vertx();
         // A file left by an earlier run names ports that are gone; whoever waits for it must wait for ours.
