@@ -176,6 +176,8 @@ class LoadBalancerTest {
             assertThat(answer).as("%s's answer to question 0 judged within %s of the kill", p.username, FAILOVER_BOUND)
                 .isPresent();
         }
+        String nowOn = cluster.ownerOf(matchId);
+        assertThat(cluster.node(nowOn).alive()).as("the match runs on a live node (%s)", nowOn).isTrue();
         for (int index = 1; index < 3; index++) {
             int current = index;
             for (TestPlayer p : players) {
@@ -192,7 +194,7 @@ class LoadBalancerTest {
         System.out.printf("[load-balancer] killed %s (%s, %d of 3 sockets through nginx on it); its players back in "
                 + "the match through nginx %d ms after the kill; match %s now on %s%n",
             cluster.idOf(victim), victim == owner ? "the match's node" : "not the match's node", dropped,
-            reconnectedMillis, matchId, cluster.ownerOf(matchId));
+            reconnectedMillis, matchId, nowOn);
         cluster.awaitStoredOnceAndSettled(matchId, players, Duration.ofSeconds(20));
     }
 
