@@ -40,9 +40,9 @@ import org.quizengine.engine.support.Scrape;
 import org.quizengine.engine.support.TestPlayer;
 
 /**
- * Debian's nginx runs the shipped load balancer configuration ({@code deploy/nginx/quiz.conf}, only
- * its {@code listen} port changed, and {@code deploy/nginx/upstream.conf} with the compose services
- * replaced by three node processes on loopback) in front of a real 3-node cluster
+ * Debian's nginx runs the shipped load balancer configuration ({@code deploy/nginx/nginx.conf}
+ * including {@code quiz.conf}, only its {@code listen} port changed, and {@code upstream.conf} with
+ * the compose services replaced by three node processes on loopback) in front of a real 3-node cluster
  * ({@link ProcessCluster}). Players register, connect and play only through nginx; a node serving
  * some of them (the match's own, when it serves one) is killed with SIGKILL, and its players
  * reconnect through nginx, land on a survivor and finish the match, stored once. nginx comes from
@@ -73,14 +73,7 @@ class LoadBalancerTest {
         port = freePort();
         Files.writeString(prefix.resolve("upstream.conf"), upstreamForTheTestNodes());
         Files.writeString(prefix.resolve("quiz.conf"), serverOnTheTestPort());
-        Files.writeString(prefix.resolve("nginx.conf"), String.join("\n",
-            "worker_processes 1;",
-            "events { worker_connections 1024; }",
-            "http {",
-            "    access_log off;",
-            "    include " + prefix.resolve("upstream.conf") + ";",
-            "    include " + prefix.resolve("quiz.conf") + ";",
-            "}", ""));
+        Files.writeString(prefix.resolve("nginx.conf"), mainFileIncludingTheTestFiles());
         List<String> command = List.of(nginxBinary(), "-p", prefix + "/", "-e", prefix.resolve("error.log").toString(),
             "-c", prefix.resolve("nginx.conf").toString(), "-g", "daemon off; pid " + prefix.resolve("nginx.pid") + ";");
         nginx = new ProcessBuilder(command).redirectErrorStream(true)
@@ -212,6 +205,17 @@ class LoadBalancerTest {
         server.appendTail(upstream);
         assertThat(replaced).as("servers node1..node3 in deploy/nginx/upstream.conf").isEqualTo(nodes.size());
         return upstream.toString();
+    }
+
+    /** The shipped nginx.conf, including the two files above instead of their places in the container. */
+    private static String mainFileIncludingTheTestFiles() throws IOException {
+        String shipped = Files.readString(NGINX_DIR.resolve("nginx.conf"), StandardCharsets.UTF_8);
+        for (String file : List.of("upstream.conf", "quiz.conf")) {
+            String include = "include /etc/nginx/quiz/" + file + ";";
+            assertThat(shipped).as("deploy/nginx/nginx.conf includes %s", file).contains(include);
+            shipped = shipped.replace(include, "include " + prefix.resolve(file) + ";");
+        }
+        return shipped;
     }
 
     private static String serverOnTheTestPort() throws IOException {
