@@ -3,6 +3,7 @@ package org.quizengine.engine.cluster;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.InMemoryFormat;
 import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.KubernetesConfig;
 import com.hazelcast.config.MapConfig;
 import com.hazelcast.config.MergePolicyConfig;
 import com.hazelcast.config.MultiMapConfig;
@@ -101,15 +102,29 @@ public final class HazelcastSetup {
         join.getTcpIpConfig().setEnabled(options.discovery() == ClusterOptions.Discovery.MEMBERS);
         options.members().forEach(join.getTcpIpConfig()::addMember);
         if (options.discovery() == ClusterOptions.Discovery.KUBERNETES) {
-            join.getKubernetesConfig().setEnabled(true);
-            if (options.kubernetesNamespace() != null) {
-                join.getKubernetesConfig().setProperty("namespace", options.kubernetesNamespace());
-            }
-            if (options.kubernetesServiceName() != null) {
-                join.getKubernetesConfig().setProperty("service-name", options.kubernetesServiceName());
-            }
+            kubernetes(join.getKubernetesConfig(), options);
         }
         return config;
+    }
+
+    /**
+     * Hazelcast's built-in Kubernetes discovery. With a service DNS name it resolves the headless
+     * Service's name to its pods' addresses and tries each on this node's cluster port (every pod uses
+     * the same): no call to the Kubernetes API, so the pod needs no RBAC. Otherwise it asks the API for
+     * the Service's endpoints (namespace and service name, or Hazelcast's defaults when unset).
+     */
+    private static void kubernetes(KubernetesConfig kubernetes, ClusterOptions options) {
+        kubernetes.setEnabled(true);
+        if (options.kubernetesServiceDns() != null) {
+            kubernetes.setProperty("service-dns", options.kubernetesServiceDns());
+            kubernetes.setProperty("service-port", Integer.toString(options.port()));
+        }
+        if (options.kubernetesNamespace() != null) {
+            kubernetes.setProperty("namespace", options.kubernetesNamespace());
+        }
+        if (options.kubernetesServiceName() != null) {
+            kubernetes.setProperty("service-name", options.kubernetesServiceName());
+        }
     }
 
     /**

@@ -18,10 +18,16 @@ import java.util.Locale;
  * @param minMembers            split-brain protection: a side of the cluster with fewer members can
  *                              neither read nor write the engine's shared maps, runs no matchmaker and
  *                              is not ready; 1 turns it off. Set a majority (2 of 3, 3 of 5).
+ * @param kubernetesServiceDns  for {@code kubernetes}: the DNS name of a headless Service whose
+ *                              addresses are the nodes' pods (Hazelcast's DNS lookup mode: no access
+ *                              to the Kubernetes API, so no RBAC); null for the API mode, which reads
+ *                              the endpoints of {@code kubernetesServiceName} in
+ *                              {@code kubernetesNamespace} and needs a Role allowing it
  */
 public record ClusterOptions(boolean enabled, String name, Discovery discovery, List<String> members,
                              String networkInterface, int port, int heartbeatSeconds, int maxNoHeartbeatSeconds,
-                             String kubernetesNamespace, String kubernetesServiceName, int minMembers) {
+                             String kubernetesNamespace, String kubernetesServiceName, int minMembers,
+                             String kubernetesServiceDns) {
 
     public enum Discovery { MEMBERS, MULTICAST, KUBERNETES }
 
@@ -34,6 +40,11 @@ public record ClusterOptions(boolean enabled, String name, Discovery discovery, 
         }
         if (maxNoHeartbeatSeconds <= heartbeatSeconds) {
             throw new ConfigException("cluster.maxNoHeartbeatSeconds must be greater than cluster.heartbeatSeconds");
+        }
+        if (kubernetesServiceDns != null && kubernetesServiceName != null) {
+            // Hazelcast refuses both at once when the member starts; say so at configuration time instead.
+            throw new ConfigException("cluster.kubernetesServiceDns (DNS lookup) and cluster.kubernetesServiceName "
+                + "(Kubernetes API) are two discovery modes: set one");
         }
     }
 
@@ -55,6 +66,7 @@ public record ClusterOptions(boolean enabled, String name, Discovery discovery, 
         return new ClusterOptions(enabled, cluster.string("name"), mode, hosts, cluster.optionalString("interface"),
             cluster.intIn("port", 1, 65535), cluster.intIn("heartbeatSeconds", 1, 60),
             cluster.intIn("maxNoHeartbeatSeconds", 2, 600), cluster.optionalString("kubernetesNamespace"),
-            cluster.optionalString("kubernetesServiceName"), cluster.intIn("minMembers", 1, 99));
+            cluster.optionalString("kubernetesServiceName"), cluster.intIn("minMembers", 1, 99),
+            cluster.optionalString("kubernetesServiceDns"));
     }
 }

@@ -38,7 +38,7 @@ import org.quizengine.engine.support.Eventually;
  * prometheus come from Debian's {@code prometheus} package ({@code .ci/run} installs it).
  */
 class OpsFilesTest {
-    private static final Path ROOT = repositoryRoot();
+    private static final Path ROOT = OpsFiles.ROOT;
     private static final Path PROMETHEUS_DIR = ROOT.resolve("deploy/prometheus");
     private static final Path CONFIG = PROMETHEUS_DIR.resolve("prometheus.yml");
     private static final Path ALERTS = PROMETHEUS_DIR.resolve("alerts.yml");
@@ -271,14 +271,5 @@ class OpsFilesTest {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }
-    }
-
-    private static Path repositoryRoot() {
-        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            if (Files.isRegularFile(dir.resolve("deploy/prometheus/prometheus.yml"))) {
-                return dir;
-            }
-        }
-        throw new AssertionError("deploy/prometheus/prometheus.yml not found above " + Path.of("").toAbsolutePath());
     }
 }
