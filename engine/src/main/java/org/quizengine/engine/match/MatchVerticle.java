@@ -50,8 +50,9 @@ public final class MatchVerticle extends VerticleBase {
     private MessageConsumer<MatchCommand> consumer;
     private long timerId = -1;
     private long timerAt = Long.MAX_VALUE;
-    /** When the timer that last fired was due: a question it opens is late by the time it goes out after this. */
-    private long lastTimerDueAt;
+    /** The time of the last timer step, and how late its timer fired: what a question it opened was late by. */
+    private long lastTickAt;
+    private long lastTickLate;
     /** No command, timer or membership change may change the match here any more (another node runs it). */
     private boolean fenced;
     /** Set before its match_finished goes out: from then on the match holds no player (read by other threads). */
@@ -406,8 +407,10 @@ public final class MatchVerticle extends VerticleBase {
             }
             ServerFrame frame = ServerFrame.of(outgoing.event()); // once, for every node and socket
             if (outgoing.event() instanceof ServerEvent.Question question && question.serverTime() == question.openedAt()) {
-                // Just opened by the timer (a resent question carries a later serverTime).
-                services.meters().questionSent(now() - lastTimerDueAt);
+                // Just opened (a resent question carries a later serverTime): late by the wait for its
+                // replication, and by its timer's lateness if the timer opened it (not an early close).
+                long late = now() - question.openedAt() + (question.openedAt() == lastTickAt ? lastTickLate : 0);
+                services.meters().questionSent(Math.max(0, late));
             }
             byNode.forEach((node, recipients) ->
                 vertx.eventBus().send(Addresses.nodeDeliveries(node), new Delivery(recipients, frame)));
@@ -427,8 +430,10 @@ public final class MatchVerticle extends VerticleBase {
         timerId = vertx.setTimer(Math.max(1, wake - now()), id -> {
             timerId = -1;
             timerAt = Long.MAX_VALUE;
-            lastTimerDueAt = wake;
-            apply(new MatchInput.Tick(now()), null);
+            long now = now();
+            lastTickAt = now;
+            lastTickLate = now - wake;
+            apply(new MatchInput.Tick(now), null);
         });
     }
 

@@ -72,6 +72,8 @@ class NodeMetricsTest {
         assertThat(value("quiz_answer_ack_seconds_count")).isEqualTo(7);
         assertThat(value("quiz_answer_ack_seconds_bucket", "le=\"+Inf\"")).isEqualTo(7);
         assertThat(value("quiz_question_lateness_seconds_count")).as("one per question opened").isEqualTo(3);
+        // The first question opened with the match, the others on answers: none was seconds late.
+        assertThat(value("quiz_question_lateness_seconds_sum")).isLessThan(3.0);
         assertThat(value("quiz_matchmaking_wait_seconds_count")).as("both players waited in the queue").isEqualTo(2);
         assertThat(value("quiz_matches_finished_total")).isEqualTo(1);
         assertThat(value("quiz_frames_rejected_total", "code=\"ALREADY_ANSWERED\"")).isEqualTo(1);

@@ -6,7 +6,9 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.quizengine.engine.support.Eventually;
 import org.quizengine.engine.support.Scrape;
 import org.quizengine.engine.support.TestNode;
@@ -32,7 +34,11 @@ final class PlayedNode implements AutoCloseable {
 
     /** Starts a node and plays one quick match of two players on it (about 10 s on a quiet machine). */
     static PlayedNode start() {
-        TestNode node = TestNode.start(TestNode.fastMatches());
+        Map<String, String> env = new HashMap<>(TestNode.fastMatches());
+        // No countdown and no reveal pause: questions also open on a start or an answer, not only on a timer.
+        env.put("QUIZ_MATCH_COUNTDOWN_MILLIS", "0");
+        env.put("QUIZ_MATCH_REVEAL_MILLIS", "0");
+        TestNode node = TestNode.start(env);
         String run = Long.toString(System.nanoTime() % 100_000);
         PlayedNode played = new PlayedNode(node, node.register("obsada" + run).connect(), node.register("obsbob" + run).connect());
         played.play();
