@@ -1,6 +1,7 @@
 package org.quizengine.engine;
 
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpConnection;
@@ -12,7 +13,6 @@ import io.vertx.ext.web.Router;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.quizengine.api.storage.OncePerMinute;
 import org.quizengine.engine.config.GatewayOptions;
@@ -29,17 +29,17 @@ final class HttpVerticle extends VerticleBase {
     private final Router router;
     private final Consumer<Integer> boundPort;
     /** Connections that are not WebSockets, open on every instance of this verticle. */
-    private final AtomicInteger nonWebSockets;
+    private final HttpConnections connections;
     /** Each open connection that is not a WebSocket, with its wait for its next request (this verticle's event loop only). */
     private final Map<HttpConnection, Waiting> waitingFor = new HashMap<>();
     private final OncePerMinute refusalWarnings = new OncePerMinute();
 
-    HttpVerticle(HttpOptions http, GatewayOptions gateway, Router router, AtomicInteger nonWebSockets,
+    HttpVerticle(HttpOptions http, GatewayOptions gateway, Router router, HttpConnections connections,
                  Consumer<Integer> boundPort) {
         this.http = http;
         this.gateway = gateway;
         this.router = router;
-        this.nonWebSockets = nonWebSockets;
+        this.connections = connections;
         this.boundPort = boundPort;
     }
 
@@ -80,8 +80,9 @@ final class HttpVerticle extends VerticleBase {
      * WebSockets do not count.
      */
     private void opened(HttpConnection connection) {
-        if (nonWebSockets.incrementAndGet() > http.maxNonWebSocketConnections()) {
-            nonWebSockets.decrementAndGet();
+        Waiting waiting = new Waiting(connection);
+        Context loop = vertx.getOrCreateContext();
+        if (!connections.tryOpen(connection, () -> loop.runOnContext(v -> forget(connection)))) {
             if (refusalWarnings.due()) {
                 LOG.warn("Closing new connections: {} connections that are not WebSockets are open "
                     + "(http.maxNonWebSocketConnections; logged once a minute)", http.maxNonWebSocketConnections());
@@ -89,15 +90,20 @@ final class HttpVerticle extends VerticleBase {
             connection.close();
             return;
         }
-        Waiting waiting = new Waiting(connection);
         waitingFor.put(connection, waiting);
         connection.closeHandler(v -> {
-            if (waitingFor.remove(connection) != null) {
-                nonWebSockets.decrementAndGet();
-            }
-            waiting.cancel();
+            connections.closed(connection);
+            forget(connection);
         });
         waiting.arm(http.requestHeadTimeout());
+    }
+
+    /** The connection closed or became a WebSocket: nothing of it is timed any more. */
+    private void forget(HttpConnection connection) {
+        Waiting waiting = waitingFor.remove(connection);
+        if (waiting != null) {
+            waiting.cancel();
+        }
     }
 
     /**
@@ -140,10 +146,7 @@ final class HttpVerticle extends VerticleBase {
         void responseEnded(int status) {
             inFlight--;
             if (status == HttpResponseStatus.SWITCHING_PROTOCOLS.code()) {
-                cancelBody();
-                if (waitingFor.remove(connection) != null) {
-                    nonWebSockets.decrementAndGet();
-                }
+                connections.upgraded(connection);
             } else if (inFlight == 0) {
                 arm(http.keepAlive());
             }

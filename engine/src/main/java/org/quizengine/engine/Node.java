@@ -63,6 +63,7 @@ public final class Node {
     private NodeServices services;
     private ResultOutbox outbox;
     private WebSocketGateway gateway;
+    private final HttpConnections httpConnections;
     private MatchHost matchHost;
     private ClusterView cluster;
     private Replication replication;
@@ -95,6 +96,7 @@ public final class Node {
     private Node(Vertx vertx, NodeOptions options) {
         this.vertx = vertx;
         this.options = options;
+        this.httpConnections = new HttpConnections(options.http().maxNonWebSocketConnections());
     }
 
     /** Starts a node on {@code vertx}; fails if any part (a store, the port) cannot start. */
@@ -142,7 +144,7 @@ public final class Node {
                     () -> !pauseWatch.recentlyPaused() && cluster.hasQuorum(options.cluster().minMembers()));
             ActivePlayers activePlayers = new ActivePlayers(vertx);
             gateway = new WebSocketGateway(vertx, options.nodeId(), options.gateway(), services.sessions()::authenticate,
-                activePlayers, cluster, replication::ownerOf, meters, clock);
+                activePlayers, cluster, replication::ownerOf, meters, clock, httpConnections::upgraded);
             matchHost = new MatchHost(options.nodeId(), options.match(), outbox, replication,
                 node -> cluster.nodeIds().contains(node), activePlayers, meters, clock);
             placement = new LeastLoadedPlacement(vertx, options.nodeId(), cluster, matchHost::liveMatches,
@@ -322,9 +324,8 @@ public final class Node {
     private Future<Void> startHttp(Router router) {
         // Port 0 (tests) must be one server; a fixed port is shared by one server per core.
         int instances = options.http().port() == 0 ? 1 : Math.max(1, Runtime.getRuntime().availableProcessors());
-        AtomicInteger connections = new AtomicInteger();
         return deploy(vertx.deployVerticle(
-            () -> new HttpVerticle(options.http(), options.gateway(), router, connections, port::set),
+            () -> new HttpVerticle(options.http(), options.gateway(), router, httpConnections, port::set),
             new DeploymentOptions().setInstances(instances)));
     }
 

@@ -7,6 +7,7 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.WebSocketFrame;
@@ -16,6 +17,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 import org.quizengine.api.auth.AuthenticatedUser;
@@ -68,6 +70,8 @@ public final class WebSocketGateway {
     private final TokenVerifier tokens;
     private final ActivePlayers activePlayers;
     private final GameMeters meters;
+    /** Told of each connection that became a WebSocket here (the node's count of HTTP connections). */
+    private final Consumer<HttpConnection> upgraded;
     private final LongSupplier clock;
     private final DeliveryOptions requestOptions = new DeliveryOptions().setSendTimeout(MatchRequests.REQUEST_TIMEOUT_MILLIS);
     private final Map<UUID, PlayerConnection> connections = new ConcurrentHashMap<>();
@@ -76,8 +80,9 @@ public final class WebSocketGateway {
 
     public WebSocketGateway(Vertx vertx, String nodeId, GatewayOptions options, TokenVerifier tokens,
                             ActivePlayers activePlayers, ClusterView cluster, Function<UUID, Future<String>> recordOwner,
-                            GameMeters meters, LongSupplier clock) {
+                            GameMeters meters, LongSupplier clock, Consumer<HttpConnection> upgraded) {
         this.vertx = vertx;
+        this.upgraded = upgraded;
         this.nodeId = nodeId;
         this.options = options;
         this.tokens = tokens;
@@ -128,8 +133,11 @@ public final class WebSocketGateway {
                     e instanceof QuizException ? e.getMessage() : "The access token was refused.");
                 return;
             }
+            HttpConnection http = ctx.request().connection();
             ctx.request().toWebSocket()
                 .onSuccess(socket -> {
+                    // A WebSocket from now on, with limits of its own: no longer one of the node's HTTP connections.
+                    upgraded.accept(http);
                     PlayerConnection connection = open(socket, verified.result());
                     recheck(connection, token);
                 })

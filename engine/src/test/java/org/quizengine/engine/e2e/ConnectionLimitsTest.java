@@ -113,6 +113,24 @@ class ConnectionLimitsTest {
         }
     }
 
+    @Test
+    void webSocketsOpenedAndClosedOneAfterAnotherNeverUseUpTheCap() throws IOException {
+        TestPlayer player = node.register("churn" + System.nanoTime() % 100_000);
+        // Each upgrade's connection stops counting once it is a WebSocket: these 65 used to stay counted
+        // for the life of the process, and from the 30th on every new connection was closed at once.
+        for (int i = 0; i < 2 * MAX_NON_WEBSOCKETS + 5; i++) {
+            player.connect();
+            player.next("no_match");
+            player.disconnect();
+        }
+        player.close();
+        try (Socket socket = connect()) {
+            socket.getOutputStream().write("GET /health/live HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+                .getBytes(StandardCharsets.US_ASCII));
+            assertThat(readAll(socket.getInputStream())).startsWith("HTTP/1.1 200");
+        }
+    }
+
     private static Socket connect() throws IOException {
         Socket socket = new Socket("localhost", node.port());
         socket.setSoTimeout(socketTimeoutSeconds() * 1000);
