@@ -424,6 +424,7 @@ public final class Node {
         LOG.info("Node {} draining: {} live matches, {} players", options.nodeId(), liveMatches(), connectedPlayers());
         Promise<Void> done = Promise.promise();
         drained = done.future();
+        gateway.refuseNewSockets();
         placement.stopTakingMatches()
             .compose(v -> matchHost.handOver(placement::chooseNode))
             .compose(v -> gateway.disconnectAll("This node is shutting down; connect again to carry on."))

@@ -70,6 +70,7 @@ public final class WebSocketGateway {
     private final TokenVerifier tokens;
     private final ActivePlayers activePlayers;
     private final GameMeters meters;
+    private volatile boolean refusingSockets;
     /** Told of each connection that became a WebSocket here (the node's count of HTTP connections). */
     private final Consumer<HttpConnection> upgraded;
     private final LongSupplier clock;
@@ -99,8 +100,17 @@ public final class WebSocketGateway {
             .compose(v -> vertx.eventBus().<String>consumer(Addresses.SESSIONS_REVOKED, this::onSessionsRevoked).completion());
     }
 
-    /** Tells every socket here to connect again elsewhere, then closes it (1012: service restart). */
+    /**
+     * From now on, upgrades are refused with 503 (this node is going away): a player sent elsewhere
+     * must not land here again, as a load balancer counting connections would send them.
+     */
+    public void refuseNewSockets() {
+        refusingSockets = true;
+    }
+
+    /** Tells every socket here to connect again elsewhere, then closes it (1012: service restart); takes no new ones. */
     public Future<Void> disconnectAll(String reason) {
+        refuseNewSockets();
         for (PlayerConnection connection : connections.values()) {
             connection.movingOff = true;
             connection.send(new ServerEvent.Reconnect(reason));
@@ -118,6 +128,10 @@ public final class WebSocketGateway {
      * (browsers cannot set headers on a WebSocket) or an {@code Authorization: Bearer} header.
      */
     public void handleUpgrade(RoutingContext ctx) {
+        if (refusingSockets) {
+            Problems.send(ctx, ErrorCode.SERVICE_UNAVAILABLE, "This node is shutting down; connect again to carry on.");
+            return;
+        }
         String token = tokenOf(ctx.request());
         if (token == null) {
             Problems.send(ctx, ErrorCode.UNAUTHORIZED,
