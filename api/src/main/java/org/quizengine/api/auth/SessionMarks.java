@@ -18,10 +18,11 @@ import org.quizengine.shared.ErrorCode;
 /**
  * What every node knows of a session from Redis, without asking PostgreSQL: a <em>revoked</em> mark
  * ({@value #REVOKED_PREFIX}{@code <sid>}, valued with the code its tokens are refused with) and a
- * <em>live</em> mark ({@value #LIVE_PREFIX}{@code <sid>}, valued with the account's current role).
- * Both last as long as an access token can live. A session with neither is unknown here (never
- * checked since Redis started, never issued, or its role just changed): the caller asks PostgreSQL
- * and marks it live.
+ * <em>live</em> mark ({@value #LIVE_PREFIX}{@code <sid>}, valued with the account's role when it was
+ * written), both as long as an access token can live; and, for an account whose role an admin
+ * changed, a <em>role</em> mark ({@value #ROLE_PREFIX}{@code <userId>}, no expiry) that wins over
+ * any live mark, whenever that was written. A session with neither session mark is unknown here
+ * (never checked since Redis started, or never issued): the caller asks PostgreSQL and marks it live.
  *
  * <p>Checks that arrive together share one {@code MGET}: a connect surge of thousands of sockets
  * is a handful of round trips instead of one pooled connection per check, which queued them past
@@ -31,10 +32,12 @@ import org.quizengine.shared.ErrorCode;
 final class SessionMarks {
     static final String REVOKED_PREFIX = "session:revoked:";
     static final String LIVE_PREFIX = "session:live:";
+    static final String ROLE_PREFIX = "user:role:";
     /** How long a read or a mark waits for Redis before treating it as unreachable. */
     static final long TIMEOUT_MS = 1_000;
     private static final int MAX_SESSIONS_PER_READ = 256;
     private static final int MAX_READS_IN_FLIGHT = 4;
+    private static final int KEYS_PER_SESSION = 3;
 
     private final RedisAPI redis;
     private final String ttlSeconds;
@@ -46,7 +49,7 @@ final class SessionMarks {
         this.ttlSeconds = Long.toString(ttl.toSeconds());
     }
 
-    /** A session as Redis knows it: revoked (with the code to refuse it with), live with a role, or unknown. */
+    /** A session as Redis knows it: revoked (with the code to refuse it with), live with its account's role, or unknown. */
     record Mark(ErrorCode revoked, Role role) {
         static final Mark UNKNOWN = new Mark(null, null);
 
@@ -55,12 +58,12 @@ final class SessionMarks {
         }
     }
 
-    /** The session's marks, read together with any other checks waiting; completes on the caller's context. */
-    Future<Mark> read(UUID sessionId) {
+    /** The marks of {@code userId}'s session, read together with any other checks waiting; completes on the caller's context. */
+    Future<Mark> read(UUID sessionId, UUID userId) {
         ContextInternal context = (ContextInternal) Vertx.currentContext();
         Promise<Mark> read = context == null ? Promise.promise() : context.promise();
         synchronized (queued) {
-            queued.add(new Pending(sessionId, read));
+            queued.add(new Pending(sessionId, userId, read));
         }
         readQueued();
         return read.future();
@@ -76,13 +79,9 @@ final class SessionMarks {
         return set(LIVE_PREFIX + sessionId, role.name());
     }
 
-    /** Forgets the live marks of these sessions, so their next check reads the account from PostgreSQL. */
-    Future<?> forgetLive(List<UUID> sessionIds) {
-        if (sessionIds.isEmpty()) {
-            return Future.succeededFuture();
-        }
-        return redis.del(sessionIds.stream().map(id -> LIVE_PREFIX + id).toList())
-            .timeout(TIMEOUT_MS, TimeUnit.MILLISECONDS);
+    /** Marks the account's role, for every session of it from now on, over whatever its live marks say. */
+    Future<?> markRole(UUID userId, Role role) {
+        return redis.set(List.of(ROLE_PREFIX + userId, role.name())).timeout(TIMEOUT_MS, TimeUnit.MILLISECONDS);
     }
 
     private Future<?> set(String key, String value) {
@@ -101,10 +100,11 @@ final class SessionMarks {
             }
             inFlight++;
         }
-        List<String> keys = new ArrayList<>(batch.size() * 2);
+        List<String> keys = new ArrayList<>(batch.size() * KEYS_PER_SESSION);
         for (Pending pending : batch) {
             keys.add(REVOKED_PREFIX + pending.sessionId());
             keys.add(LIVE_PREFIX + pending.sessionId());
+            keys.add(ROLE_PREFIX + pending.userId());
         }
         Future<Response> values;
         try {
@@ -116,33 +116,44 @@ final class SessionMarks {
             synchronized (queued) {
                 inFlight--;
             }
-            for (int i = 0; i < batch.size(); i++) {
-                Promise<Mark> read = batch.get(i).read();
-                if (done.failed()) {
-                    read.tryFail(done.cause());
-                } else {
-                    read.tryComplete(markOf(done.result().get(2 * i), done.result().get(2 * i + 1)));
+            try {
+                for (int i = 0; i < batch.size(); i++) {
+                    Promise<Mark> read = batch.get(i).read();
+                    if (done.failed()) {
+                        read.tryFail(done.cause());
+                    } else {
+                        int at = KEYS_PER_SESSION * i;
+                        read.tryComplete(markOf(done.result().get(at), done.result().get(at + 1), done.result().get(at + 2)));
+                    }
                 }
+            } catch (RuntimeException unreadable) { // a reply of another shape: those not told yet ask PostgreSQL
+                batch.forEach(pending -> pending.read().tryFail(unreadable));
+            } finally {
+                readQueued();
             }
-            readQueued();
         });
     }
 
-    private static Mark markOf(Response revoked, Response live) {
+    private static Mark markOf(Response revoked, Response live, Response accountRole) {
         if (revoked != null) {
             return new Mark(ErrorCode.ACCOUNT_DISABLED.name().equals(revoked.toString())
                 ? ErrorCode.ACCOUNT_DISABLED : ErrorCode.SESSION_REVOKED, null);
         }
-        if (live != null) {
-            try {
-                return new Mark(null, Role.valueOf(live.toString()));
-            } catch (IllegalArgumentException written) { // by a newer node: ask PostgreSQL
-                return Mark.UNKNOWN;
-            }
+        if (live == null) {
+            return Mark.UNKNOWN;
         }
-        return Mark.UNKNOWN;
+        Role role = roleOf(accountRole != null ? accountRole : live);
+        return role == null ? Mark.UNKNOWN : new Mark(null, role);
     }
 
-    private record Pending(UUID sessionId, Promise<Mark> read) {
+    private static Role roleOf(Response value) {
+        try {
+            return Role.valueOf(value.toString());
+        } catch (IllegalArgumentException written) { // by a newer node: ask PostgreSQL
+            return null;
+        }
+    }
+
+    private record Pending(UUID sessionId, UUID userId, Promise<Mark> read) {
     }
 }

@@ -56,8 +56,6 @@ public final class Sessions {
     private static final Duration CLOCK_SKEW = Duration.ofMinutes(1);
     private static final Pattern REFRESH_TOKEN = Pattern.compile("[A-Za-z0-9_-]{43}");
     private static final Logger LOG = LoggerFactory.getLogger(Sessions.class);
-    /** A check that read the old role just before a role change may mark it again: its marks are forgotten once more after this. */
-    private static final long ROLE_CHANGE_SETTLE_MS = 2_000;
 
     private final Vertx vertx;
     private final AuthOptions options;
@@ -117,7 +115,7 @@ public final class Sessions {
      * of a disabled account with ACCOUNT_DISABLED.
      */
     public Future<AuthenticatedUser> authenticate(String accessToken) {
-        return tokens.verify(accessToken).compose(user -> check(user.sessionId()).compose(mark -> {
+        return tokens.verify(accessToken).compose(user -> check(user.sessionId(), user.userId()).compose(mark -> {
             if (mark.revoked() == null) {
                 return Future.succeededFuture(mark.role() == user.role() ? user
                     : new AuthenticatedUser(user.userId(), user.username(), mark.role(), user.sessionId()));
@@ -129,24 +127,16 @@ public final class Sessions {
     }
 
     /**
-     * Gives the account {@code role}: its sessions' live marks are forgotten, so every node reads the
-     * new role from PostgreSQL on the session's next request. NOT_FOUND if there is no such user;
-     * SERVICE_UNAVAILABLE if Redis could not forget the marks (the role is stored; try again).
+     * Gives the account {@code role}: stored, then marked in Redis for the account, where every node's
+     * next check of any of its sessions reads it (over the role its live marks were written with).
+     * NOT_FOUND if there is no such user; SERVICE_UNAVAILABLE if Redis could not be told (the role is
+     * stored: try again).
      */
     public Future<Void> setRole(UUID userId, Role role) {
         return users.setRole(userId, role)
-            .compose(v -> forgetLiveMarks(userId))
-            .onSuccess(v -> vertx.setTimer(ROLE_CHANGE_SETTLE_MS, id -> forgetLiveMarks(userId)
-                .onFailure(e -> LOG.warn("Could not forget the session marks of {} after a role change: {}", userId,
-                    e.getMessage()))))
-            .recover(failed -> failed instanceof QuizException ? Future.failedFuture(failed)
-                : fail(ErrorCode.SERVICE_UNAVAILABLE, "The role is changed, but not every server may know yet; try again."));
-    }
-
-    private Future<Void> forgetLiveMarks(UUID userId) {
-        return repository.listLive(userId)
-            .compose(live -> marks.forgetLive(live.stream().map(SessionRepository.SessionInfo::id).toList()))
-            .mapEmpty();
+            .compose(v -> marks.markRole(userId, role)
+                .transform(marked -> marked.succeeded() ? Future.<Void>succeededFuture()
+                    : fail(ErrorCode.SERVICE_UNAVAILABLE, "The role is changed, but not every server may know yet; try again.")));
     }
 
     /** Opens a new session for an account whose password was just checked (or that was just created). */
@@ -333,9 +323,9 @@ public final class Sessions {
      * live for the next check) or cannot answer: revoked (with the code to refuse it with), or live
      * with the account's current role.
      */
-    private Future<SessionMarks.Mark> check(UUID sessionId) {
+    private Future<SessionMarks.Mark> check(UUID sessionId, UUID userId) {
         // A Redis that hangs (rather than refuses) must not hang every request: PostgreSQL answers then.
-        return marks.read(sessionId)
+        return marks.read(sessionId, userId)
             .timeout(SessionMarks.TIMEOUT_MS, TimeUnit.MILLISECONDS)
             .compose(mark -> mark.unknown() ? recorded(sessionId, true) : Future.succeededFuture(mark), redisDown -> {
                 if (redisWarnings.due()) {

@@ -282,6 +282,9 @@ class SessionApiTest {
         assertThat(promoted.bodyAsJsonObject().getString("username")).isEqualTo(username);
         // The token still says "user"; the account's role is what counts, at once.
         assertThat(send(node, HttpMethod.GET, QUESTIONS, token, null).statusCode()).isEqualTo(200);
+        // A live mark written a moment later with the old role (a login or a check in flight) changes nothing.
+        await(node.stores.redis().set(List.of("session:live:" + target.getString("sessionId"), "USER", "EX", "600")));
+        assertThat(send(node, HttpMethod.GET, QUESTIONS, token, null).statusCode()).isEqualTo(200);
         assertProblem(send(node, HttpMethod.PUT, role, token, new JsonObject().put("role", "admin")), 403, "FORBIDDEN");
 
         assertThat(send(node, HttpMethod.PUT, role, adminToken, new JsonObject().put("role", "user")).statusCode())
