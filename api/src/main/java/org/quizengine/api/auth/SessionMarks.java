@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.quizengine.shared.ErrorCode;
 
 /**
@@ -38,6 +39,7 @@ final class SessionMarks {
     private static final int MAX_SESSIONS_PER_READ = 256;
     private static final int MAX_READS_IN_FLIGHT = 4;
     private static final int KEYS_PER_SESSION = 3;
+    private static final long TIMEOUT_NANOS = TimeUnit.MILLISECONDS.toNanos(TIMEOUT_MS);
 
     private final RedisAPI redis;
     private final String ttlSeconds;
@@ -63,7 +65,7 @@ final class SessionMarks {
         ContextInternal context = (ContextInternal) Vertx.currentContext();
         Promise<Mark> read = context == null ? Promise.promise() : context.promise();
         synchronized (queued) {
-            queued.add(new Pending(sessionId, userId, read));
+            queued.add(new Pending(sessionId, userId, read, System.nanoTime()));
         }
         readQueued();
         return read.future();
@@ -91,14 +93,24 @@ final class SessionMarks {
     /** Sends one MGET for what is queued unless {@value #MAX_READS_IN_FLIGHT} are under way; each that ends sends the next. */
     private void readQueued() {
         List<Pending> batch = new ArrayList<>();
+        List<Pending> expired = new ArrayList<>();
+        long now = System.nanoTime();
         synchronized (queued) {
-            if (inFlight >= MAX_READS_IN_FLIGHT || queued.isEmpty()) {
-                return;
+            while (!queued.isEmpty() && now - queued.peek().queuedAt() > TIMEOUT_NANOS) {
+                expired.add(queued.poll()); // its caller has asked PostgreSQL already (a Redis that hangs)
             }
-            while (!queued.isEmpty() && batch.size() < MAX_SESSIONS_PER_READ) {
-                batch.add(queued.poll());
+            if (inFlight < MAX_READS_IN_FLIGHT) {
+                while (!queued.isEmpty() && batch.size() < MAX_SESSIONS_PER_READ) {
+                    batch.add(queued.poll());
+                }
             }
-            inFlight++;
+            if (!batch.isEmpty()) {
+                inFlight++;
+            }
+        }
+        expired.forEach(pending -> pending.read().tryFail(new TimeoutException("Redis did not answer in time")));
+        if (batch.isEmpty()) {
+            return;
         }
         List<String> keys = new ArrayList<>(batch.size() * KEYS_PER_SESSION);
         for (Pending pending : batch) {
@@ -154,6 +166,6 @@ final class SessionMarks {
         }
     }
 
-    private record Pending(UUID sessionId, UUID userId, Promise<Mark> read) {
+    private record Pending(UUID sessionId, UUID userId, Promise<Mark> read, long queuedAt) {
     }
 }

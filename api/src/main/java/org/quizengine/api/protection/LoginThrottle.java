@@ -40,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * <p>Counters are keyed by account ({@link Subject#account}): a username and its email address
  * share every counter, and so do password changes and account deletions, so no limit doubles by
  * typing the other name. A login name that names no account is keyed by the name as typed
- * (trimmed, case-folded; {@link Subject#unknown}), so unknown names are throttled exactly like real
+ * (case-folded, as the account lookup compares; {@link Subject#unknown}), so unknown names are throttled exactly like real
  * ones and the throttle tells nothing about which accounts exist. What it can tell: someone who has
  * failed one name of an account often enough to lock it sees the lock on its other name too, so
  * learns that the two belong together; that someone can lock the account anyway, and a limit that
@@ -79,7 +79,9 @@ public final class LoginThrottle {
         }
 
         public static Subject unknown(String login) {
-            return new Subject("name:" + login.trim().toLowerCase(Locale.ROOT));
+            // Folded as the account lookup compares names (case only, no trimming): a name differing only
+            // in spaces is another unknown name, as it would be another account.
+            return new Subject("name:" + login.toLowerCase(Locale.ROOT));
         }
     }
 

@@ -241,7 +241,14 @@ public final class MatchVerticle extends VerticleBase {
             apply(new MatchInput.End(reason, now()), null);
             Future<Void> replicated = services.replication().enabled() && replicator != null ? replicator.replicated()
                 : Future.succeededFuture();
-            replicated.onComplete(done -> ended.complete(match.view(services.nodeId())));
+            replicated.onComplete(done -> {
+                if (done.failed() || fenced) {
+                    // Another node runs the match now: the end did not hold here; the operator asks again.
+                    ended.fail(new QuizException(ErrorCode.MATCH_NOT_FOUND, "The match moved to another node; try again."));
+                } else {
+                    ended.complete(match.view(services.nodeId()));
+                }
+            });
         });
         return ended.future();
     }
