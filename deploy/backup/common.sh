@@ -39,6 +39,9 @@ parse_postgres_uri() {
   else
     pg_uri="$uri"
   fi
+  if [[ "$pg_uri" == *password=* ]]; then
+    die "give the password in the URI's user part (postgresql://user:password@host/db), not as a password= parameter"
+  fi
   # Percent-decoding, as libpq would have done with the password inside the URI.
   pg_password="$(printf '%b' "${password//%/\\x}")"
   pg_shown="$pg_uri"

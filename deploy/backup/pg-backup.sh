@@ -38,6 +38,7 @@ while (($#)); do
   esac
 done
 [[ "$keep" =~ ^[0-9]+$ ]] || die "--keep takes a whole number, not '$keep'"
+keep=$((10#$keep)) # 08 is eight, not a bad octal number
 if [[ -z "$uri" && -n "$stores_env" ]]; then
   uri="$(env_file_value "$stores_env" QUIZ_STORAGE_POSTGRES_URI)"
   [[ -n "$uri" ]] || die "no QUIZ_STORAGE_POSTGRES_URI in $stores_env"
@@ -70,7 +71,9 @@ bytes="$(wc -c < "$target" | tr -d ' ')"
 echo "Wrote $target ($bytes bytes, $entries entries) in $((SECONDS - started)) s"
 
 if ((keep > 0)); then
-  mapfile -t old < <(find "$dir" -maxdepth 1 -type f -name 'quiz-*.dump' | LC_ALL=C sort -r | tail -n +"$((keep + 1))")
+  # Only this script's own names (quiz-<UTC stamp>.dump): a hand-named dump is neither counted nor removed.
+  mapfile -t old < <(find "$dir" -maxdepth 1 -type f -name 'quiz-*.dump' \
+    | grep -E '/quiz-[0-9]{8}T[0-9]{6}\.[0-9]{3}Z\.dump$' | LC_ALL=C sort -r | tail -n +"$((keep + 1))")
   for file in "${old[@]}"; do
     rm -f -- "$file"
     echo "Removed $file (keeping the newest $keep)"

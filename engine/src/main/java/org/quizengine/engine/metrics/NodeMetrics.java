@@ -135,8 +135,10 @@ public final class NodeMetrics {
             .register(registry);
     }
 
+    /** The outbox's figures (NaN when they cannot be read in time: a hung read must not hang the scrape). */
     private Future<Void> readBacklog() {
-        return backlog.get().onComplete(read -> lastBacklog.set(read.succeeded() ? read.result() : null)).mapEmpty();
+        return backlog.get().timeout(STORE_PING_MILLIS, TimeUnit.MILLISECONDS)
+            .onComplete(read -> lastBacklog.set(read.succeeded() ? read.result() : null)).mapEmpty();
     }
 
     private Future<Void> ping(Supplier<Future<Void>> ping, boolean postgres) {
