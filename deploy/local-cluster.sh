@@ -26,7 +26,7 @@ max_nodes=9
 read -r -a java_opts <<< "${LOCAL_CLUSTER_JAVA_OPTS:-}"
 
 usage() {
-  sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//' >&2
+  sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//' >&2
   exit 2
 }
 
@@ -34,8 +34,25 @@ port_in_use() {
   (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
 }
 
+# Whether $1 is a running process of this cluster: a pid file left by a reboot or a crash may name
+# a process that has nothing to do with it, which must never be signalled.
 alive() {
-  [[ -n "${1:-}" ]] && kill -0 "$1" 2>/dev/null
+  [[ -n "${1:-}" ]] && kill -0 "$1" 2>/dev/null || return 1
+  [[ -r "/proc/$1/environ" ]] || return 0 # no /proc: the pid alone has to do
+  { tr '\0' '\n' < "/proc/$1/environ"; } 2>/dev/null | grep -qxF "QUIZ_STORAGE_DATA_DIR=$(data_dir_of "$1")"
+}
+
+# The data directory a process of this cluster was started with: the stores' is the cluster's, a
+# node's is node-K beside it.
+data_dir_of() {
+  local file
+  for file in "$dir"/*.pid; do
+    if [[ "$(cat "$file" 2>/dev/null)" == "$1" ]]; then
+      file="${file##*/}"
+      [[ "$file" == stores.pid ]] && echo "$dir" || echo "$dir/${file%.pid}"
+      return
+    fi
+  done
 }
 
 pid_of() {
@@ -101,7 +118,7 @@ start_stores() {
   echo "$pid" > "$dir/stores.pid"
   for ((i = 0; i < startup_seconds * 2; i++)); do
     [[ -f "$dir/stores.env" ]] && return
-    alive "$pid" || fail "The stores exited" "$dir/stores.log"
+    kill -0 "$pid" 2>/dev/null || fail "The stores exited" "$dir/stores.log" # just started: it is ours
     sleep 0.5
   done
   fail "The stores were not ready in ${startup_seconds} s" "$dir/stores.log"
@@ -113,7 +130,7 @@ wait_ready() {
   url="http://127.0.0.1:$((http_base + k))/health/ready"
   for ((i = 0; i < startup_seconds * 2; i++)); do
     curl -fsS -o /dev/null "$url" 2>/dev/null && return
-    alive "$pid" || fail "Node $k exited" "$dir/node-$k.log"
+    kill -0 "$pid" 2>/dev/null || fail "Node $k exited" "$dir/node-$k.log" # just started: it is ours
     sleep 0.5
   done
   fail "Node $k was not ready in ${startup_seconds} s" "$dir/node-$k.log"
@@ -194,6 +211,12 @@ cmd_start() {
     mvn -B -q -DskipTests package
   fi
   mkdir -p "$dir"
+  for k in $(node_numbers); do
+    if alive "$(pid_of "node-$k")"; then
+      echo "Node $k of an earlier start still runs in $dir ($0 stop first)" >&2
+      exit 1
+    fi
+  done
   rm -f "$dir"/node-*.pid
   if [[ ! -f "$dir/jwt-secret" ]]; then
     (umask 077 && head -c 48 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n' > "$dir/jwt-secret")
@@ -277,7 +300,7 @@ cmd_drain() {
   pid="$(pid_of "node-$1")"
   alive "$pid" || { echo "Node $1 is not running"; rm -f "$dir/node-$1.pid"; return; }
   echo "Draining node $1 (its matches move to the other nodes) ..."
-  kill -TERM "$pid"
+  kill -TERM "$pid" 2>/dev/null || true
   await_exit "$pid" "$startup_seconds" || fail "Node $1 did not stop in ${startup_seconds} s" "$dir/node-$1.log"
   rm -f "$dir/node-$1.pid"
   echo "Node $1 drained and stopped."
@@ -288,7 +311,11 @@ cmd_kill() {
   node_arg "${1:-}"
   local pid
   pid="$(pid_of "node-$1")"
-  alive "$pid" && kill -KILL "$pid"
+  if ! alive "$pid"; then
+    echo "Node $1 is not running"
+    return
+  fi
+  kill -KILL "$pid" 2>/dev/null || true
   echo "Node $1 killed (pid $pid); its matches fail over to the other nodes. $0 status to follow."
 }
 
@@ -298,7 +325,7 @@ cmd_restart_stores() {
   pid="$(pid_of stores)"
   if alive "$pid"; then
     echo "Stopping the stores ..."
-    kill -TERM "$pid"
+    kill -TERM "$pid" 2>/dev/null || true
     await_exit "$pid" 60 || { kill -KILL "$pid"; await_exit "$pid" 10 || true; }
   fi
   start_stores
@@ -327,7 +354,7 @@ cmd_stop() {
   pid="$(pid_of stores)"
   if alive "$pid"; then
     echo "Stopping the stores ..."
-    kill -TERM "$pid"
+    kill -TERM "$pid" 2>/dev/null || true
     await_exit "$pid" 60 || kill -KILL "$pid" 2>/dev/null || true
   fi
   rm -f "$dir/stores.pid"

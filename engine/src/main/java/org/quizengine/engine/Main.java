@@ -3,7 +3,6 @@ package org.quizengine.engine;
 import ch.qos.logback.classic.LoggerContext;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import org.quizengine.engine.cluster.HazelcastSetup;
 import org.quizengine.engine.config.ConfigException;
@@ -14,9 +13,6 @@ import org.slf4j.LoggerFactory;
 
 /** Starts one node: {@code java -jar engine/target/quiz-node.jar}. Configuration: config/application.json and QUIZ_* variables. */
 public final class Main {
-    /** The variable logback.xml reads to pick its appender: plain text lines or one JSON object per line. */
-    private static final String LOG_FORMAT = "QUIZ_LOG_FORMAT";
-    private static final List<String> LOG_FORMATS = List.of("text", "json");
     private static final Logger LOG = LoggerFactory.getLogger(Main.class);
     /** The node running now (a node that lost its cluster is replaced by a new one), or null while it starts. */
     private static final AtomicReference<Node> CURRENT = new AtomicReference<>();
@@ -26,14 +22,7 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        String logFormat = System.getenv(LOG_FORMAT);
-        if (logFormat != null && !LOG_FORMATS.contains(logFormat)) {
-            // Logging itself cannot say it: logback found no appender of that name.
-            System.err.println("Configuration error: " + LOG_FORMAT + " must be one of " + LOG_FORMATS + ", not '"
-                + logFormat + "'");
-            System.exit(2);
-            return;
-        }
+        LogSettings.checkOrExit();
         NodeOptions options;
         try {
             options = NodeOptions.from(ConfigLoader.load(System.getenv()));

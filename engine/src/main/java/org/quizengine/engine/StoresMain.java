@@ -42,6 +42,7 @@ public final class StoresMain {
 
     /** The stores' settings from the environment, as a node reads them; a bad one ends the process with status 2. */
     static StorageOptions storageOrExit() {
+        LogSettings.checkOrExit();
         try {
             return NodeOptions.storageFrom(ConfigLoader.load(System.getenv()));
         } catch (ConfigException e) {
