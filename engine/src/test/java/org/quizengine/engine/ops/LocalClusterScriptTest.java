@@ -66,7 +66,7 @@ class LocalClusterScriptTest {
         Result added = run("add");
         assertThat(added.exit()).as(added.output()).isZero();
         assertThat(added.output()).contains("Node 3 joined");
-        Eventually.await("node 1 sees three members", Duration.ofSeconds(30), () -> membersSeenBy(1) == 3);
+        Eventually.await("node 1 sees three members", Duration.ofSeconds(60), () -> membersSeenBy(1) == 3);
         TestPlayer onThree = TestPlayer.register(vertx, httpBase + 3, "script" + System.nanoTime() % 100_000);
         assertThat(onThree.getJson("/api/v1/me").getString("username")).isEqualTo(onThree.username);
 
@@ -74,7 +74,7 @@ class LocalClusterScriptTest {
         assertThat(drained.exit()).as(drained.output()).isZero();
         assertThat(drained.output()).contains("Node 3 drained and stopped.");
         assertThat(run("status").output()).doesNotContain("node 3");
-        Eventually.await("node 1 sees two members", Duration.ofSeconds(30), () -> membersSeenBy(1) == 2);
+        Eventually.await("node 1 sees two members", Duration.ofSeconds(60), () -> membersSeenBy(1) == 2);
 
         Result restarted = run("restart-stores");
         assertThat(restarted.exit()).as(restarted.output()).isZero();
