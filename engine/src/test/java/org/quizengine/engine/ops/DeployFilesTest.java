@@ -3,12 +3,10 @@ package org.quizengine.engine.ops;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.json.JsonObject;
-import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -16,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -196,7 +193,7 @@ class DeployFilesTest {
             environment(spec).get("QUIZ_NODE_ID")));
         assertThat(targets).as("targets and their node labels").isEqualTo(expected);
         // promtool (Debian's prometheus package, as OpsFilesTest) checks it and the rules it loads.
-        run(List.of(tool("promtool"), "check", "config", config.toString()));
+        OpsFilesTest.assertRuns(List.of(OpsFilesTest.tool("promtool"), "check", "config", config.toString()));
     }
 
     @Test
@@ -537,35 +534,6 @@ class DeployFilesTest {
             return Files.readString(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new AssertionError("cannot read " + file, e);
-        }
-    }
-
-    private static String tool(String name) {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-            Path candidate = Path.of(dir, name);
-            if (Files.isExecutable(candidate)) {
-                return candidate.toString();
-            }
-        }
-        throw new AssertionError(name + " is not on PATH: install Debian's prometheus package "
-            + "(apt-get install -y --no-install-recommends prometheus), as .ci/run does");
-    }
-
-    private static void run(List<String> command) {
-        try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-            process.getOutputStream().close();
-            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            boolean done = process.waitFor(Duration.ofSeconds(30).toSeconds(), TimeUnit.SECONDS);
-            if (!done) {
-                process.destroyForcibly();
-            }
-            assertThat(done && process.exitValue() == 0).as("%s exits 0; it said:%n%s", String.join(" ", command), output).isTrue();
-        } catch (IOException e) {
-            throw new AssertionError("could not run " + command, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
         }
     }
 }

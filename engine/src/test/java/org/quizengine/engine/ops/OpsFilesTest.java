@@ -235,7 +235,7 @@ class OpsFilesTest {
     }
 
     /** The path of a tool on PATH; fails, saying how to install it, when there is none. */
-    private static String tool(String name) {
+    static String tool(String name) {
         for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
             Path candidate = Path.of(dir, name);
             if (Files.isExecutable(candidate)) {
@@ -247,7 +247,7 @@ class OpsFilesTest {
     }
 
     /** Runs a command and fails with its output unless it exits 0 in time; returns its output. */
-    private static String assertRuns(List<String> command) {
+    static String assertRuns(List<String> command) {
         try {
             Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
             process.getOutputStream().close();
