@@ -8,6 +8,7 @@ import { renderHistory, renderLeaderboards, renderMatchDetail, renderProfile } f
 const main = document.getElementById("main");
 const banner = document.getElementById("banner");
 const notice = document.getElementById("notice");
+const live = document.getElementById("live");
 const LETTERS = ["A", "B", "C", "D", "E", "F"];
 
 const state = {
@@ -33,8 +34,10 @@ function say(message) {
   notice.textContent = message || "";
 }
 
-function showError(code, fallback) {
-  say(sentence(code, fallback));
+/** Tells a screen reader what just happened in the game (the region is on the page from the start). */
+function announce(text) {
+  live.textContent = "";
+  setTimeout(() => { live.textContent = text; }, 50);
 }
 
 function connectionStatus(status, code) {
@@ -85,6 +88,11 @@ function receive(frame) {
       state.queue = null;
       break;
     case "lobby":
+      if (state.lobby) {
+        const before = new Set(state.lobby.players.map((p) => p.userId));
+        const joined = frame.players.filter((p) => !before.has(p.userId)).map((p) => p.username);
+        if (joined.length) announce(`${joined.join(", ")} joined. ${frame.players.length} of ${frame.maxPlayers} players.`);
+      }
       state.lobby = frame;
       say(null);
       break;
@@ -105,9 +113,10 @@ function receive(frame) {
       onQuestion(frame, receivedAt);
       break;
     case "answer_accepted":
-      if (state.match && state.match.question && state.match.question.index === frame.index) {
+      if (state.match && state.match.question && state.match.question.index === frame.index && !state.match.acked) {
         state.match.answer = frame.option;
         state.match.acked = frame;
+        announce(`Answer received: ${LETTERS[frame.option]}.`);
       }
       break;
     case "reveal":
@@ -116,8 +125,9 @@ function receive(frame) {
     case "player_status":
       if (state.match) {
         for (const s of state.match.standings) if (s.userId === frame.userId) s.status = frame.status;
+        main.querySelector(".standings")?.replaceWith(standingsTable(state.match.standings, "Standings"));
       }
-      break;
+      return;
     case "match_finished":
       if (!state.match || state.match.matchId !== frame.matchId) {
         state.match = { matchId: frame.matchId, players: frame.ranking, standings: frame.ranking };
@@ -125,6 +135,7 @@ function receive(frame) {
       state.match.phase = "finished";
       state.match.ranking = frame.ranking;
       state.match.endReason = frame.endReason;
+      announce(finalSentence(frame.ranking));
       break;
     case "error":
       onError(frame);
@@ -169,6 +180,7 @@ function onQuestion(frame, receivedAt) {
   m.acked = null;
   m.reveal = null;
   m.until = localTime(frame.deadline, frame.serverTime, receivedAt);
+  announce(`Question ${frame.index + 1} of ${frame.total}: ${frame.text}`);
 }
 
 function onReveal(frame, receivedAt) {
@@ -179,6 +191,7 @@ function onReveal(frame, receivedAt) {
   m.revealedIndex = frame.index;
   m.standings = frame.standings;
   m.until = frame.nextQuestionAt ? receivedAt + (frame.nextQuestionAt - frame.closedAt) : null;
+  announce(revealSentence(m));
 }
 
 function onError(frame) {
@@ -371,7 +384,24 @@ function answerStatus(m) {
   let text = "";
   if (m.acked) text = `Answer received: ${LETTERS[m.acked.option]}` + (m.acked.elapsedMs !== undefined ? ` after ${(m.acked.elapsedMs / 1000).toFixed(1)} s.` : ".");
   else if (m.answer !== undefined) text = "Sending your answer…";
-  return h("p", { class: "ack", id: "ack", role: "status", "aria-live": "polite", text });
+  return h("p", { class: "ack", id: "ack", text });
+}
+
+function revealSentence(m) {
+  const r = m.reveal;
+  const q = m.question && m.question.index === r.index ? m.question : null;
+  const mine = r.results.find((res) => res.userId === state.me);
+  let result = "";
+  if (state.hostScreen) result = `${r.results.filter((x) => x.option !== undefined).length} of ${r.results.length} answered, ${r.results.filter((x) => x.correct).length} correctly.`;
+  else if (!mine || mine.option === undefined) result = `No answer this time. Streak ${mine ? mine.streak : 0}.`;
+  else if (mine.correct) result = `Correct! +${mine.points} points. Streak ${mine.streak}.`;
+  else result = `Not this time: 0 points. Streak ${mine.streak}.`;
+  return (q ? `The answer is ${LETTERS[r.correctOption]}: ${q.options[r.correctOption]}. ` : "") + result;
+}
+
+function finalSentence(ranking) {
+  const mine = ranking.find((s) => s.userId === state.me);
+  return mine ? `The match is over. You finished #${mine.rank} with ${mine.score} points.` : "The match is over.";
 }
 
 function revealBlock(m) {
@@ -380,11 +410,6 @@ function revealBlock(m) {
   const counts = new Array(q ? q.options.length : 4).fill(0);
   for (const res of r.results) if (res.option !== undefined) counts[res.option]++;
   const mine = r.results.find((res) => res.userId === state.me);
-  let result = "";
-  if (state.hostScreen) result = `${r.results.filter((x) => x.option !== undefined).length} of ${r.results.length} answered, ${r.results.filter((x) => x.correct).length} correctly.`;
-  else if (!mine || mine.option === undefined) result = `No answer this time. Streak ${mine ? mine.streak : 0}.`;
-  else if (mine.correct) result = `Correct! +${mine.points} points. Streak ${mine.streak}.`;
-  else result = `Not this time: 0 points. Streak ${mine.streak}.`;
   const options = q ? h("ol", { class: "options revealed" }, q.options.map((text, i) =>
     h("li", { class: "option" + (i === r.correctOption ? " correct" : "") + (mine && mine.option === i ? " chosen" : ""),
       "data-option": i },
@@ -393,8 +418,7 @@ function revealBlock(m) {
   return h("div", { class: "reveal" },
     h("p", { class: "meta", text: "Answer" }),
     heading(q ? q.text : `Question ${r.index + 1}`, "h1"),
-    h("p", { class: "result", id: "reveal-result", role: "status", "aria-live": "polite",
-      "data-points": mine ? mine.points : 0, text: (q ? `The answer is ${LETTERS[r.correctOption]}: ${q.options[r.correctOption]}. ` : "") + result }),
+    h("p", { class: "result", id: "reveal-result", "data-points": mine ? mine.points : 0, text: revealSentence(m) }),
     options);
 }
 
@@ -454,7 +478,7 @@ function finishedView(m) {
       `${s.rank}. ${s.username} — ${s.score} points, ${s.correctAnswers} correct`)));
   return h("section", { class: "finished", id: "finished", "data-match-id": m.matchId }, heading("Final ranking"),
     m.endReason ? h("p", { class: "hint", text: "The match was ended early: " + m.endReason }) : null,
-    h("p", { role: "status", id: "final-result", text: mine ? `You finished #${mine.rank} with ${mine.score} points.` : "" }),
+    h("p", { id: "final-result", text: mine ? `You finished #${mine.rank} with ${mine.score} points.` : "" }),
     podium, ranking,
     h("p", { class: "actions" }, h("a", { href: "#/match/" + m.matchId, id: "match-detail-link", text: "See every question and answer" }), " ",
       h("button", { type: "button", id: "play-again", onclick: () => { state.match = null; render(); }, text: "Play again" })));
@@ -532,10 +556,12 @@ function signedIn() {
   say(null);
   document.getElementById("nav").hidden = false;
   conn.start();
-  const join = location.hash.match(/^#\/join\/([A-Za-z0-9]{6})$/);
-  if (join) state.pendingJoin = join[1];
+  const join = sessionStorage.getItem("quiz.join");
+  sessionStorage.removeItem("quiz.join");
+  if (join) state.pendingJoin = join;
+  if (location.hash.startsWith("#/join/")) history.replaceState(null, "", "#/");
+  if (location.hash === "#/" || !location.hash) route();
   else location.hash = "#/";
-  route();
 }
 
 api.onSignedOut((code) => {
@@ -560,14 +586,18 @@ addEventListener("storage", (e) => {
 async function route() {
   const path = location.hash.slice(1) || "/";
   say(null);
+  const join = path.match(/^\/join\/([A-Za-z0-9]{6})$/);
   if (!api.session()) {
+    if (join) {
+      sessionStorage.setItem("quiz.join", join[1]);
+      say("Sign in or create an account to join lobby " + join[1].toUpperCase() + ".");
+    }
     clearInterval(tick);
     shown = null;
     main.replaceChildren(path === "/signup" ? signUpView() : signInView());
     main.querySelector("h1")?.focus();
     return;
   }
-  const join = path.match(/^\/join\/([A-Za-z0-9]{6})$/);
   if (join) {
     if (state.online && !state.lobby && !state.match) conn.send({ type: "join_lobby", code: join[1] });
     else state.pendingJoin = join[1];

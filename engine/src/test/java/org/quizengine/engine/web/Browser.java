@@ -16,6 +16,8 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -60,6 +62,7 @@ final class Browser implements AutoCloseable {
         // CI runs as root in a container: no sandbox, and /dev/shm is small.
         options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
             "--window-size=" + size.width + "," + size.height, "--lang=en-US");
+        options.setCapability("goog:loggingPrefs", Map.of("browser", "ALL"));
         ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
             .usingAnyFreePort().build();
         ChromeDriver driver = new ChromeDriver(service, options);
@@ -113,6 +116,15 @@ final class Browser implements AutoCloseable {
         driver.executeCdpCommand("Network.enable", Map.of());
         driver.executeCdpCommand("Network.emulateNetworkConditions", Map.of("offline", offline, "latency", 0,
             "downloadThroughput", -1, "uploadThroughput", -1));
+    }
+
+    /** What the page logged that a player would not want: script errors and blocked content. */
+    List<String> pageErrors() {
+        return driver.manage().logs().get(LogType.BROWSER).getAll().stream()
+            .map(LogEntry::getMessage)
+            .filter(message -> message.contains("Content Security Policy") || message.contains("Uncaught")
+                || message.contains("TypeError") || message.contains("ReferenceError"))
+            .toList();
     }
 
     void screenshot(String screen) {
