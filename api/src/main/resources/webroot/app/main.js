@@ -235,7 +235,22 @@ function heading(text, level = "h1") {
   return h(level, { tabindex: "-1", text });
 }
 
+// The last choices, so "play again" is one click away.
+function remembered(form) {
+  try {
+    return JSON.parse(sessionStorage.getItem("quiz.form." + form)) || {};
+  } catch {
+    return {};
+  }
+}
+
+function remember(form, values) {
+  sessionStorage.setItem("quiz.form." + form, JSON.stringify(values));
+}
+
 function homeView() {
+  const qm = remembered("quick");
+  const lb = remembered("lobby");
   const categories = h("select", { name: "category", id: "qm-category" }, h("option", { value: "any", text: "Any category" }));
   const lobbyCategories = h("select", { name: "category", id: "lobby-category" }, h("option", { value: "any", text: "Any category" }));
   loadCategories().then((list) => {
@@ -243,29 +258,33 @@ function homeView() {
       categories.append(h("option", { value: c.id, text: c.name }));
       lobbyCategories.append(h("option", { value: c.id, text: c.name }));
     }
+    categories.value = qm.category || "any";
+    lobbyCategories.value = lb.category || "any";
   });
   const number = (name, id, min, max, value) =>
     h("input", { type: "number", name, id, min, max, value: String(value), required: true, inputmode: "numeric" });
   const quick = h("form", { id: "quick-match-form", class: "card", onsubmit: (e) => {
     e.preventDefault();
     const v = formValues(e.target);
+    remember("quick", v);
     send({ type: "quick_match", category: v.category, size: Number(v.size) });
   } },
   h("h2", { text: "Quick match" }),
   h("p", { text: "Play against whoever is waiting for the same category and size." }),
-  field("Category", categories), field("Players", number("size", "qm-size", 2, 10, 4), "2 to 10"),
+  field("Category", categories), field("Players", number("size", "qm-size", 2, 10, qm.size || 4), "2 to 10"),
   h("button", { type: "submit", id: "quick-match", text: "Find a match" }));
   const create = h("form", { id: "create-lobby-form", class: "card", onsubmit: (e) => {
     e.preventDefault();
     const v = formValues(e.target);
+    remember("lobby", v);
     send({ type: "create_lobby", category: v.category, maxPlayers: Number(v.maxPlayers),
       questionCount: Number(v.questionCount), secondsPerQuestion: Number(v.secondsPerQuestion) });
   } },
   h("h2", { text: "Private lobby" }),
   h("p", { text: "Invite friends with a code or a link, then start when everyone is in." }),
-  field("Category", lobbyCategories), field("Players", number("maxPlayers", "lobby-size", 2, 100, 4), "usually 2 to 10"),
-  field("Questions", number("questionCount", "lobby-questions", 1, 50, 10), "usually 1 to 30"),
-  field("Seconds per question", number("secondsPerQuestion", "lobby-seconds", 1, 120, 15), "usually 5 to 60"),
+  field("Category", lobbyCategories), field("Players", number("maxPlayers", "lobby-size", 2, 100, lb.maxPlayers || 4), "usually 2 to 10"),
+  field("Questions", number("questionCount", "lobby-questions", 1, 50, lb.questionCount || 10), "usually 1 to 30"),
+  field("Seconds per question", number("secondsPerQuestion", "lobby-seconds", 1, 120, lb.secondsPerQuestion || 15), "usually 5 to 60"),
   h("button", { type: "submit", id: "create-lobby", text: "Create lobby" }));
   const join = h("form", { id: "join-lobby-form", class: "card", onsubmit: (e) => {
     e.preventDefault();

@@ -8,11 +8,13 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.junit5.VertxExtension;
 import java.nio.file.Path;
+import java.util.Arrays;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.quizengine.shared.ErrorCode;
 
 /**
  * The web client's files as a browser gets them: from this node only, under a policy that runs no
@@ -54,6 +56,14 @@ class WebClientServingTest {
         }
         assertThat(node.get("/app/app.css", null).getHeader("Content-Type")).startsWith("text/css");
         assertThat(node.get("/app/missing.js", null).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void everyErrorCodeReadsAsASentence() {
+        String errors = node.get("/app/errors.js", null).bodyAsString();
+
+        assertThat(Arrays.stream(ErrorCode.values()).map(ErrorCode::name).filter(code -> !errors.contains("  " + code + ": \"")))
+            .as("codes without a sentence in errors.js").isEmpty();
     }
 
     @Test

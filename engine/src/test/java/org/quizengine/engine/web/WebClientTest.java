@@ -97,8 +97,9 @@ class WebClientTest {
         ann.type("#password", "not the password");
         ann.click("#sign-in");
         ann.textIn("#notice", "That name or password is not right.");
+        // Keyboard alone: Enter in the form signs in.
         ann.type("#password", PASSWORD);
-        ann.click("#sign-in");
+        ann.visible("#password").sendKeys(Keys.ENTER);
         ann.visible("#quick-match-form");
     }
 
@@ -113,6 +114,9 @@ class WebClientTest {
         host.click("#host-screen");
         host.visible("body.projector");
 
+        ann.type("#join-code", "ZZZZZZ");
+        ann.click("#join-lobby");
+        ann.textIn("#notice", "No lobby has that code.");
         ann.type("#join-code", code.toLowerCase());
         ann.click("#join-lobby");
         ann.textIn("#lobby-players", user(host));
@@ -141,6 +145,7 @@ class WebClientTest {
         new Actions(bob.driver).sendKeys("2").perform();
         ann.textIn("#ack", "Answer received: A");
         bob.textIn("#ack", "Answer received: B");
+        bob.textIn("#live", "Answer received: B.");
         assertThat(bob.visible("#options button[data-option='1']").getAttribute("aria-pressed")).isEqualTo("true");
         bob.screenshot("answered");
         awaitReveal(host, 0);
@@ -191,6 +196,9 @@ class WebClientTest {
         ann.click("#quick-match");
         ann.textIn("#queue-status", "1 of 2 players waiting");
         ann.screenshot("queue");
+        ann.click("#cancel-queue");
+        ann.click("#quick-match");
+        ann.textIn("#queue-status", "1 of 2 players waiting");
         bob.click("#quick-match");
         String matchId = null;
         for (int index = 0; index < 3; index++) {
