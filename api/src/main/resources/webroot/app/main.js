@@ -488,8 +488,9 @@ function finishedView(m) {
   clearInterval(tick);
   const r = m.ranking;
   const mine = r.find((s) => s.userId === state.me);
-  const podium = h("ol", { class: "podium", id: "podium" }, r.filter((s) => s.rank <= 3).slice(0, 3).map((s) =>
-    h("li", { class: "place-" + s.rank, "data-username": s.username },
+  // The best in the middle, then left, then right; equal scores share a rank and its colour.
+  const podium = h("ol", { class: "podium", id: "podium" }, r.filter((s) => s.rank <= 3).slice(0, 3).map((s, slot) =>
+    h("li", { class: `place-${s.rank} slot-${slot}`, "data-username": s.username },
       h("span", { class: "place", text: ["", "1st", "2nd", "3rd"][s.rank] }), h("span", { class: "name", text: s.username }),
       h("span", { class: "score", text: s.score + " pts" }))));
   const ranking = h("ol", { class: "ranking", id: "ranking" }, r.map((s) =>
