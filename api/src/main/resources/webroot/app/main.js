@@ -173,7 +173,8 @@ function fromSnapshot(frame, receivedAt) {
 function onQuestion(frame, receivedAt) {
   const m = state.match;
   if (!m || m.matchId !== frame.matchId) return;
-  if (m.question && m.question.index >= frame.index) return; // already had it from a snapshot
+  // A frame broadcast just before a snapshot can arrive after it: keep what the snapshot said.
+  if ((m.question && m.question.index >= frame.index) || m.revealedIndex >= frame.index) return;
   m.phase = "question";
   m.question = frame;
   m.answer = undefined;
@@ -595,7 +596,10 @@ api.onSignedOut((code) => {
   else route();
 });
 
-document.getElementById("sign-out").addEventListener("click", () => api.logout());
+document.getElementById("sign-out").addEventListener("click", () => {
+  conn.stop(); // first, so the socket's close after the logout does not read as "signed out elsewhere"
+  api.logout();
+});
 
 addEventListener("storage", (e) => {
   if (e.key === "quiz.session" && !e.newValue && api.session() === null) api.endSession(null);

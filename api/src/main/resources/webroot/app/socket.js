@@ -132,7 +132,9 @@ export class Connection {
   }
 
   reconnectNow() {
-    if (this.stopped || this.ws) return;
+    if (this.stopped || (this.ws && this.ws.readyState === WebSocket.OPEN)) return;
+    // An attempt started while offline would only fail and wait out its backoff: start afresh.
+    this.detach(1000);
     this.attempt = 0;
     clearTimeout(this.retryTimer);
     this.open();

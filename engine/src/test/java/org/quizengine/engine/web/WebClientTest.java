@@ -35,7 +35,9 @@ import org.quizengine.engine.support.TestPlayer;
 class WebClientTest {
     private static final String PASSWORD = "a long password";
     private static final int LOBBY_QUESTIONS = 3;
-    private static final int LOBBY_SECONDS = 4;
+    // Long enough for the steps taken during one question on a loaded CI machine; questions every
+    // player answers close at once, so only the lobby (whose host never answers) runs them out.
+    private static final int LOBBY_SECONDS = 6;
 
     private TestNode node;
     private Browser ann;   // answers every question, on a desktop
@@ -48,6 +50,7 @@ class WebClientTest {
         Browser.requireChromium();
         Map<String, String> env = TestNode.fastMatches();
         env.put("QUIZ_LOBBY_MIN_SECONDS_PER_QUESTION", "2");
+        env.put("QUIZ_MATCH_QUESTION_MILLIS", "6000");
         // Short-lived access tokens, so the client's refresh before expiry runs during the test.
         env.put("QUIZ_AUTH_ACCESS_TOKEN_SECONDS", "70");
         node = TestNode.start(env);
