@@ -11,6 +11,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -37,13 +38,29 @@ final class Browser implements AutoCloseable {
     final String name;
     final ChromeDriver driver;
     final String base;
-    private final WebDriverWait wait;
 
     private Browser(String name, ChromeDriver driver, String base) {
         this.name = name;
         this.driver = driver;
         this.base = base;
-        this.wait = new WebDriverWait(driver, WAIT, Duration.ofMillis(50));
+    }
+
+    /** A fresh wait each time: a wait's message sticks to it. */
+    private WebDriverWait waiting(String what) {
+        WebDriverWait wait = new WebDriverWait(driver, WAIT, Duration.ofMillis(50));
+        wait.withMessage(() -> name + ": " + what);
+        // The client rebuilds its view on each frame, so an element found can be replaced before it is read.
+        wait.ignoring(StaleElementReferenceException.class);
+        return wait;
+    }
+
+    /** The text of the element {@code css} names, read once it is visible. */
+    String text(String css) {
+        return waiting("text of " + css).until(d -> visible(css).getText());
+    }
+
+    String attribute(String css, String attribute) {
+        return waiting(attribute + " of " + css).until(d -> visible(css).getAttribute(attribute));
     }
 
     static void requireChromium() {
@@ -73,19 +90,19 @@ final class Browser implements AutoCloseable {
     }
 
     WebElement visible(String css) {
-        return wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(css)));
+        return waiting(css + " visible").until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(css)));
     }
 
     void gone(String css) {
-        wait.until(ExpectedConditions.invisibilityOfElementLocated(By.cssSelector(css)));
+        waiting(css + " gone").until(ExpectedConditions.invisibilityOfElementLocated(By.cssSelector(css)));
     }
 
     <T> T until(String what, Function<WebDriver, T> condition) {
-        return wait.withMessage(() -> name + ": " + what).until(condition);
+        return waiting(what).until(condition);
     }
 
     void textIn(String css, String text) {
-        wait.withMessage(() -> name + ": \"" + text + "\" in " + css)
+        waiting("\"" + text + "\" in " + css)
             .until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(css), text));
     }
 
@@ -96,7 +113,7 @@ final class Browser implements AutoCloseable {
     }
 
     void click(String css) {
-        wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector(css))).click();
+        waiting(css + " clickable").until(ExpectedConditions.elementToBeClickable(By.cssSelector(css))).click();
     }
 
     List<WebElement> all(String css) {

@@ -51,6 +51,7 @@ class WebClientTest {
         Map<String, String> env = TestNode.fastMatches();
         env.put("QUIZ_LOBBY_MIN_SECONDS_PER_QUESTION", "2");
         env.put("QUIZ_MATCH_QUESTION_MILLIS", "6000");
+        env.put("QUIZ_MATCH_REVEAL_MILLIS", "1500"); // the reveal stays up while the test reads it
         // Short-lived access tokens, so the client's refresh before expiry runs during the test.
         env.put("QUIZ_AUTH_ACCESS_TOKEN_SECONDS", "70");
         node = TestNode.start(env);
@@ -96,6 +97,7 @@ class WebClientTest {
 
         ann.click("#sign-out");
         ann.visible("#sign-in-form");
+        assertThat(ann.all("#sign-in-reason")).as("signing out oneself is no session ended elsewhere").isEmpty();
         ann.type("#login", user(ann));
         ann.type("#password", "not the password");
         ann.click("#sign-in");
@@ -112,7 +114,7 @@ class WebClientTest {
         host.type("#lobby-questions", Integer.toString(LOBBY_QUESTIONS));
         host.type("#lobby-seconds", Integer.toString(LOBBY_SECONDS));
         host.click("#create-lobby");
-        String code = host.visible("#lobby-code").getText();
+        String code = host.text("#lobby-code");
         assertThat(code).matches("[A-Z2-9]{6}");
         host.click("#host-screen");
         host.visible("body.projector");
@@ -123,7 +125,7 @@ class WebClientTest {
         ann.type("#join-code", code.toLowerCase());
         ann.click("#join-lobby");
         ann.textIn("#lobby-players", user(host));
-        String link = host.visible("#join-link").getText();
+        String link = host.text("#join-link");
         bob.driver.get(link);
         bob.textIn("#lobby-players", user(bob));
         host.textIn("#lobby-players", user(bob));
@@ -135,7 +137,7 @@ class WebClientTest {
         for (Browser browser : List.of(ann, bob, host)) {
             browser.visible("#match");
         }
-        String matchId = ann.visible("#match").getAttribute("data-match-id");
+        String matchId = ann.attribute("#match", "data-match-id");
 
         // Question 1: Ann clicks, Bob answers with the keyboard, the host screen shows the question.
         awaitQuestion(ann, 0);
@@ -149,15 +151,15 @@ class WebClientTest {
         ann.textIn("#ack", "Answer received: A");
         bob.textIn("#ack", "Answer received: B");
         bob.textIn("#live", "Answer received: B.");
-        assertThat(bob.visible("#options button[data-option='1']").getAttribute("aria-pressed")).isEqualTo("true");
+        assertThat(bob.attribute("#options button[data-option='1']", "aria-pressed")).isEqualTo("true");
         bob.screenshot("answered");
         awaitReveal(host, 0);
         awaitReveal(ann, 0);
         host.screenshot("host-reveal");
         ann.screenshot("reveal");
-        assertThat(host.all(".options.revealed .count")).extracting(WebElement::getText)
-            .containsExactly("1 chose this", "1 chose this", "0 chose this", "0 chose this");
-        int bobScore = scoreOn(ann, user(bob));
+        host.until("how many chose each option", d -> host.all(".options.revealed .count").stream().map(WebElement::getText)
+            .toList().equals(List.of("1 chose this", "1 chose this", "0 chose this", "0 chose this")));
+        int bobScore = ann.until("Bob's score", d -> scoreOn(ann, user(bob)) >= 0 ? scoreOn(ann, user(bob)) : null);
 
         // Question 2: Bob goes offline in the middle of it and comes back into his seat.
         awaitQuestion(bob, 1);
@@ -170,12 +172,13 @@ class WebClientTest {
         bob.offline(false);
         bob.gone("#offline-banner");
         bob.visible("#match");
-        assertThat(bob.visible("#match").getAttribute("data-match-id")).isEqualTo(matchId);
+        assertThat(bob.attribute("#match", "data-match-id")).isEqualTo(matchId);
         bob.until("his score after the resume", d -> scoreOn(bob, user(bob)) == bobScore);
 
         // Question 3: Bob answers again with what the server says is left of the time.
         awaitQuestion(bob, 2);
-        int secondsLeft = Integer.parseInt(bob.visible("#time-left").getText().replaceAll("\\D", ""));
+        String left = bob.until("the time left shown", d -> bob.text("#time-left").isEmpty() ? null : bob.text("#time-left"));
+        int secondsLeft = Integer.parseInt(left.replaceAll("\\D", ""));
         assertThat(secondsLeft).isBetween(0, LOBBY_SECONDS);
         bob.click("#options button[data-option='2']");
         ann.click("#options button[data-option='0']");
@@ -207,7 +210,7 @@ class WebClientTest {
         for (int index = 0; index < 3; index++) {
             awaitQuestion(ann, index);
             awaitQuestion(bob, index);
-            matchId = ann.visible("#match").getAttribute("data-match-id");
+            matchId = ann.attribute("#match", "data-match-id");
             new Actions(ann.driver).sendKeys("1").perform();
             new Actions(bob.driver).sendKeys(Integer.toString(1 + index % 2)).perform();
             // Both answered: the question closes at once, so the reveal may come before the ack shows.
@@ -226,7 +229,7 @@ class WebClientTest {
         ann.screenshots("match-detail");
         ann.click("a[href='#/profile']");
         ann.textIn("#stats", "Matches played");
-        assertThat(ann.visible("#level").getText()).startsWith("Level ");
+        assertThat(ann.text("#level")).startsWith("Level ");
         ann.screenshots("profile");
         ann.click("a[href='#/history']");
         ann.until("two matches in the history", d -> ann.all("#history-table tbody tr").size() == 2);
@@ -276,6 +279,26 @@ class WebClientTest {
 
     @Test
     @Order(6)
+    void aJoinLinkOpenedSignedOutJoinsAfterSigningIn() {
+        ann.click("#play-again"); // the quick match's podium is still up in this tab
+        ann.click("#create-lobby");
+        String link = ann.text("#join-link");
+        host.driver.get(link);
+        host.textIn("#notice", "Sign in or create an account to join lobby");
+        host.type("#login", user(host));
+        host.type("#password", PASSWORD);
+        host.click("#sign-in");
+        host.textIn("#lobby-players", user(ann) + " (host)");
+        ann.textIn("#lobby-players", user(host));
+        assertThat(ann.visible("#start-lobby").isEnabled()).isTrue();
+
+        ann.click("#leave-lobby");
+        host.textIn("#notice", "The host closed the lobby.");
+        host.visible("#quick-match-form");
+    }
+
+    @Test
+    @Order(7)
     void noScriptErrorsAndNothingBlockedByThePolicy() {
         for (Browser browser : List.of(ann, bob, host)) {
             assertThat(browser.pageErrors()).as(browser.name).isEmpty();
