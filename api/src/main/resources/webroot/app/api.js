@@ -47,7 +47,10 @@ export function scheduleRefresh() {
   const s = session();
   if (!s) return;
   const wait = Math.max(1000, s.accessExpiresAt - Date.now() - REFRESH_EARLY_MS);
-  refreshTimer = setTimeout(() => refresh().catch(() => {}), wait);
+  // A refresh that failed for a passing reason (offline, store down) is tried again a little later.
+  refreshTimer = setTimeout(() => refresh().catch(() => {
+    if (session()) refreshTimer = setTimeout(scheduleRefresh, 10_000);
+  }), wait);
 }
 
 export function endSession(code) {

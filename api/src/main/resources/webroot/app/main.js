@@ -101,6 +101,7 @@ function receive(frame) {
       if (frame.reason === "host_left") say("The host closed the lobby.");
       break;
     case "match_starting":
+      if (location.hash !== "#/" && location.hash !== "") location.hash = "#/"; // from any page to the game
       state.queue = null;
       state.lobby = null;
       say(null);

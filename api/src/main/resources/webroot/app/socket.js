@@ -1,7 +1,7 @@
 // The player's WebSocket (docs/protocol.md): the token as access_token, reconnect with backoff
 // after a drop (not after 4000 replaced or 4001 session ended), and the clock offset estimated
 // from ping/pong pairs: offset = serverTime - (sentAt + receivedAt) / 2, from the fastest pair.
-import { accessToken } from "./api.js";
+import { accessToken, session } from "./api.js";
 
 const PING_EVERY_MS = 15_000;
 const MAX_BACKOFF_MS = 8_000;
@@ -51,9 +51,9 @@ export class Connection {
     let token;
     try {
       token = await accessToken(this.failures >= 2);
-    } catch (e) {
-      if (this.stopped || !navigator.onLine || e.status === 0) return this.retry();
-      return; // the session has ended: api.js has signed out
+    } catch {
+      if (!session()) return; // the session has ended: api.js has signed out
+      return this.retry(); // offline, or the server could not refresh just now
     }
     if (this.stopped) return;
     const scheme = location.protocol === "https:" ? "wss:" : "ws:";
