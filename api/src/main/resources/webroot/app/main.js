@@ -23,6 +23,17 @@ const state = {
   signInReason: null,
 };
 
+/**
+ * Whether this tab shows the host screen now: only its lobby's host, and in a match only the one
+ * they started from it with the host screen on (remembered per tab, so a reload keeps it). A host
+ * screen left on must not stop the same person answering in someone else's lobby later.
+ */
+function projecting() {
+  if (!state.hostScreen) return false;
+  if (state.match) return sessionStorage.getItem("quiz.projecting") === state.match.matchId;
+  return !!state.lobby && state.lobby.hostId === state.me;
+}
+
 const conn = new Connection({ onFrame: receive, onStatus: connectionStatus });
 let tick = null;
 let shown = null; // the key of what the live area shows, to rebuild only when it changes
@@ -101,6 +112,9 @@ function receive(frame) {
       if (frame.reason === "host_left") say("The host closed the lobby.");
       break;
     case "match_starting":
+      if (state.lobby && state.lobby.hostId === state.me && state.hostScreen) {
+        sessionStorage.setItem("quiz.projecting", frame.matchId);
+      }
       if (location.hash !== "#/" && location.hash !== "") location.hash = "#/"; // from any page to the game
       state.queue = null;
       state.lobby = null;
@@ -216,10 +230,10 @@ function render() {
   const route = location.hash.slice(1) || "/";
   if (route !== "/" && !route.startsWith("/join/")) return;
   const m = state.match;
-  const key = m ? `match:${m.matchId}:${m.phase}:${m.question?.index}:${m.answer}:${!!m.acked}:${m.revealedIndex}:${state.hostScreen}`
-    : state.lobby ? "lobby:" + JSON.stringify(state.lobby) + state.hostScreen
+  const key = m ? `match:${m.matchId}:${m.phase}:${m.question?.index}:${m.answer}:${!!m.acked}:${m.revealedIndex}:${projecting()}`
+    : state.lobby ? "lobby:" + JSON.stringify(state.lobby) + projecting()
     : state.queue ? "queue:" + JSON.stringify(state.queue) : "home";
-  document.body.classList.toggle("projector", state.hostScreen && !!(m || state.lobby));
+  document.body.classList.toggle("projector", projecting());
   if (key === shown) return;
   const firstOfScreen = !shown || shown.split(":")[0] !== key.split(":")[0] || (m && m.phase !== "finished");
   shown = key;
@@ -356,13 +370,13 @@ function nameOf(m, userId) {
 function matchView(m) {
   const top = h("p", { class: "match-top" },
     h("span", { text: m.question ? `Question ${m.question.index + 1} of ${m.questionCount}` : `${m.questionCount} questions` }),
-    state.hostScreen ? h("span", { class: "badge", text: "Host screen" }) : null);
+    projecting() ? h("span", { class: "badge", text: "Host screen" }) : null);
   const view = h("section", { class: "match phase-" + m.phase, id: "match", "data-match-id": m.matchId }, top);
   if (m.phase === "countdown") {
     view.append(heading("Get ready!"), timer(m, "countdown"));
   } else if (m.phase === "question") {
     view.append(timer(m, "question"), questionBlock(m), answerStatus(m));
-    if (state.hostScreen) {
+    if (projecting()) {
       view.append(h("p", { class: "hint", id: "answer-count",
         text: "How many have answered is not sent by the server; the question closes early once every connected player has answered." }));
     }
@@ -379,7 +393,7 @@ function questionBlock(m) {
   const answered = m.answer !== undefined;
   const options = h("ol", { class: "options", id: "options" }, q.options.map((text, i) => {
     const label = `${LETTERS[i]}. ${text}`;
-    if (state.hostScreen) return h("li", { class: "option", text: label });
+    if (projecting()) return h("li", { class: "option", text: label });
     return h("li", {}, h("button", { type: "button", class: "option" + (m.answer === i ? " chosen" : ""), "data-option": i,
       "aria-pressed": String(m.answer === i), "aria-keyshortcuts": String(i + 1), disabled: answered,
       onclick: () => answer(i) }, h("kbd", { "aria-hidden": "true", text: String(i + 1) }), " ", label));
@@ -387,12 +401,12 @@ function questionBlock(m) {
   return h("div", { class: "question" },
     h("p", { class: "meta", text: `${q.category} · ${q.difficulty}` }),
     heading(q.text, "h1"), options,
-    state.hostScreen ? null : h("p", { class: "hint", text: "Answer with a click, a tap or the keys 1 to " + q.options.length + "." }));
+    projecting() ? null : h("p", { class: "hint", text: "Answer with a click, a tap or the keys 1 to " + q.options.length + "." }));
 }
 
 function answer(option) {
   const m = state.match;
-  if (!m || m.phase !== "question" || m.answer !== undefined || state.hostScreen) return;
+  if (!m || m.phase !== "question" || m.answer !== undefined || projecting()) return;
   if (!conn.send({ type: "answer", matchId: m.matchId, index: m.question.index, option })) {
     say("You are offline right now; your answer was not sent.");
     return;
@@ -413,7 +427,7 @@ function revealSentence(m) {
   const q = m.question && m.question.index === r.index ? m.question : null;
   const mine = r.results.find((res) => res.userId === state.me);
   let result = "";
-  if (state.hostScreen) result = `${r.results.filter((x) => x.option !== undefined).length} of ${r.results.length} answered, ${r.results.filter((x) => x.correct).length} correctly.`;
+  if (projecting()) result = `${r.results.filter((x) => x.option !== undefined).length} of ${r.results.length} answered, ${r.results.filter((x) => x.correct).length} correctly.`;
   else if (!mine || mine.option === undefined) result = `No answer this time. Streak ${mine ? mine.streak : 0}.`;
   else if (mine.correct) result = `Correct! +${mine.points} points. Streak ${mine.streak}.`;
   else result = `Not this time: 0 points. Streak ${mine.streak}.`;
