@@ -2,6 +2,9 @@ package org.quizengine.engine.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -270,9 +273,12 @@ class WebClientTest {
         ann.until("a refreshed access token", d -> !ann.sessionValue("accessToken").equals(spentAccessToken));
 
         String token = host.sessionValue("accessToken");
-        TestPlayer.await(node.vertx.createHttpClient().request(io.vertx.core.http.HttpMethod.POST, node.port(),
-            "127.0.0.1", "/api/v1/auth/logout").compose(request -> request.putHeader("Authorization", "Bearer " + token)
-            .send().map(response -> response.statusCode())));
+        HttpClient http = node.vertx.createHttpClient();
+        int status = TestPlayer.await(http.request(HttpMethod.POST, node.port(), "127.0.0.1", "/api/v1/auth/logout")
+            .compose(request -> request.putHeader("Authorization", "Bearer " + token).send())
+            .map(HttpClientResponse::statusCode));
+        TestPlayer.await(http.close());
+        assertThat(status).as("logout of the host's session").isEqualTo(204);
         host.textIn("#sign-in-reason", "You were signed out");
         host.screenshots("signed-out");
     }
