@@ -87,6 +87,7 @@ public final class ApiRouter {
         root.route().last().failureHandler(Problems::handleFailure);
         root.route(HealthRoutes.MOUNT_PATH + "/*").subRouter(health.router());
         new ApiDocs(contract).mount(root);
+        WebClient.mount(root);
         root.route(API_PREFIX + "/*").subRouter(api);
         // Requests that match no route, or fail outside any route, still get a problem body.
         ROUTER_ERRORS.forEach(status -> root.errorHandler(status, Problems::handleFailure));
