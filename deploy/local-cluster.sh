@@ -39,7 +39,11 @@ port_in_use() {
 alive() {
   [[ -n "${1:-}" ]] && kill -0 "$1" 2>/dev/null || return 1
   [[ -r "/proc/$1/environ" ]] || return 0 # no /proc: the pid alone has to do
-  { tr '\0' '\n' < "/proc/$1/environ"; } 2>/dev/null | grep -qxF "QUIZ_STORAGE_DATA_DIR=$(data_dir_of "$1")"
+  # Read whole, then searched: grep -q in a pipe may stop reading early, and pipefail would take the
+  # writer's SIGPIPE for "not ours".
+  local environ
+  environ="$(tr '\0' '\n' < "/proc/$1/environ" 2>/dev/null)" || return 1
+  grep -qxF "QUIZ_STORAGE_DATA_DIR=$(data_dir_of "$1")" <<< "$environ"
 }
 
 # The data directory a process of this cluster was started with: the stores' is the cluster's, a
