@@ -140,19 +140,23 @@ wait_ready() {
   fail "Node $k was not ready in ${startup_seconds} s" "$dir/node-$k.log"
 }
 
+# The Hazelcast addresses of the nodes numbered $@: every member is listed, so a member never scans
+# into another cluster on this machine.
+member_list() {
+  local members="" other
+  for other in "$@"; do
+    members="${members:+$members,}127.0.0.1:$((hazelcast_base + other - 1))"
+  done
+  echo "$members"
+}
+
+# Starts node $1, which finds its cluster through the members $2 (its own address among them).
 start_node() {
-  local k="$1" members="" other
+  local k="$1" members="$2"
   for port in $((http_base + k)) $((hazelcast_base + k - 1)); do
     if port_in_use "$port"; then
       echo "Port $port is in use (another local cluster? try -p and -P)" >&2
       exit 1
-    fi
-  done
-  # Every running member's Hazelcast port, and its own: a member never scans into another cluster
-  # on this machine, and a new node finds the running ones.
-  for other in $(node_numbers) "$k"; do
-    if [[ "$other" == "$k" ]] || alive "$(pid_of "node-$other")"; then
-      members="${members:+$members,}127.0.0.1:$((hazelcast_base + other - 1))"
     fi
   done
   echo "Starting node $k ..."
@@ -246,7 +250,7 @@ redis_port=$redis_port
 EOF
   start_stores
   for k in $(seq 1 "$nodes"); do
-    start_node "$k"
+    start_node "$k" "$(member_list $(seq 1 "$nodes"))"
   done
   for k in $(seq 1 "$nodes"); do
     wait_ready "$k"
@@ -288,7 +292,12 @@ cmd_add() {
   last="$(node_numbers | tail -n 1)"
   [[ -n "$last" ]] && k=$((last + 1))
   (( k <= max_nodes )) || { echo "At most $max_nodes nodes" >&2; exit 1; }
-  start_node "$k"
+  # The running nodes and itself: it joins them.
+  local running=()
+  for other in $(node_numbers); do
+    alive "$(pid_of "node-$other")" && running+=("$other")
+  done
+  start_node "$k" "$(member_list "${running[@]}" "$k")"
   wait_ready "$k"
   echo "Node $k joined: http://127.0.0.1:$((http_base + k))"
 }

@@ -62,11 +62,12 @@ class LocalClusterScriptTest {
     void anOperatorAddsDrainsAndKillsNodesAndRestartsTheStoresEachWithOneCommand() throws Exception {
         String status = run("status").output();
         assertThat(status).contains("stores  up").contains("node 1  up").contains("node 2  up").contains("ready");
+        awaitMembers(2); // the two started together formed one cluster
 
         Result added = run("add");
         assertThat(added.exit()).as(added.output()).isZero();
         assertThat(added.output()).contains("Node 3 joined");
-        Eventually.await("node 1 sees three members", Duration.ofSeconds(60), () -> membersSeenBy(1) == 3);
+        awaitMembers(3);
         TestPlayer onThree = TestPlayer.register(vertx, httpBase + 3, "script" + System.nanoTime() % 100_000);
         assertThat(onThree.getJson("/api/v1/me").getString("username")).isEqualTo(onThree.username);
 
@@ -74,7 +75,7 @@ class LocalClusterScriptTest {
         assertThat(drained.exit()).as(drained.output()).isZero();
         assertThat(drained.output()).contains("Node 3 drained and stopped.");
         assertThat(run("status").output()).doesNotContain("node 3");
-        Eventually.await("node 1 sees two members", Duration.ofSeconds(60), () -> membersSeenBy(1) == 2);
+        awaitMembers(2);
 
         Result restarted = run("restart-stores");
         assertThat(restarted.exit()).as(restarted.output()).isZero();
@@ -87,6 +88,23 @@ class LocalClusterScriptTest {
         assertThat(killed.exit()).as(killed.output()).isZero();
         Eventually.await("node 2 reported down", Duration.ofSeconds(10), () -> statusOutput().contains("node 2  down"));
         assertThat(run("drain", "7").exit()).as("no such node").isEqualTo(2);
+    }
+
+    /** Node 1 sees {@code count} members within a minute; else the failure shows the cluster's state and node logs. */
+    private static void awaitMembers(int count) throws IOException {
+        try {
+            Eventually.await("node 1 sees " + count + " members", Duration.ofSeconds(60), () -> membersSeenBy(1) == count);
+        } catch (AssertionError e) {
+            StringBuilder state = new StringBuilder(statusOutput());
+            try (var logs = Files.list(dir.resolve("cluster"))) {
+                for (Path log : logs.filter(f -> f.getFileName().toString().endsWith(".log")).toList()) {
+                    List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+                    state.append("\n--- ").append(log.getFileName()).append('\n')
+                        .append(String.join("\n", lines.subList(Math.max(0, lines.size() - 15), lines.size())));
+                }
+            }
+            throw new AssertionError(e.getMessage() + "\n" + state, e);
+        }
     }
 
     private static String statusOutput() {
