@@ -142,7 +142,7 @@ class ConnectionLimitsTest {
     }
 
     /** Whether the server has closed its side (reads with a short timeout). */
-    private static boolean endOfStream(Socket socket) throws IOException {
+    static boolean endOfStream(Socket socket) throws IOException {
         int before = socket.getSoTimeout();
         socket.setSoTimeout(100);
         try {

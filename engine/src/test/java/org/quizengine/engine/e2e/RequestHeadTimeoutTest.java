@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
@@ -65,7 +64,7 @@ class RequestHeadTimeoutTest {
                 } catch (IOException reset) {
                     closed = true;
                 }
-                closed = closed || endOfStream(socket);
+                closed = closed || ConnectionLimitsTest.endOfStream(socket);
             }
             assertThat(closed).as("closed while the head was still coming").isTrue();
             assertThat((System.nanoTime() - start) / 1e9).isLessThan(HEAD_SECONDS + 5.0);
@@ -107,21 +106,6 @@ class RequestHeadTimeoutTest {
         Socket socket = new Socket("localhost", node.port());
         socket.setSoTimeout((HEAD_SECONDS + 5) * 1000);
         return socket;
-    }
-
-    /** Whether the server has closed its side (reads with a short timeout). */
-    private static boolean endOfStream(Socket socket) throws IOException {
-        int before = socket.getSoTimeout();
-        socket.setSoTimeout(50);
-        try {
-            return socket.getInputStream().read() == -1;
-        } catch (SocketTimeoutException stillOpen) {
-            return false;
-        } catch (IOException reset) {
-            return true;
-        } finally {
-            socket.setSoTimeout(before);
-        }
     }
 
     private static String readAvailable(InputStream in) throws IOException {
