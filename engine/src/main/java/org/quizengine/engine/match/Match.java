@@ -193,6 +193,7 @@ public final class Match {
                 states.add(new Outgoing(List.of(seat.player.userId()), snapshotFor(seat, now)));
             }
         }
+        countAnswersForHost(states);
         return states;
     }
 
@@ -310,6 +311,7 @@ public final class Match {
         seat.pendingCorrect = correct;
 
         List<Outgoing> events = new ArrayList<>();
+        countAnswersForHost(events);
         if (everyConnectedPlayerAnswered()) {
             closeQuestion(now, events);
         }
@@ -373,6 +375,9 @@ public final class Match {
         List<Outgoing> events = new ArrayList<>();
         if (wasAway) {
             events.add(toConnectedExcept(userId, new ServerEvent.PlayerStatus(spec.matchId(), userId, "connected")));
+        }
+        if (userId.equals(spec.hostId())) {
+            countAnswersForHost(events); // match_state does not carry the count
         }
         return stepOf(events, snapshotFor(seat, now));
     }
@@ -465,6 +470,34 @@ public final class Match {
     private void markLeft(Seat seat, List<Outgoing> events) {
         seat.left = true;
         events.add(toConnected(new ServerEvent.PlayerStatus(spec.matchId(), seat.player.userId(), "left")));
+        countAnswersForHost(events); // one fewer can answer
+    }
+
+    /**
+     * A lobby's host screen shows how many have answered the open question, never who or what: the
+     * count goes to the host alone, and a match without a host (every quick match) pays one check.
+     * Players who left count neither as answered nor as able to answer, so {@code answered <= of}.
+     */
+    private void countAnswersForHost(List<Outgoing> events) {
+        UUID hostId = spec.hostId();
+        if (hostId == null || phase != Phase.QUESTION) {
+            return;
+        }
+        Seat host = seats.get(hostId);
+        if (!host.connected || host.left) {
+            return;
+        }
+        int answered = 0;
+        int of = 0;
+        for (Seat seat : seats.values()) {
+            if (!seat.left) {
+                of++;
+                if (seat.option != null) {
+                    answered++;
+                }
+            }
+        }
+        events.add(new Outgoing(List.of(hostId), new ServerEvent.AnswerCount(spec.matchId(), questionIndex, answered, of)));
     }
 
     private void openNextQuestion(long now, List<Outgoing> events) {
@@ -479,6 +512,7 @@ public final class Match {
         openQuestion = new ServerEvent.Question(spec.matchId(), questionIndex, settings.questionCount(),
             question.category(), question.difficulty(), question.text(), question.options(), openedAt, deadline, now);
         events.add(toConnected(openQuestion));
+        countAnswersForHost(events);
     }
 
     private void closeQuestion(long now, List<Outgoing> events) {

@@ -178,7 +178,7 @@ public final class MatchmakingVerticle extends VerticleBase {
         if (command instanceof StartLobby) {
             Lobbies.Lobby lobby = lobbies.start(command.userId(), options.minSize());
             startMatch(MatchKind.LOBBY, lobby.settings.category(), new ArrayList<>(lobby.members.values()),
-                lobbySettings(lobby.settings));
+                lobbySettings(lobby.settings), lobby.hostId);
             return Future.succeededFuture();
         }
         if (command instanceof PlayerGone) {
@@ -222,7 +222,8 @@ public final class MatchmakingVerticle extends VerticleBase {
             // Let the reply reach the player before the match announces itself; its players are
             // held from now, so a request of theirs handled in between finds them placed.
             UUID matchId = hold(group.players());
-            vertx.runOnContext(v -> startMatch(MatchKind.QUICK, category, group.players(), matchOptions.defaults(), matchId));
+            vertx.runOnContext(v -> startMatch(MatchKind.QUICK, category, group.players(), matchOptions.defaults(), null,
+                matchId));
         }
         return new ServerEvent.Queued(category, size, waiting);
     }
@@ -263,7 +264,7 @@ public final class MatchmakingVerticle extends VerticleBase {
     private void startDueGroups() {
         for (QuickMatchQueues.Group group : queues.due(clock.getAsLong(), options.fillTimeoutMillis(), options.minSize())) {
             recordWaits(group);
-            startMatch(MatchKind.QUICK, group.key().category(), group.players(), matchOptions.defaults());
+            startMatch(MatchKind.QUICK, group.key().category(), group.players(), matchOptions.defaults(), null);
         }
     }
 
@@ -279,8 +280,10 @@ public final class MatchmakingVerticle extends VerticleBase {
         return queues.size();
     }
 
-    private void startMatch(MatchKind kind, String category, List<Waiting> players, MatchSettings settings) {
-        startMatch(kind, category, players, settings, hold(players));
+    /** {@code hostId} is the lobby's host, {@code null} for a quick match. */
+    private void startMatch(MatchKind kind, String category, List<Waiting> players, MatchSettings settings,
+                            UUID hostId) {
+        startMatch(kind, category, players, settings, hostId, hold(players));
     }
 
     /**
@@ -298,7 +301,7 @@ public final class MatchmakingVerticle extends VerticleBase {
     }
 
     private void startMatch(MatchKind kind, String category, List<Waiting> players, MatchSettings settings,
-                            UUID matchId) {
+                            UUID hostId, UUID matchId) {
         List<PlayerInfo> infos = new ArrayList<>(players.size());
         Map<UUID, String> nodes = new HashMap<>();
         for (Waiting waiting : players) {
@@ -308,7 +311,7 @@ public final class MatchmakingVerticle extends VerticleBase {
         MatchSpec spec;
         try {
             spec = new MatchSpec(matchId, kind, category, infos,
-                picker.pick(category, settings.questionCount(), random), settings, nodes);
+                picker.pick(category, settings.questionCount(), random), settings, nodes, hostId);
         } catch (IllegalStateException e) {
             unhold(players, matchId);
             failStart(kind, players, ErrorCode.NOT_ENOUGH_QUESTIONS, "There are not enough questions for this match.", e);

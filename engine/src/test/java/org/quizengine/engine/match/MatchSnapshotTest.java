@@ -57,6 +57,19 @@ class MatchSnapshotTest {
     }
 
     @Test
+    void aLobbyMatchKeepsItsHostAcrossTheReplicatedFormAndOneWithoutTheFieldHasNone() {
+        MatchSpec quick = spec();
+        MatchSpec lobby = new MatchSpec(quick.matchId(), MatchKind.LOBBY, quick.category(), quick.players(),
+            quick.questions(), quick.settings(), quick.playerNodes(), bob);
+
+        assertThat(Wire.decode(Wire.encodeAscii(lobby), MatchSpec.class)).isEqualTo(lobby);
+        // A spec written by a node that predates hostId: a lobby match without a host screen count.
+        String older = Wire.encode(lobby).replace(",\"hostId\":\"" + bob + "\"", "");
+        assertThat(older).doesNotContain("hostId");
+        assertThat(Wire.decode(older, MatchSpec.class).hostId()).isNull();
+    }
+
+    @Test
     void aMatchRestoredMidQuestionKeepsAcknowledgedAnswersDeadlinesAndScores() {
         Match original = Match.create(spec());
         original.start(T0);

@@ -37,6 +37,7 @@ import org.quizengine.shared.protocol.AnswerResult;
 import org.quizengine.shared.protocol.PlayerInfo;
 import org.quizengine.shared.protocol.ServerEvent;
 import org.quizengine.shared.protocol.ServerEvent.AnswerAccepted;
+import org.quizengine.shared.protocol.ServerEvent.AnswerCount;
 import org.quizengine.shared.protocol.ServerEvent.MatchFinished;
 import org.quizengine.shared.protocol.ServerEvent.MatchStarting;
 import org.quizengine.shared.protocol.ServerEvent.MatchState;
@@ -1021,6 +1022,102 @@ class MatchTest {
                     }
                 });
             }
+        }
+    }
+
+    @Nested
+    @DisplayName("the answer count on a lobby's host screen")
+    class HostCount {
+
+        @Test
+        void the_host_alone_is_told_zero_when_a_question_opens_then_the_count_after_each_answer_before_the_reveal() {
+            Match match = lobbyMatch();
+            accepted(match.start(T0));
+
+            Step opened = accepted(match.onTimer(Q0_OPEN));
+            assertThat(opened.events()).containsExactly(toEveryone(questionEvent(0, Q0_OPEN, Q0_OPEN)),
+                toHost(new AnswerCount(MATCH_ID, 0, 0, 3)));
+            assertThat(accepted(match.answer(BOB.userId(), 0, 1, Q0_OPEN + 100)).events())
+                .containsExactly(toHost(new AnswerCount(MATCH_ID, 0, 1, 3)));
+            assertThat(accepted(match.answer(ANN.userId(), 0, 2, Q0_OPEN + 200)).events())
+                .containsExactly(toHost(new AnswerCount(MATCH_ID, 0, 2, 3)));
+            Step last = accepted(match.answer(CAT.userId(), 0, 3, Q0_OPEN + 300));
+            assertThat(last.events()).extracting(Outgoing::event).hasExactlyElementsOfTypes(AnswerCount.class, Reveal.class);
+            assertThat(last.events().get(0)).isEqualTo(toHost(new AnswerCount(MATCH_ID, 0, 3, 3)));
+        }
+
+        @Test
+        void a_quick_match_never_sends_a_count() {
+            Match match = newMatch();
+            List<Step> steps = new ArrayList<>();
+            steps.add(match.start(T0));
+            steps.add(match.onTimer(Q0_OPEN));
+            steps.add(match.answer(ANN.userId(), 0, 1, Q0_OPEN + 100));
+            steps.add(match.detach(BOB.userId(), "b", Q0_OPEN + 200));
+            steps.add(match.attach(BOB.userId(), "node-1", "b2", Q0_OPEN + 300));
+            steps.add(match.leave(CAT.userId(), Q0_OPEN + 400));
+            steps.add(match.answer(BOB.userId(), 0, 1, Q0_OPEN + 500));
+            assertThat(steps).flatExtracting(Step::events).extracting(Outgoing::event)
+                .isNotEmpty().noneMatch(AnswerCount.class::isInstance);
+            assertThat(match.statesForConnected(Q0_OPEN + 600)).extracting(Outgoing::event)
+                .noneMatch(AnswerCount.class::isInstance);
+        }
+
+        @Test
+        void a_player_who_leaves_mid_question_counts_neither_as_answered_nor_as_able_to_answer() {
+            Match match = lobbyMatch(1_000);
+            accepted(match.start(T0));
+            accepted(match.onTimer(Q0_OPEN));
+            accepted(match.answer(CAT.userId(), 0, 1, Q0_OPEN + 100));
+
+            assertThat(onlyEvent(accepted(match.leave(CAT.userId(), Q0_OPEN + 200)), AnswerCount.class))
+                .isEqualTo(new AnswerCount(MATCH_ID, 0, 0, 2));
+            // Away is not gone: Bob may still come back and answer, so nothing changes for the count.
+            assertThat(accepted(match.detach(BOB.userId(), "b", Q0_OPEN + 300)).events()).extracting(Outgoing::event)
+                .noneMatch(AnswerCount.class::isInstance);
+            assertThat(onlyEvent(accepted(match.onTimer(Q0_OPEN + 1_300)), AnswerCount.class))
+                .as("Bob's grace ran out during the question").isEqualTo(new AnswerCount(MATCH_ID, 0, 0, 1));
+        }
+
+        @Test
+        void the_host_coming_back_during_a_question_or_after_a_move_is_told_the_count_and_while_away_hears_nothing() {
+            Match match = lobbyMatch();
+            accepted(match.start(T0));
+            accepted(match.onTimer(Q0_OPEN));
+            accepted(match.detach(ANN.userId(), "a", Q0_OPEN + 100));
+
+            assertThat(accepted(match.answer(BOB.userId(), 0, 1, Q0_OPEN + 200)).events()).isEmpty();
+            Step back = accepted(match.attach(ANN.userId(), "node-2", "a2", Q0_OPEN + 300));
+            assertThat(back.reply()).isInstanceOf(MatchState.class);
+            assertThat(onlyEvent(back, AnswerCount.class)).isEqualTo(new AnswerCount(MATCH_ID, 0, 1, 3));
+            assertThat(match.statesForConnected(Q0_OPEN + 400)).contains(toHost(new AnswerCount(MATCH_ID, 0, 1, 3)));
+            assertThat(accepted(match.attach(BOB.userId(), "node-2", "b2", Q0_OPEN + 500)).events())
+                .as("a player who is not the host gets no count").isEmpty();
+        }
+
+        @Test
+        void only_a_lobby_match_has_a_host_and_it_is_one_of_its_players() {
+            Map<UUID, String> nodes = Map.of();
+            assertThatThrownBy(() -> new MatchSpec(MATCH_ID, MatchKind.QUICK, null, PLAYERS, questions(3), settings(), nodes,
+                ANN.userId())).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> new MatchSpec(MATCH_ID, MatchKind.LOBBY, null, PLAYERS, questions(3), settings(), nodes,
+                STRANGER.userId())).isInstanceOf(IllegalArgumentException.class);
+        }
+
+        /** A lobby match of ANN (the host), BOB and CAT. */
+        private Match lobbyMatch() {
+            return lobbyMatch(GRACE_MS);
+        }
+
+        private Match lobbyMatch(long graceMillis) {
+            Map<UUID, String> nodes = new LinkedHashMap<>();
+            PLAYERS.forEach(p -> nodes.put(p.userId(), "node-1"));
+            return Match.create(new MatchSpec(MATCH_ID, MatchKind.LOBBY, "science", PLAYERS, questions(3),
+                new MatchSettings(3, QUESTION_MS, COUNTDOWN_MS, REVEAL_MS, graceMillis), nodes, ANN.userId()));
+        }
+
+        private Outgoing toHost(ServerEvent event) {
+            return new Outgoing(List.of(ANN.userId()), event);
         }
     }
 

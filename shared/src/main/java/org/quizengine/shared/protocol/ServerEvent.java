@@ -21,6 +21,7 @@ import java.util.UUID;
     @JsonSubTypes.Type(value = ServerEvent.MatchStarting.class, name = "match_starting"),
     @JsonSubTypes.Type(value = ServerEvent.Question.class, name = "question"),
     @JsonSubTypes.Type(value = ServerEvent.AnswerAccepted.class, name = "answer_accepted"),
+    @JsonSubTypes.Type(value = ServerEvent.AnswerCount.class, name = "answer_count"),
     @JsonSubTypes.Type(value = ServerEvent.Reveal.class, name = "reveal"),
     @JsonSubTypes.Type(value = ServerEvent.PlayerStatus.class, name = "player_status"),
     @JsonSubTypes.Type(value = ServerEvent.MatchFinished.class, name = "match_finished"),
@@ -84,6 +85,16 @@ public sealed interface ServerEvent {
 
     /** The player's answer was recorded; correctness is told only in the reveal. */
     record AnswerAccepted(UUID matchId, int index, int option, long elapsedMs) implements ServerEvent {
+    }
+
+    /**
+     * How many have answered the open question, for a lobby's host screen only: never who, nor which
+     * option. Quick matches never send it.
+     *
+     * @param answered players still in the match who have answered question {@code index}
+     * @param of       players still in the match (connected or within their reconnect grace)
+     */
+    record AnswerCount(UUID matchId, int index, int answered, int of) implements ServerEvent {
     }
 
     /** A question closed: the correct option, everyone's result and the standings. */
