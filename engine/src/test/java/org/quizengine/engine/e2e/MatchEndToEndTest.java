@@ -127,6 +127,9 @@ class MatchEndToEndTest {
         assertThat(reveals).hasSize(3);
         assertFinalScoresAddUp(finished, reveals);
         rememberTotals(finished);
+        for (TestPlayer player : List.of(ada, bob, cy)) {
+            assertThat(player.all("answer_count")).as("%s: a quick match has no host screen", player.username).isEmpty();
+        }
     }
 
     @Test
@@ -157,18 +160,45 @@ class MatchEndToEndTest {
         bob.next("match_starting", f -> f.getString("matchId").equals(matchId));
         cy.next("match_starting", f -> f.getString("matchId").equals(matchId));
 
-        for (int index = 0; index < 2; index++) {
-            int i = index;
-            for (TestPlayer player : List.of(ada, bob, cy)) {
-                player.next("question", f -> f.getString("matchId").equals(matchId) && f.getInteger("index") == i);
-            }
-            answerAll(i, Map.of(ada, i % 4, bob, (i + 1) % 4, cy, (i + 2) % 4));
+        // Question 0, one answer at a time: the host (ada) is told how many have answered after each.
+        for (TestPlayer player : List.of(ada, bob, cy)) {
+            player.next("question", f -> f.getString("matchId").equals(matchId) && f.getInteger("index") == 0);
+        }
+        assertHostCount(matchId, 0, 0);
+        answerAll(0, Map.of(bob, 1));
+        assertHostCount(matchId, 0, 1);
+        answerAll(0, Map.of(cy, 2));
+        assertHostCount(matchId, 0, 2);
+        answerAll(0, Map.of(ada, 0));
+        assertHostCount(matchId, 0, 3);
+        ada.next("reveal", f -> f.getString("matchId").equals(matchId) && f.getInteger("index") == 0);
+
+        // Question 1, everyone at once: the counts still arrive in order, one per answer.
+        for (TestPlayer player : List.of(ada, bob, cy)) {
+            player.next("question", f -> f.getString("matchId").equals(matchId) && f.getInteger("index") == 1);
+        }
+        answerAll(1, Map.of(ada, 1, bob, 2, cy, 3));
+        for (int answered = 0; answered <= 3; answered++) {
+            assertHostCount(matchId, 1, answered);
         }
         JsonObject finished = ada.next("match_finished", f -> f.getString("matchId").equals(matchId));
         List<JsonObject> reveals = ada.all("reveal").stream().filter(r -> r.getString("matchId").equals(matchId)).toList();
         assertThat(reveals).hasSize(2);
         assertFinalScoresAddUp(finished, reveals);
         rememberTotals(finished);
+        assertThat(ada.all("answer_count")).as("the host's counts, no more").hasSize(8);
+        for (TestPlayer player : List.of(bob, cy)) {
+            assertThat(player.all("answer_count")).as("%s is no host", player.username).isEmpty();
+        }
+    }
+
+    /** The host's next count for question {@code index}: {@code answered} of the match's three players, and nothing more. */
+    private static void assertHostCount(String matchId, int index, int answered) {
+        JsonObject count = ada.next("answer_count", f -> f.getString("matchId").equals(matchId) && f.getInteger("index") == index);
+        assertThat(count.getInteger("answered")).as("answered question %d", index).isEqualTo(answered);
+        assertThat(count.getInteger("of")).isEqualTo(3);
+        assertThat(count.fieldNames()).as("no who, no which option").containsExactlyInAnyOrder("type", "matchId", "index",
+            "answered", "of");
     }
 
     @Test
