@@ -54,10 +54,13 @@ public final class HistoryRepository {
         SELECT id, kind, category_id, question_count, started_at, finished_at, end_reason
         FROM matches WHERE id = $1""";
 
+    // The match's player order (which match_finished lists ties in) is not stored: ties come by
+    // username, compared by code point (COLLATE "C") so the order is the one openapi.yaml states on
+    // any database locale, then by id.
     static final String MATCH_PLAYERS = """
         SELECT user_id, username, rank, score, correct_answers, best_streak, left_match
         FROM match_players WHERE match_id = $1
-        ORDER BY rank, score DESC, username, user_id""";
+        ORDER BY rank, username COLLATE "C", user_id""";
 
     static final String MATCH_QUESTIONS = """
         SELECT question_index, category_id, difficulty, text, options, correct_option, opened_at, closed_at

@@ -1,6 +1,7 @@
 package org.quizengine.api.history;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.quizengine.api.testing.StoreFixtures.await;
 import static org.quizengine.api.testing.StoreFixtures.failureOf;
 import static org.quizengine.api.testing.StoreFixtures.insertUser;
@@ -174,6 +175,28 @@ class HistoryRepositoryTest {
             new MatchDetail.Answer(ann, 0, true, 900, 1000, asked.openedAt() + 1000),
             new MatchDetail.Answer(bob, 1, false, 0, 1500, asked.openedAt() + 1500),
             new MatchDetail.Answer(cid, 2, false, 0, 2000, asked.openedAt() + 2000));
+    }
+
+    @Test
+    void listsTiedPlayersByUsernameComparedByCodePointWhateverTheirPlayerOrder() {
+        UUID bob = insertUser(pool, "tie-bob");
+        UUID zoe = insertUser(pool, "tie-zoe");
+        UUID ann = insertUser(pool, "tie-ann");
+        MatchResult played = TestMatches.match(UUID.randomUUID(), T0 + 8_000_000, 1, List.of(bob, zoe, ann));
+        // Player order bob, Zoe, ann; bob and Zoe tie for first. By code point "Zoe" comes before "bob"
+        // (a locale's collation would put bob first), and the player order would too.
+        MatchResult tied = new MatchResult(played.matchId(), played.kind(), played.category(), played.startedAt(),
+            played.finishedAt(), List.of(
+                new MatchResult.PlayerResult(bob, "bob", 1, 900, 1, 1, 1, false),
+                new MatchResult.PlayerResult(zoe, "Zoe", 1, 900, 1, 1, 1, false),
+                new MatchResult.PlayerResult(ann, "ann", 3, 100, 1, 1, 1, false)),
+            played.questions());
+        await(results.save(tied));
+
+        MatchDetail detail = await(history.matchDetail(tied.matchId()));
+
+        assertThat(detail.players()).extracting(MatchDetail.Player::username, MatchDetail.Player::rank)
+            .containsExactly(tuple("Zoe", 1), tuple("bob", 1), tuple("ann", 3));
     }
 
     @Test
