@@ -86,11 +86,15 @@ function receive(frame) {
         state.pendingJoin = null;
       }
       break;
-    case "match_state":
+    case "match_state": {
       state.queue = null;
       state.lobby = null;
+      const before = state.match;
       state.match = fromSnapshot(frame, receivedAt);
+      // The host's answer_count travels apart from this reply and may have come first: keep it.
+      if (before && before.matchId === frame.matchId) state.match.answerCount = before.answerCount;
       break;
+    }
     case "queued":
       state.queue = frame;
       say(null);
@@ -134,6 +138,9 @@ function receive(frame) {
         announce(`Answer received: ${LETTERS[frame.option]}.`);
       }
       break;
+    case "answer_count":
+      onAnswerCount(frame);
+      return; // updated in place: rebuilding the view on every answer would move the focus
     case "reveal":
       onReveal(frame, receivedAt);
       break;
@@ -197,6 +204,14 @@ function onQuestion(frame, receivedAt) {
   m.reveal = null;
   m.until = localTime(frame.deadline, frame.serverTime, receivedAt);
   announce(`Question ${frame.index + 1} of ${frame.total}: ${frame.text}`);
+}
+
+/** A lobby's host is told how many have answered the open question (never who or what). */
+function onAnswerCount(frame) {
+  const m = state.match;
+  if (!m || m.matchId !== frame.matchId || (m.answerCount && m.answerCount.index > frame.index)) return;
+  m.answerCount = frame;
+  main.querySelector("#answer-count")?.replaceWith(answerCountLine(m));
 }
 
 function onReveal(frame, receivedAt) {
@@ -375,11 +390,10 @@ function matchView(m) {
   if (m.phase === "countdown") {
     view.append(heading("Get ready!"), timer(m, "countdown"));
   } else if (m.phase === "question") {
-    view.append(timer(m, "question"), questionBlock(m), answerStatus(m));
-    if (projecting()) {
-      view.append(h("p", { class: "hint", id: "answer-count",
-        text: "How many have answered is not sent by the server; the question closes early once every connected player has answered." }));
-    }
+    view.append(timer(m, "question"));
+    // On the host screen the count sits under the timer, where the room looks, not below the options.
+    if (projecting()) view.append(answerCountLine(m));
+    view.append(questionBlock(m), answerStatus(m));
   } else if (m.phase === "reveal") {
     view.append(revealBlock(m), timer(m, "reveal"));
   }
@@ -413,6 +427,17 @@ function answer(option) {
   }
   m.answer = option;
   render();
+}
+
+/**
+ * The host screen's "N of M answered". A status, but not a live one: it changes with every answer,
+ * the timer already speaks, and the reveal's announcement says how many answered.
+ */
+function answerCountLine(m) {
+  const c = m.answerCount && m.question && m.answerCount.index === m.question.index ? m.answerCount : null;
+  return h("p", { class: "answer-count", id: "answer-count", role: "status", "aria-live": "off", "aria-label": "Answers so far",
+    "data-answered": c ? String(c.answered) : null, "data-of": c ? String(c.of) : null,
+    text: c ? `${c.answered} of ${c.of} answered` : "Waiting for answers…" });
 }
 
 function answerStatus(m) {

@@ -142,17 +142,22 @@ class WebClientTest {
         }
         String matchId = ann.attribute("#match", "data-match-id");
 
-        // Question 1: Ann clicks, Bob answers with the keyboard, the host screen shows the question.
+        // Question 1: Ann clicks, Bob answers with the keyboard, the host screen shows the question
+        // and counts the answers as they come (the host plays too, so there are three to count).
         awaitQuestion(ann, 0);
         awaitQuestion(bob, 0);
         host.textIn("#match .match-top", "Question 1 of " + LOBBY_QUESTIONS);
-        host.visible("#answer-count");
+        host.textIn("#answer-count", "0 of 3 answered");
+        assertThat(ann.all("#answer-count")).as("only the host screen counts answers").isEmpty();
         ann.screenshot("question");
         host.screenshot("host-question");
         ann.click("#options button[data-option='0']");
-        new Actions(bob.driver).sendKeys("2").perform();
         ann.textIn("#ack", "Answer received: A");
+        host.textIn("#answer-count", "1 of 3 answered");
+        new Actions(bob.driver).sendKeys("2").perform();
         bob.textIn("#ack", "Answer received: B");
+        host.textIn("#answer-count", "2 of 3 answered");
+        assertThat(host.attribute("#answer-count", "aria-live")).as("not read out on every answer").isEqualTo("off");
         bob.textIn("#live", "Answer received: B.");
         assertThat(bob.attribute("#options button[data-option='1']", "aria-pressed")).isEqualTo("true");
         bob.screenshot("answered");
@@ -171,6 +176,7 @@ class WebClientTest {
         bob.screenshot("offline");
         host.textIn(".standings tr[data-username='" + user(bob) + "']", "(disconnected)");
         ann.click("#options button[data-option='0']");
+        host.textIn("#answer-count", "1 of 3 answered"); // Bob is away, not gone: he may still answer
         awaitReveal(ann, 1);
         bob.offline(false);
         bob.gone("#offline-banner");
@@ -340,12 +346,14 @@ class WebClientTest {
             JsonObject p = (JsonObject) player;
             stored.add(p.getInteger("rank") + " " + p.getString("username") + " " + p.getInteger("score"));
         }
+        assertThat(stored).as("the stored ranking: by rank, ties by username").isSortedAccordingTo(
+            Comparator.<String>comparingInt(line -> Integer.parseInt(line.split(" ")[0])).thenComparing(line -> line.split(" ")[1]));
         for (Browser browser : browsers) {
             List<String> shown = browser.all("#ranking li").stream()
                 .map(li -> li.getAttribute("data-rank") + " " + li.getAttribute("data-username") + " " + li.getAttribute("data-score"))
                 .toList();
             // Equal scores share a rank; match_finished lists them in the match's player order and
-            // the stored match by username, so tied lines are compared in any order.
+            // the stored match by username (protocol.md, Standing), so tied lines are compared in any order.
             assertThat(shown).as("%s's final ranking", browser.name).containsExactlyInAnyOrderElementsOf(stored);
             assertThat(shown).as("%s's final ranking, by rank", browser.name)
                 .isSortedAccordingTo(Comparator.comparingInt(line -> Integer.parseInt(line.split(" ")[0])));
