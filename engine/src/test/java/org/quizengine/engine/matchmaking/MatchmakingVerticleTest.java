@@ -117,6 +117,7 @@ class MatchmakingVerticleTest {
             })
             .map(spec -> {
                 assertThat(spec.kind()).isEqualTo(MatchKind.QUICK);
+                assertThat(spec.hostId()).as("a quick match has no host").isNull();
                 assertThat(spec.category()).isEqualTo("science");
                 assertThat(spec.players()).containsExactly(ANN, BOB, CAT);
                 assertThat(spec.playerNodes()).isEqualTo(Map.of(
@@ -500,6 +501,7 @@ class MatchmakingVerticleTest {
             .compose(reply -> started.first(any()))
             .map(spec -> {
                 assertThat(spec.kind()).isEqualTo(MatchKind.LOBBY);
+                assertThat(spec.hostId()).as("the host, whose screen is told how many have answered").isEqualTo(ANN.userId());
                 assertThat(spec.category()).isEqualTo("science");
                 assertThat(spec.players()).containsExactly(ANN, BOB);
                 assertThat(spec.playerNodes()).isEqualTo(Map.of(ANN.userId(), NODE_A, BOB.userId(), NODE_B));
