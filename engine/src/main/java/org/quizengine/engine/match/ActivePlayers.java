@@ -14,7 +14,7 @@ import org.quizengine.shared.bus.Addresses;
  * Which live match each player is in, so that a player who connects (to any node) is put back into
  * their match. Backed by a Vert.x shared map: node-local on one node, cluster-wide when clustered.
  */
-public final class ActivePlayers {
+public class ActivePlayers {
     private final Vertx vertx;
 
     public ActivePlayers(Vertx vertx) {

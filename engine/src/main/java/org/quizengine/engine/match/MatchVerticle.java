@@ -55,6 +55,12 @@ public final class MatchVerticle extends VerticleBase {
     private long lastTickLate;
     /** No command, timer or membership change may change the match here any more (another node runs it). */
     private boolean fenced;
+    /**
+     * Commands that came before the match's first step went out (its consumer listens before its
+     * players' claims are written): applied once it has, so no player hears of a step before the
+     * match's start, and no timer runs before the countdown does. Null once the match runs.
+     */
+    private List<Message<MatchCommand>> early = new ArrayList<>();
     /** Set before its match_finished goes out: from then on the match holds no player (read by other threads). */
     private volatile boolean over;
 
@@ -95,10 +101,12 @@ public final class MatchVerticle extends VerticleBase {
                     .log("Match {} started on {}: {} players, {} questions", matchId, services.nodeId(), players.size(),
                         spec.settings().questionCount());
                 effects(new PendingStep(first, null));
-                schedule();
-                checkLostNodes();
+                running();
             })
-            .onFailure(e -> forgetUnstarted());
+            .onFailure(e -> {
+                refuseEarly();
+                forgetUnstarted();
+            });
     }
 
     /**
@@ -178,9 +186,26 @@ public final class MatchVerticle extends VerticleBase {
                 effects(new PendingStep(away, null));
                 // Every connected player resynchronises: frames around the move may have been lost.
                 publish(match.statesForConnected(now()));
-                schedule();
-                checkLostNodes();
-            });
+                running();
+            })
+            .onFailure(e -> refuseEarly());
+    }
+
+    /** The match's first step has gone out: the commands that came before it are applied, then its timer and nodes checked. */
+    private void running() {
+        List<Message<MatchCommand>> waiting = early;
+        early = null;
+        waiting.forEach(this::onCommand);
+        schedule();
+        checkLostNodes();
+    }
+
+    /** The match could not start here: whoever sent a command meanwhile is not left waiting for it. */
+    private void refuseEarly() {
+        if (early != null) {
+            early.forEach(MatchVerticle::movedAway);
+            early = null;
+        }
     }
 
     /** Whether the match has ended (its players are free to play again), as far as this verticle knows. */
@@ -238,6 +263,10 @@ public final class MatchVerticle extends VerticleBase {
                 ended.fail(new QuizException(ErrorCode.MATCH_FINISHED, "The match is over."));
                 return;
             }
+            if (early != null) {
+                ended.fail(new QuizException(ErrorCode.MATCH_NOT_FOUND, "The match is still starting; try again."));
+                return;
+            }
             apply(new MatchInput.End(reason, now()), null);
             Future<Void> replicated = services.replication().enabled() && replicator != null ? replicator.replicated()
                 : Future.succeededFuture();
@@ -260,7 +289,7 @@ public final class MatchVerticle extends VerticleBase {
 
     /** Players whose node is no longer a member are away; also checked once the match runs, for a change during its start. */
     private void checkLostNodes() {
-        if (match != null && !fenced && match.phase() != Phase.FINISHED) {
+        if (early == null && !fenced && match.phase() != Phase.FINISHED) {
             Set<String> lost = match.lostNodes(services.nodeAlive());
             if (!lost.isEmpty()) {
                 apply(new MatchInput.NodesLost(lost, now()), null);
@@ -282,6 +311,10 @@ public final class MatchVerticle extends VerticleBase {
 
     /** Receive: a command of one of its players, within their share of the inbox, to a match still run here. */
     private void onCommand(Message<MatchCommand> message) {
+        if (early != null) {
+            early.add(message);
+            return;
+        }
         if (!match.plays(message.body().userId())) {
             // Before the budget: someone outside the match must not spend its players' commands.
             message.fail(ErrorCode.NOT_IN_MATCH.busCode(), "You are not playing in this match.");

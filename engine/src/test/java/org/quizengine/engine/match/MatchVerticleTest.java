@@ -15,6 +15,7 @@ import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -38,6 +39,7 @@ import org.quizengine.shared.match.AdoptMatch;
 import org.quizengine.shared.match.Delivery;
 import org.quizengine.shared.match.MatchCommand;
 import org.quizengine.shared.match.MatchCommand.Attach;
+import org.quizengine.shared.match.MatchCommand.Detach;
 import org.quizengine.shared.match.MatchCommand.SubmitAnswer;
 import org.quizengine.shared.match.MatchKind;
 import org.quizengine.shared.match.MatchResult;
@@ -421,6 +423,50 @@ class MatchVerticleTest {
                 assertThat(nodeA.received().subList(2, 6)).as("after bob moved, node-a only carries ann's")
                     .allSatisfy(d -> assertThat(d.recipients()).containsExactly(ANN.userId()));
                 assertEachNodeHeard(nodeB, BOB, List.of("reveal 0", "question 1", "reveal 1", "match_finished"));
+                return null;
+            })
+            .onComplete(ctx.succeedingThenComplete());
+    }
+
+    @Test
+    @Timeout(value = 10, timeUnit = TimeUnit.SECONDS)
+    void commandsThatComeWhileTheMatchIsStartingWaitUntilItsPlayersHaveHeardItStart(VertxTestContext ctx) {
+        MatchSpec spec = spec(2, 800, Map.of(ANN.userId(), NODE_A, BOB.userId(), NODE_A));
+        Promise<Void> claimsWritten = Promise.promise();
+        // The match listens before its players' claims are written; here they take as long as the test wants.
+        ActivePlayers slowClaims = new ActivePlayers(vertx) {
+            @Override
+            public Future<Void> claim(Collection<UUID> players, UUID matchId) {
+                return claimsWritten.future().compose(v -> super.claim(players, matchId));
+            }
+        };
+        MatchServices services = new MatchServices(NODE_A, Replication.none(), node -> true, options(500), sink,
+            slowClaims, GameMeters.unexported(), System::currentTimeMillis);
+        vertx.deployVerticle(MatchVerticle.formed(spec, services, NOTHING));
+
+        later(100)
+            .compose(v -> {
+                // Bob's socket closes and he comes back on node B, while the match is still starting.
+                Future<ServerEvent> detached = command(spec, new Detach(BOB.userId(), "bob-first-socket"));
+                Future<ServerEvent> attached = command(spec, new Attach(BOB.userId(), NODE_B, "bob-second-socket"));
+                return later(COUNTDOWN_MILLIS * 4).map(waited -> {
+                    assertThat(nodeA.received()).as("nothing goes out before the match has started").isEmpty();
+                    assertThat(nodeB.received()).isEmpty();
+                    assertThat(attached.isComplete()).as("bob is answered once the match runs").isFalse();
+                    claimsWritten.complete();
+                    return attached;
+                }).compose(reply -> reply);
+            })
+            .compose(reply -> {
+                assertThat(reply).isInstanceOf(MatchState.class);
+                return Future.all(nodeA.first(question(0)), nodeB.first(question(0)));
+            })
+            .map(v -> {
+                // Ann's node hears of bob going and coming back (player_status) between the two.
+                assertThat(nodeA.received()).extracting(d -> label(d.event())).filteredOn(label -> !label.equals("PlayerStatus"))
+                    .startsWith("match_starting", "question 0");
+                assertThat(nodeA.received().get(0).recipients()).containsExactlyInAnyOrder(ANN.userId(), BOB.userId());
+                assertThat(nodeB.received()).extracting(d -> label(d.event())).startsWith("question 0");
                 return null;
             })
             .onComplete(ctx.succeedingThenComplete());
