@@ -18,6 +18,7 @@ const state = {
   lobby: null,
   match: null,
   pendingJoin: null,
+  earlyAnswerCount: null,
   hostScreen: sessionStorage.getItem("quiz.host") === "1",
   categories: null,
   signInReason: null,
@@ -91,8 +92,12 @@ function receive(frame) {
       state.lobby = null;
       const before = state.match;
       state.match = fromSnapshot(frame, receivedAt);
-      // The host's answer_count travels apart from this reply and may have come first: keep it.
+      // The host's answer_count travels apart from this reply and may have come first (after a
+      // reload, before there was any match to hold it): keep it.
       if (before && before.matchId === frame.matchId) state.match.answerCount = before.answerCount;
+      const early = state.earlyAnswerCount;
+      state.earlyAnswerCount = null;
+      if (early && early.matchId === frame.matchId && !state.match.answerCount) state.match.answerCount = early;
       break;
     }
     case "queued":
@@ -209,7 +214,11 @@ function onQuestion(frame, receivedAt) {
 /** A lobby's host is told how many have answered the open question (never who or what). */
 function onAnswerCount(frame) {
   const m = state.match;
-  if (!m || m.matchId !== frame.matchId || (m.answerCount && m.answerCount.index > frame.index)) return;
+  if (!m || m.matchId !== frame.matchId) {
+    state.earlyAnswerCount = frame; // its match_state is on its way
+    return;
+  }
+  if (m.answerCount && m.answerCount.index > frame.index) return;
   m.answerCount = frame;
   main.querySelector("#answer-count")?.replaceWith(answerCountLine(m));
 }

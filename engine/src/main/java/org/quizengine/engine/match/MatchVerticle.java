@@ -195,13 +195,17 @@ public final class MatchVerticle extends VerticleBase {
     private void running() {
         List<Message<MatchCommand>> waiting = early;
         early = null;
-        waiting.forEach(this::onCommand);
+        waiting.forEach(this::receive);
         schedule();
         checkLostNodes();
     }
 
-    /** The match could not start here: whoever sent a command meanwhile is not left waiting for it. */
+    /**
+     * The match could not start here: whoever sent a command meanwhile is not left waiting for it, and
+     * a command that comes before its consumer is gone changes nothing.
+     */
     private void refuseEarly() {
+        fenced = true;
         if (early != null) {
             early.forEach(MatchVerticle::movedAway);
             early = null;
@@ -263,10 +267,6 @@ public final class MatchVerticle extends VerticleBase {
                 ended.fail(new QuizException(ErrorCode.MATCH_FINISHED, "The match is over."));
                 return;
             }
-            if (early != null) {
-                ended.fail(new QuizException(ErrorCode.MATCH_NOT_FOUND, "The match is still starting; try again."));
-                return;
-            }
             apply(new MatchInput.End(reason, now()), null);
             Future<Void> replicated = services.replication().enabled() && replicator != null ? replicator.replicated()
                 : Future.succeededFuture();
@@ -311,10 +311,6 @@ public final class MatchVerticle extends VerticleBase {
 
     /** Receive: a command of one of its players, within their share of the inbox, to a match still run here. */
     private void onCommand(Message<MatchCommand> message) {
-        if (early != null) {
-            early.add(message);
-            return;
-        }
         if (!match.plays(message.body().userId())) {
             // Before the budget: someone outside the match must not spend its players' commands.
             message.fail(ErrorCode.NOT_IN_MATCH.busCode(), "You are not playing in this match.");
@@ -325,6 +321,15 @@ public final class MatchVerticle extends VerticleBase {
             message.fail(ErrorCode.MATCH_OVERLOADED.busCode(), "The match is receiving more than it can handle.");
             return;
         }
+        if (early != null) {
+            early.add(message);
+            return;
+        }
+        receive(message);
+    }
+
+    /** A command of a player, within their share of the inbox: applied, unless another node runs the match now. */
+    private void receive(Message<MatchCommand> message) {
         if (fenced) {
             movedAway(message);
             return;

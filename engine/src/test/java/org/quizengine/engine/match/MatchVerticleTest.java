@@ -432,11 +432,13 @@ class MatchVerticleTest {
     @Timeout(value = 10, timeUnit = TimeUnit.SECONDS)
     void commandsThatComeWhileTheMatchIsStartingWaitUntilItsPlayersHaveHeardItStart(VertxTestContext ctx) {
         MatchSpec spec = spec(2, 800, Map.of(ANN.userId(), NODE_A, BOB.userId(), NODE_A));
+        Promise<Void> claiming = Promise.promise();
         Promise<Void> claimsWritten = Promise.promise();
         // The match listens before its players' claims are written; here they take as long as the test wants.
         ActivePlayers slowClaims = new ActivePlayers(vertx) {
             @Override
             public Future<Void> claim(Collection<UUID> players, UUID matchId) {
+                claiming.tryComplete();
                 return claimsWritten.future().compose(v -> super.claim(players, matchId));
             }
         };
@@ -444,7 +446,7 @@ class MatchVerticleTest {
             slowClaims, GameMeters.unexported(), System::currentTimeMillis);
         vertx.deployVerticle(MatchVerticle.formed(spec, services, NOTHING));
 
-        later(100)
+        claiming.future()
             .compose(v -> {
                 // Bob's socket closes and he comes back on node B, while the match is still starting.
                 Future<ServerEvent> detached = command(spec, new Detach(BOB.userId(), "bob-first-socket"));
