@@ -78,7 +78,6 @@ public final class HazelcastSetup {
         config.setProperty("hazelcast.logging.type", "slf4j");
         config.setProperty("hazelcast.phone.home.enabled", "false");
         joinQuickly(config);
-        threadsForTheCores(config);
         // Vert.x's own structures: event-bus subscriptions and node info, each with one backup.
         config.addMultiMapConfig(new MultiMapConfig("__vertx.subs").setBackupCount(1)
             .setValueCollectionType(MultiMapConfig.ValueCollectionType.SET));
@@ -138,32 +137,6 @@ public final class HazelcastSetup {
     private static void joinQuickly(Config config) {
         config.setProperty("hazelcast.wait.seconds.before.join", "1");
         config.setProperty("hazelcast.max.wait.seconds.before.join", "5");
-    }
-
-    /**
-     * Hazelcast sizes its pools for a machine of its own: a partition thread per core, five event
-     * threads, and a metrics collector that runs every few seconds. A node shares its cores with its
-     * event loops, and each step of a match wakes a chain of threads (I/O, partition, I/O, response,
-     * event loop): on two cores shared by three nodes, one partition thread that does more per
-     * wake-up costs less CPU per answer (benchmarks/RESULTS.md, "Cluster"). Both pools scale with
-     * the cores, so a large machine keeps Hazelcast's own sizes, and the engine reads none of
-     * Hazelcast's metrics. The I/O, generic-operation and response threads keep Hazelcast's sizes:
-     * with one of each as well, a survivor of a frozen master took the other survivor for dead
-     * (FrozenNodeTest failed 3 runs of 4). A {@code -Dhazelcast...} system property overrides each.
-     */
-    private static void threadsForTheCores(Config config) {
-        int cores = Runtime.getRuntime().availableProcessors();
-        setUnlessGiven(config, "hazelcast.operation.thread.count", Math.max(1, cores / 2));
-        setUnlessGiven(config, "hazelcast.event.thread.count", Math.max(1, Math.min(5, cores / 4)));
-        if (System.getProperty("hazelcast.metrics.enabled") == null) {
-            config.getMetricsConfig().setEnabled(false);
-        }
-    }
-
-    private static void setUnlessGiven(Config config, String property, int value) {
-        if (System.getProperty(property) == null) {
-            config.setProperty(property, Integer.toString(value));
-        }
     }
 
     /**
