@@ -9,6 +9,7 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.lang.reflect.Array;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -23,6 +24,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import org.quizengine.shared.match.MatchResult;
 import org.quizengine.shared.match.MatchResult.AnswerRecord;
 import org.quizengine.shared.match.MatchResult.PlayerResult;
@@ -40,9 +42,11 @@ import org.quizengine.shared.match.QuestionSpec;
  * <p>Each table gets one statement for a whole transaction, its rows passed as arrays and spread by
  * {@code unnest}, and results handed in while {@value #MAX_IN_FLIGHT} transactions run share the
  * next one (up to {@value #MAX_BATCH}): a row-by-row write cost PostgreSQL about 35 µs of CPU per
- * answer played at 10,000 players (benchmarks/RESULTS.md). A transaction of several results that
- * fails is tried again one result at a time, so one result PostgreSQL refuses cannot hold the
- * others back.
+ * answer played at 10,000 players (benchmarks/RESULTS.md). With a linger, a result also waits up to
+ * that long for others to share its transaction: each transaction costs PostgreSQL and the node a
+ * fixed round of statements whatever it holds, and at the rates a node finishes matches one result
+ * rarely finds another waiting without it. A transaction of several results that fails is tried
+ * again one result at a time, so one result PostgreSQL refuses cannot hold the others back.
  */
 public final class MatchResultStore {
     /** Most results written in one transaction. */
@@ -52,6 +56,12 @@ public final class MatchResultStore {
      * nor refuses) leaves the other to go on.
      */
     static final int MAX_IN_FLIGHT = 2;
+    /**
+     * How long a node's results wait for others to share their transaction. At 10,000 players (about
+     * 40 matches finishing a second) it puts about eight in each, and took PostgreSQL's CPU per answer
+     * from 20.3 to 17.1 µs (benchmarks/RESULTS.md); the history and the stats show a match that much later.
+     */
+    public static final Duration DEFAULT_LINGER = Duration.ofMillis(200);
 
     static final String INSERT_MATCHES = """
         INSERT INTO matches (id, kind, category_id, question_count, started_at, finished_at, end_reason)
@@ -130,13 +140,34 @@ public final class MatchResultStore {
           last_played_at     = GREATEST(s.last_played_at, EXCLUDED.last_played_at)""";
 
     private final Pool pool;
+    /** Sets the linger's timers; null when results do not linger. */
+    private final Vertx vertx;
+    private final long lingerNanos;
     /** Results handed in and not yet in a transaction, by match, in the order they came. */
     private final Map<UUID, Pending> queued = new LinkedHashMap<>();
     /** Transactions of queued results under way (guarded by {@link #queued}). */
     private int inFlight;
+    /** The timer that ends the oldest queued result's linger; -1 when none is set (guarded by {@link #queued}). */
+    private long lingerTimer = -1;
 
+    /** A store that starts a transaction as soon as one can start. */
     public MatchResultStore(Pool pool) {
         this.pool = Objects.requireNonNull(pool, "pool");
+        this.vertx = null;
+        this.lingerNanos = 0;
+    }
+
+    /**
+     * A store whose results wait up to {@code linger} after they are handed in for others to share
+     * their transaction, unless {@value #MAX_BATCH} are waiting.
+     */
+    public MatchResultStore(Pool pool, Vertx vertx, Duration linger) {
+        this.pool = Objects.requireNonNull(pool, "pool");
+        this.vertx = Objects.requireNonNull(vertx, "vertx");
+        if (linger.isNegative()) {
+            throw new IllegalArgumentException("linger must not be negative: " + linger);
+        }
+        this.lingerNanos = linger.toNanos();
     }
 
     /** Whether a result of {@code matchId} is stored. */
@@ -161,7 +192,7 @@ public final class MatchResultStore {
             Pending waiting = queued.get(result.matchId());
             earlier = waiting == null ? null : waiting.written().future();
             if (waiting == null) {
-                queued.put(result.matchId(), new Pending(result, written));
+                queued.put(result.matchId(), new Pending(result, written, System.nanoTime()));
             }
         }
         if (earlier != null) {
@@ -174,13 +205,26 @@ public final class MatchResultStore {
     }
 
     /**
-     * Starts a transaction of what is queued unless {@value #MAX_IN_FLIGHT} are under way; each one
-     * that ends starts the next.
+     * Starts a transaction of what is queued unless {@value #MAX_IN_FLIGHT} are under way or the
+     * oldest result queued is still lingering (then its linger's end starts it); each one that ends
+     * starts the next.
      */
     private void writeQueued() {
         List<Pending> batch = new ArrayList<>();
         synchronized (queued) {
             if (inFlight >= MAX_IN_FLIGHT || queued.isEmpty()) {
+                return;
+            }
+            long lingerLeft = lingerNanos - (System.nanoTime() - queued.values().iterator().next().queuedAt());
+            if (queued.size() < MAX_BATCH && lingerLeft > 0) {
+                if (lingerTimer < 0) {
+                    lingerTimer = vertx.setTimer(ceilMillis(lingerLeft), id -> {
+                        synchronized (queued) {
+                            lingerTimer = -1;
+                        }
+                        writeQueued();
+                    });
+                }
                 return;
             }
             Iterator<Pending> waiting = queued.values().iterator();
@@ -257,8 +301,12 @@ public final class MatchResultStore {
             .mapEmpty();
     }
 
-    /** A result waiting for its transaction, and what its caller is told. */
-    private record Pending(MatchResult result, Promise<Boolean> written) {
+    private static long ceilMillis(long nanos) {
+        return Math.max(1, (nanos + TimeUnit.MILLISECONDS.toNanos(1) - 1) / TimeUnit.MILLISECONDS.toNanos(1));
+    }
+
+    /** A result waiting for its transaction, what its caller is told, and when it was handed in ({@link System#nanoTime}). */
+    private record Pending(MatchResult result, Promise<Boolean> written, long queuedAt) {
     }
 
     /** Rows to pass column by column: one array per column, all of the same length. */

@@ -14,6 +14,7 @@ import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Transaction;
 import io.vertx.sqlclient.Tuple;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -278,6 +279,28 @@ class MatchResultStoreTest {
         }
         assertThat(await(savingWaiting)).isTrue();
         assertThat(counts(waiting.matchId(), held.get(0))).containsExactly(1L, 2L, 2L, 4L, 1L);
+    }
+
+    @Test
+    void resultsHandedInWithinTheLingerShareOneTransaction() throws InterruptedException {
+        MatchResultStore lingering = new MatchResultStore(pool, vertx, Duration.ofSeconds(2));
+        List<UUID> users = users(2);
+        MatchResult first = TestMatches.match(UUID.randomUUID(), 1_700_001_200_000L, 2, users);
+        MatchResult second = TestMatches.match(UUID.randomUUID(), 1_700_001_260_000L, 2, users(2));
+
+        Future<Boolean> savingFirst = lingering.save(first);
+        Thread.sleep(100);
+        assertThat(savingFirst.isComplete()).as("the first waits for company").isFalse();
+        Future<Boolean> savingSecond = lingering.save(second);
+
+        assertThat(await(savingFirst)).isTrue();
+        assertThat(await(savingSecond)).isTrue();
+        assertThat(counts(first.matchId(), users.get(0))).containsExactly(1L, 2L, 2L, 4L, 1L);
+        List<String> writers = new ArrayList<>();
+        await(pool.preparedQuery("SELECT xmin::text FROM matches WHERE id = ANY($1)")
+            .execute(Tuple.of((Object) new UUID[] {first.matchId(), second.matchId()})))
+            .forEach(row -> writers.add(row.getString(0)));
+        assertThat(writers).as("the transactions that wrote the two matches").hasSize(2).containsOnly(writers.get(0));
     }
 
     private static long insertScienceQuestion() {
