@@ -53,7 +53,7 @@ record NodeServices(Vertx vertx, Stores stores, NodeOptions options, PasswordHas
         Sessions sessions = new Sessions(vertx, options.auth(), new TokenService(vertx, options.auth()), hasher, users,
             new SessionRepository(stores.pool(), options.auth().accessTokenTtl()), stores.redis());
         return new NodeServices(vertx, stores, options, hasher, sessions, users,
-            new QuestionRepository(stores.pool()), new MatchResultStore(stores.pool(), vertx, MatchResultStore.DEFAULT_LINGER),
+            new QuestionRepository(stores.pool()), new MatchResultStore(stores.pool(), vertx, MatchResultStore.BATCH_WINDOW),
             new LeaderboardStore(stores.redis()));
     }
 

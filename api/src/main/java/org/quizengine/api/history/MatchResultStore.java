@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.internal.ContextInternal;
+import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonArray;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
@@ -42,10 +43,10 @@ import org.quizengine.shared.match.QuestionSpec;
  * <p>Each table gets one statement for a whole transaction, its rows passed as arrays and spread by
  * {@code unnest}, and results handed in while {@value #MAX_IN_FLIGHT} transactions run share the
  * next one (up to {@value #MAX_BATCH}): a row-by-row write cost PostgreSQL about 35 µs of CPU per
- * answer played at 10,000 players (benchmarks/RESULTS.md). With a linger, a result also waits up to
- * that long for others to share its transaction: each transaction costs PostgreSQL and the node a
- * fixed round of statements whatever it holds, and at the rates a node finishes matches one result
- * rarely finds another waiting without it. A transaction of several results that fails is tried
+ * answer played at 10,000 players (benchmarks/RESULTS.md). With a batch window, a result also waits
+ * up to that long for others to share its transaction: each transaction costs PostgreSQL and the
+ * node a fixed round of statements whatever it holds, and at the rates a node finishes matches one
+ * result rarely finds another waiting without it. A transaction of several results that fails is tried
  * again one result at a time, so one result PostgreSQL refuses cannot hold the others back.
  */
 public final class MatchResultStore {
@@ -58,10 +59,11 @@ public final class MatchResultStore {
     static final int MAX_IN_FLIGHT = 2;
     /**
      * How long a node's results wait for others to share their transaction. At 10,000 players (about
-     * 40 matches finishing a second) it puts about eight in each, and took PostgreSQL's CPU per answer
-     * from 20.3 to 17.1 µs (benchmarks/RESULTS.md); the history and the stats show a match that much later.
+     * 40 matches finishing a second) it puts about eight in each; PostgreSQL's CPU per answer was 15.1
+     * µs with it against 20.3 and 27.2 without, one run each on one day (benchmarks/RESULTS.md). The
+     * history and the stats show a match that much later.
      */
-    public static final Duration DEFAULT_LINGER = Duration.ofMillis(200);
+    public static final Duration BATCH_WINDOW = Duration.ofMillis(200);
 
     static final String INSERT_MATCHES = """
         INSERT INTO matches (id, kind, category_id, question_count, started_at, finished_at, end_reason)
@@ -140,34 +142,37 @@ public final class MatchResultStore {
           last_played_at     = GREATEST(s.last_played_at, EXCLUDED.last_played_at)""";
 
     private final Pool pool;
-    /** Sets the linger's timers; null when results do not linger. */
-    private final Vertx vertx;
-    private final long lingerNanos;
+    /**
+     * The store's own context, for the batch window's timers: a timer set on a caller's context would
+     * be cancelled with the caller's verticle. Null without a batch window.
+     */
+    private final ContextInternal timers;
+    private final long windowNanos;
     /** Results handed in and not yet in a transaction, by match, in the order they came. */
     private final Map<UUID, Pending> queued = new LinkedHashMap<>();
     /** Transactions of queued results under way (guarded by {@link #queued}). */
     private int inFlight;
-    /** The timer that ends the oldest queued result's linger; -1 when none is set (guarded by {@link #queued}). */
-    private long lingerTimer = -1;
+    /** The timer that ends the oldest queued result's batch window; -1 when none is set (guarded by {@link #queued}). */
+    private long windowTimer = -1;
 
     /** A store that starts a transaction as soon as one can start. */
     public MatchResultStore(Pool pool) {
         this.pool = Objects.requireNonNull(pool, "pool");
-        this.vertx = null;
-        this.lingerNanos = 0;
+        this.timers = null;
+        this.windowNanos = 0;
     }
 
     /**
-     * A store whose results wait up to {@code linger} after they are handed in for others to share
+     * A store whose results wait up to {@code window} after they are handed in for others to share
      * their transaction, unless {@value #MAX_BATCH} are waiting.
      */
-    public MatchResultStore(Pool pool, Vertx vertx, Duration linger) {
+    public MatchResultStore(Pool pool, Vertx vertx, Duration window) {
         this.pool = Objects.requireNonNull(pool, "pool");
-        this.vertx = Objects.requireNonNull(vertx, "vertx");
-        if (linger.isNegative()) {
-            throw new IllegalArgumentException("linger must not be negative: " + linger);
+        if (window.isNegative()) {
+            throw new IllegalArgumentException("the batch window must not be negative: " + window);
         }
-        this.lingerNanos = linger.toNanos();
+        this.timers = ((VertxInternal) Objects.requireNonNull(vertx, "vertx")).createEventLoopContext();
+        this.windowNanos = window.toNanos();
     }
 
     /** Whether a result of {@code matchId} is stored. */
@@ -198,7 +203,6 @@ public final class MatchResultStore {
         if (earlier != null) {
             // A retry of a result still waiting for its transaction rides on the first hand-in.
             earlier.map(false).onComplete(written);
-            return written.future();
         }
         writeQueued();
         return written.future();
@@ -206,8 +210,8 @@ public final class MatchResultStore {
 
     /**
      * Starts a transaction of what is queued unless {@value #MAX_IN_FLIGHT} are under way or the
-     * oldest result queued is still lingering (then its linger's end starts it); each one that ends
-     * starts the next.
+     * oldest result queued is still in its batch window (then the window's end starts it); each one
+     * that ends starts the next.
      */
     private void writeQueued() {
         List<Pending> batch = new ArrayList<>();
@@ -215,16 +219,9 @@ public final class MatchResultStore {
             if (inFlight >= MAX_IN_FLIGHT || queued.isEmpty()) {
                 return;
             }
-            long lingerLeft = lingerNanos - (System.nanoTime() - queued.values().iterator().next().queuedAt());
-            if (queued.size() < MAX_BATCH && lingerLeft > 0) {
-                if (lingerTimer < 0) {
-                    lingerTimer = vertx.setTimer(ceilMillis(lingerLeft), id -> {
-                        synchronized (queued) {
-                            lingerTimer = -1;
-                        }
-                        writeQueued();
-                    });
-                }
+            long windowLeft = windowNanos - (System.nanoTime() - queued.values().iterator().next().queuedAt());
+            if (queued.size() < MAX_BATCH && windowLeft > 0) {
+                endWindowIn(windowLeft);
                 return;
             }
             Iterator<Pending> waiting = queued.values().iterator();
@@ -249,6 +246,18 @@ public final class MatchResultStore {
         });
     }
 
+    /** Sets the timer that ends the oldest result's batch window, unless one is set. Called holding {@link #queued}. */
+    private void endWindowIn(long nanos) {
+        if (windowTimer < 0) {
+            windowTimer = timers.setTimer(ceilMillis(nanos), id -> {
+                synchronized (queued) {
+                    windowTimer = -1;
+                }
+                writeQueued();
+            });
+        }
+    }
+
     /** One transaction for the batch; if it fails and holds several results, one for each of them. */
     private Future<Void> write(List<Pending> batch) {
         return transaction(batch).recover(failed -> {
@@ -258,10 +267,20 @@ public final class MatchResultStore {
             }
             Future<Void> oneByOne = Future.succeededFuture();
             for (Pending pending : batch) {
-                oneByOne = oneByOne.compose(v -> write(List.of(pending)));
+                oneByOne = oneByOne.compose(v -> writeAlone(pending));
             }
             return oneByOne;
         });
+    }
+
+    /** Writes one result in a transaction of its own; a pool that refuses at once fails that result only. */
+    private Future<Void> writeAlone(Pending pending) {
+        try {
+            return write(List.of(pending));
+        } catch (RuntimeException e) {
+            pending.written().tryFail(e);
+            return Future.succeededFuture();
+        }
     }
 
     /**

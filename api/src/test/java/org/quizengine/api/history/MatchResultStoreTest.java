@@ -282,16 +282,16 @@ class MatchResultStoreTest {
     }
 
     @Test
-    void resultsHandedInWithinTheLingerShareOneTransaction() throws InterruptedException {
-        MatchResultStore lingering = new MatchResultStore(pool, vertx, Duration.ofSeconds(2));
+    void resultsHandedInWithinTheBatchWindowShareOneTransaction() throws InterruptedException {
+        MatchResultStore batching = new MatchResultStore(pool, vertx, Duration.ofSeconds(2));
         List<UUID> users = users(2);
         MatchResult first = TestMatches.match(UUID.randomUUID(), 1_700_001_200_000L, 2, users);
         MatchResult second = TestMatches.match(UUID.randomUUID(), 1_700_001_260_000L, 2, users(2));
 
-        Future<Boolean> savingFirst = lingering.save(first);
+        Future<Boolean> savingFirst = batching.save(first);
         Thread.sleep(100);
         assertThat(savingFirst.isComplete()).as("the first waits for company").isFalse();
-        Future<Boolean> savingSecond = lingering.save(second);
+        Future<Boolean> savingSecond = batching.save(second);
 
         assertThat(await(savingFirst)).isTrue();
         assertThat(await(savingSecond)).isTrue();

@@ -35,18 +35,6 @@ public final class HazelcastSetup {
     /** When a cluster first looks for another cluster to merge with, and how often after that. */
     static final int MERGE_FIRST_RUN_SECONDS = 10;
     static final int MERGE_NEXT_RUN_SECONDS = 5;
-    /**
-     * Hazelcast I/O threads each way. A connection Hazelcast opens to a frozen (SIGSTOPped) member
-     * (the master's search for a split-off cluster every few seconds, or a reconnect right after the
-     * member was suspected) never finishes its handshake, and its outbound pipeline busy-loops on its
-     * I/O thread until the member wakes: that thread then serves nothing else. With Hazelcast's three
-     * threads the two survivors' own link often shared it, their heartbeats stopped, each took the
-     * other for dead 5 s later and both lost their quorum (./bench chaos --faults freeze lost 61-68
-     * players in 4 of 8 runs; benchmarks/RESULTS.md, "Chaos"). Channels are given threads in turn, so
-     * with more threads than a node has live connections the looping one sits alone; an idle I/O
-     * thread costs nothing.
-     */
-    static final int IO_THREADS_EACH_WAY = 8;
 
     private static ExecutorService callbackThreads;
 
@@ -90,7 +78,7 @@ public final class HazelcastSetup {
         config.setProperty("hazelcast.logging.type", "slf4j");
         config.setProperty("hazelcast.phone.home.enabled", "false");
         joinQuickly(config);
-        keepLinksApartFromStalledConnections(config);
+        keepLinksApartFromStalledConnections(config, options.ioThreads());
         // Vert.x's own structures: event-bus subscriptions and node info, each with one backup.
         config.addMultiMapConfig(new MultiMapConfig("__vertx.subs").setBackupCount(1)
             .setValueCollectionType(MultiMapConfig.ValueCollectionType.SET));
@@ -153,12 +141,21 @@ public final class HazelcastSetup {
     }
 
     /**
-     * See {@link #IO_THREADS_EACH_WAY}. The I/O balancer is off: it moves connections between threads
-     * by load, and the looping connection is the busiest there is.
+     * A connection Hazelcast opens to a frozen (SIGSTOPped) member (the master's search for a
+     * split-off cluster every few seconds, or a reconnect right after the member was suspected) never
+     * finishes its handshake, and its outbound pipeline busy-loops on its I/O thread until the member
+     * wakes: that thread then writes nothing else. With Hazelcast's three threads each way the two
+     * survivors' own link often shared it, their heartbeats stopped, each took the other for dead 5 s
+     * later and both lost their quorum (./bench chaos --faults freeze lost 61 to 150 players in 4 of
+     * 8 runs; benchmarks/RESULTS.md, "Chaos"). Hazelcast gives each new connection the next thread in
+     * turn, so with {@code ioThreads} (8 by default) each way the looping one rarely lands on a live
+     * link's thread: it lowers the odds, it cannot rule it out. An idle I/O thread costs nothing. The
+     * I/O balancer is off: it moves connections between threads by load, and the looping connection
+     * is the busiest there is.
      */
-    private static void keepLinksApartFromStalledConnections(Config config) {
-        config.setProperty("hazelcast.io.input.thread.count", Integer.toString(IO_THREADS_EACH_WAY));
-        config.setProperty("hazelcast.io.output.thread.count", Integer.toString(IO_THREADS_EACH_WAY));
+    private static void keepLinksApartFromStalledConnections(Config config, int ioThreads) {
+        config.setProperty("hazelcast.io.input.thread.count", Integer.toString(ioThreads));
+        config.setProperty("hazelcast.io.output.thread.count", Integer.toString(ioThreads));
         config.setProperty("hazelcast.io.balancer.interval.seconds", "-1");
     }
 

@@ -23,11 +23,14 @@ import java.util.Locale;
  *                              to the Kubernetes API, so no RBAC); null for the API mode, which reads
  *                              the endpoints of {@code kubernetesServiceName} in
  *                              {@code kubernetesNamespace} and needs a Role allowing it
+ * @param ioThreads             Hazelcast I/O threads each way: more than a node's live member
+ *                              connections, so that a connection stalled on a frozen member cannot
+ *                              share a thread with a live one (docs/cluster.md, section 3)
  */
 public record ClusterOptions(boolean enabled, String name, Discovery discovery, List<String> members,
                              String networkInterface, int port, int heartbeatSeconds, int maxNoHeartbeatSeconds,
                              String kubernetesNamespace, String kubernetesServiceName, int minMembers,
-                             String kubernetesServiceDns) {
+                             String kubernetesServiceDns, int ioThreads) {
 
     public enum Discovery { MEMBERS, MULTICAST, KUBERNETES }
 
@@ -67,6 +70,6 @@ public record ClusterOptions(boolean enabled, String name, Discovery discovery, 
             cluster.intIn("port", 1, 65535), cluster.intIn("heartbeatSeconds", 1, 60),
             cluster.intIn("maxNoHeartbeatSeconds", 2, 600), cluster.optionalString("kubernetesNamespace"),
             cluster.optionalString("kubernetesServiceName"), cluster.intIn("minMembers", 1, 99),
-            cluster.optionalString("kubernetesServiceDns"));
+            cluster.optionalString("kubernetesServiceDns"), cluster.intIn("ioThreads", 1, 64));
     }
 }

@@ -92,7 +92,8 @@ class KubernetesDiscoveryTest {
             () -> members.stream().allMatch(m -> m.getCluster().getMembers().size() == 2));
     }
 
-    private static ClusterOptions options(Path dir, String... variablesAndValues) {
+    /** A node's cluster options from its environment: a node id, a data dir and a secret, clustering on, and these variables. */
+    static ClusterOptions options(Path dir, String... variablesAndValues) {
         Map<String, String> env = new HashMap<>(Map.of("QUIZ_NODE_ID", "node-a", "QUIZ_STORAGE_DATA_DIR", dir.toString(),
             "QUIZ_AUTH_JWT_SECRET", SECRET, "QUIZ_CLUSTER_ENABLED", "true"));
         for (int i = 0; i < variablesAndValues.length; i += 2) {

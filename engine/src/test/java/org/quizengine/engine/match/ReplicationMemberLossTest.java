@@ -58,7 +58,7 @@ class ReplicationMemberLossTest {
         List<String> addresses = ports.stream().map(p -> "127.0.0.1:" + p).toList();
         for (int i = 0; i < ports.size(); i++) {
             ClusterOptions options = new ClusterOptions(true, cluster, ClusterOptions.Discovery.MEMBERS, addresses,
-                "127.0.0.1", ports.get(i), 1, 5, null, null, 1, null);
+                "127.0.0.1", ports.get(i), 1, 5, null, null, 1, null, 8);
             members.add(Hazelcast.newHazelcastInstance(HazelcastSetup.config(options, "node-" + i)));
         }
         Eventually.await("a cluster of 3", Duration.ofSeconds(30), () -> members.get(0).getCluster().getMembers().size() == 3);
