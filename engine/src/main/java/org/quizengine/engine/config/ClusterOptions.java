@@ -24,8 +24,8 @@ import java.util.Locale;
  *                              the endpoints of {@code kubernetesServiceName} in
  *                              {@code kubernetesNamespace} and needs a Role allowing it
  * @param ioThreads             Hazelcast I/O threads each way: more than a node's live member
- *                              connections, so that a connection stalled on a frozen member cannot
- *                              share a thread with a live one (docs/cluster.md, section 3)
+ *                              connections, so that a connection stalled on a frozen member rarely
+ *                              shares a thread with a live one (docs/cluster.md, section 3)
  */
 public record ClusterOptions(boolean enabled, String name, Discovery discovery, List<String> members,
                              String networkInterface, int port, int heartbeatSeconds, int maxNoHeartbeatSeconds,
