@@ -7,6 +7,8 @@ import io.vertx.core.Vertx;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Writes to the engine's shared maps, made again when Hazelcast could not tell whether they took.
@@ -32,6 +34,7 @@ import java.util.function.Supplier;
  * In the worst case (every attempt timing out) a write is given up after about 45 s.
  */
 public final class IndeterminateWrites {
+    private static final Logger LOG = LoggerFactory.getLogger(IndeterminateWrites.class);
     /** The waits before each new attempt: about 3 s in all, longer than a migration after a kill takes. */
     private static final long[] DELAYS_MILLIS = {50, 100, 200, 400, 800, 1_600};
     /** Longer than a write waits for its backup's acknowledgement (HazelcastSetup's backup timeout). */
@@ -58,6 +61,7 @@ public final class IndeterminateWrites {
     }
 
     private static <T> void attempt(Vertx vertx, Supplier<Future<T>> write, boolean timed, int tried, Promise<T> done) {
+        long began = System.nanoTime();
         Future<T> attempt;
         try {
             attempt = write.get();
@@ -68,6 +72,9 @@ public final class IndeterminateWrites {
             boolean again = !outcome.succeeded() && tried < DELAYS_MILLIS.length
                 && (indeterminate(outcome.cause()) || (timed && outcome.cause() instanceof TimeoutException));
             if (again) {
+                LOG.warn("A write to the cluster's maps had no outcome after {} ms ({}); making it again in {} ms",
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began), outcome.cause().getClass().getSimpleName(),
+                    DELAYS_MILLIS[tried]);
                 vertx.setTimer(DELAYS_MILLIS[tried], id -> attempt(vertx, write, timed, tried + 1, done));
             } else {
                 done.handle(outcome);

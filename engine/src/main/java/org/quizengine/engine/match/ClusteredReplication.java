@@ -14,6 +14,7 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.quizengine.engine.cluster.HazelcastFutures;
 import org.quizengine.engine.cluster.IndeterminateWrites;
+import org.quizengine.engine.cluster.StalledWrites;
 import org.quizengine.shared.bus.Addresses;
 import org.quizengine.shared.match.MatchSnapshot;
 
@@ -32,12 +33,14 @@ public final class ClusteredReplication implements Replication {
     private final HazelcastInstance hazelcast;
     private final BooleanSupplier quorum;
     private final IMap<String, LiveMatchRecord> map;
+    private final StalledWrites stalled;
 
     public ClusteredReplication(Vertx vertx, HazelcastInstance hazelcast, BooleanSupplier quorum) {
         this.vertx = vertx;
         this.hazelcast = hazelcast;
         this.quorum = quorum;
         this.map = hazelcast.getMap(Addresses.LIVE_MATCHES_MAP);
+        this.stalled = new StalledWrites(vertx, hazelcast);
     }
 
     /** Lets a member (or a client that reads the records) read and run this class's writes. */
@@ -105,7 +108,8 @@ public final class ClusteredReplication implements Replication {
             if (hazelcast.getCluster().getMembers().size() * 2 < membersBefore || !quorum.getAsBoolean()) {
                 return Future.failedFuture(new IllegalStateException("this node lost most of its cluster during the write"));
             }
-            return onContext(map.submitToKey(key, write));
+            Future<String> written = onContext(map.submitToKey(key, write));
+            return mayGiveUpWaiting ? stalled.bounded(written) : written;
         };
         return (mayGiveUpWaiting ? IndeterminateWrites.retriedOrTimedOut(vertx, attempt)
             : IndeterminateWrites.retried(vertx, attempt)).compose(refusal -> {
