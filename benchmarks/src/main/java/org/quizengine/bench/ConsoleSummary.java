@@ -131,6 +131,13 @@ final class ConsoleSummary {
                 fault.getValue("playersToldNoMatchWhileTheirMatchLived"), fault.getValue("playersNeverBack"),
                 fault.getValue("playersToldNoMatchAfterTheirMatchEnded"), fault.getJsonObject("errors").encode(),
                 fault.getValue("matchesFinished"), fault.getValue("resultsLost"), fault.getValue("resultsDuplicated")));
+            JsonArray slow = fault.getJsonArray("slowRecoveries", new JsonArray());
+            if (!slow.isEmpty()) {
+                JsonObject slowest = slow.getJsonObject(0);
+                out.append(String.format("  slowest recoveries ms (-1: never): %s; the slowest, %s: %s%n",
+                    slow.stream().map(o -> ((JsonObject) o).getValue("millis").toString()).toList(), slowest.getString("player"),
+                    String.join(" | ", slowest.getJsonArray("trace").stream().map(Object::toString).toList())));
+            }
             if (fault.containsKey("lateResults")) {
                 JsonObject late = fault.getJsonObject("lateResults");
                 out.append(String.format("  results of matches finished in the outage: %s, within 5 s of recovery %s, late %s, not stored %s; delay after recovery ms %s%n",

@@ -415,7 +415,10 @@ final class Run {
         last.getJsonObject("recoveryMillisByFault", new JsonObject()).forEach(e -> ((JsonArray) e.getValue())
             .forEach(ms -> observations.recovered(e.getKey(), ((Number) ms).longValue())));
         last.getJsonArray("lostMatches", new JsonArray()).stream().map(JsonObject.class::cast).forEach(lost -> observations.lost(
-            new Observations.LostMatch(UUID.fromString(lost.getString("matchId")), lost.getLong("at"), lost.getString("fault"))));
+            new Observations.LostMatch(UUID.fromString(lost.getString("matchId")), lost.getLong("at"), lost.getString("fault"),
+                lost.getJsonArray("trace"))));
+        last.getJsonObject("slowRecoveries", new JsonObject()).forEach(e -> ((JsonArray) e.getValue()).stream()
+            .map(JsonObject.class::cast).forEach(slow -> observations.slowRecovery(e.getKey(), slow)));
         observations.socketsGivenUp(last.getInteger("socketsGivenUp", 0));
     }
 

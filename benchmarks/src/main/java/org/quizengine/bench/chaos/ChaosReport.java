@@ -3,6 +3,7 @@ package org.quizengine.bench.chaos;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +29,8 @@ public final class ChaosReport {
     static final String RESULTS_LOST = "0 results lost";
     static final String RESULTS_DUPLICATED = "0 results duplicated";
     static final String STORED_IN_TIME = "every result stored <= 5 s after recovery";
+    /** Slow recoveries the report keeps per fault, with their traces. */
+    static final int SLOWEST_KEPT = 10;
 
     private ChaosReport() {
     }
@@ -102,7 +105,8 @@ public final class ChaosReport {
             .put("playersNeverBack", neverBack)
             .put("toldNoMatch", new JsonArray(lost.stream().map(l -> new JsonObject().put("matchId", l.matchId().toString())
                 .put("at", l.atMillis()).put("whileRecovering", fault.name().equals(l.fault()))
-                .put("afterTheEnd", endedBefore(seen, l))).toList()));
+                .put("afterTheEnd", endedBefore(seen, l)).put("trace", l.trace())).toList()))
+            .put("slowRecoveries", slowest(seen.slowRecoveries.getOrDefault(fault.name(), List.of())));
         targets.add(target(PLAYERS_LOST, playersLost, playersLost == 0));
         Long p99 = timeToPlayAgain.getLong("p99");
         // A frozen node cannot be told from a slow one before the failure detector gives up on it.
@@ -128,6 +132,16 @@ public final class ChaosReport {
             targets.add(target(STORED_IN_TIME, missed == 0 ? "all " + late.getLong("results")
                 : missed + " of " + late.getLong("results") + " late or missing", missed == 0));
         }
+    }
+
+    /**
+     * The slowest recoveries over the target (never finished first), each with what its player did and
+     * heard from the fault on: where the time went.
+     */
+    static JsonArray slowest(List<JsonObject> slow) {
+        return new JsonArray(slow.stream()
+            .sorted(Comparator.comparingLong((JsonObject s) -> s.getLong("millis") < 0 ? Long.MAX_VALUE : s.getLong("millis")).reversed())
+            .limit(SLOWEST_KEPT).toList());
     }
 
     private static JsonObject errors(Fault fault, Observations seen) {

@@ -1,5 +1,7 @@
 package org.quizengine.bench.chaos;
 
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -19,6 +21,8 @@ public final class Observations {
     /** Per fault: each touched player's time from the fault to hearing from its match again, ms. */
     final Map<String, List<Long>> recoveryMillis = new HashMap<>();
     final List<LostMatch> lost = new ArrayList<>();
+    /** Per fault: recoveries over the target, or never finished (millis -1), each with the player's trace. */
+    final Map<String, List<JsonObject>> slowRecoveries = new HashMap<>();
     /** Every match a player saw finish, with the first time one did (epoch ms). */
     final Map<UUID, Long> finishedAt = new HashMap<>();
     /** When the result watch first saw each watched match in PostgreSQL and on the boards (epoch ms). */
@@ -34,8 +38,9 @@ public final class Observations {
      * A player was told {@code no_match} while it was in {@code matchId}, which it never saw finish.
      *
      * @param fault the fault it was recovering from, or null (then the fault whose stretch holds {@code atMillis})
+     * @param trace what the player did and heard since the fault, when it was recovering from one; else null
      */
-    public record LostMatch(UUID matchId, long atMillis, String fault) {
+    public record LostMatch(UUID matchId, long atMillis, String fault, JsonArray trace) {
     }
 
     /** Error frames players received in the second before {@code atMillis}, by code. */
@@ -48,6 +53,10 @@ public final class Observations {
 
     public void recovered(String fault, long millis) {
         recoveryMillis.computeIfAbsent(fault, f -> new ArrayList<>()).add(millis);
+    }
+
+    public void slowRecovery(String fault, JsonObject slow) {
+        slowRecoveries.computeIfAbsent(fault, f -> new ArrayList<>()).add(slow);
     }
 
     public void lost(LostMatch lostMatch) {

@@ -191,6 +191,7 @@ public final class LoadWorker {
             // Let the closes go out, then report what the audit needs.
             vertx.setTimer(500, done -> {
                 out.println(stats.tick(connected(), inMatch(), 0).encode());
+                players.forEach(SimPlayer::reportUnfinishedRecovery);
                 out.println(stats.finish().encode());
                 out.flush();
                 stopped.countDown();

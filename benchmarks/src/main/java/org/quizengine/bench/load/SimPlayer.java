@@ -10,6 +10,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
@@ -23,6 +24,10 @@ final class SimPlayer {
     private static final long RETRY_MILLIS = 1_000;
     /** Longer than any question here: a match this silent may be gone, and {@code resume} says so. */
     private static final long MATCH_SILENCE_NANOS = 10_000_000_000L;
+    /** A recovery slower than this (the chaos target) is reported with what the player did and heard meanwhile. */
+    static final long SLOW_RECOVERY_MILLIS = 3_000;
+    /** The most steps one recovery's trace keeps. */
+    private static final int TRACE_STEPS = 40;
 
     private final LoadWorker worker;
     private final int number;
@@ -46,6 +51,8 @@ final class SimPlayer {
     private long pendingSentNanos;
     private long recoveringSince = -1;
     private String recoveringFrom;
+    /** While recovering: what this player did and heard since the disruption, for the report if it was slow. */
+    private List<String> trace;
     private long lastHeardNanos;
     private long pingSentNanos = -1;
     private long lastFromMatchNanos;
@@ -106,6 +113,9 @@ final class SimPlayer {
         if (matchId != null && disruption.touches(socketUrl, matchId)) {
             recoveringSince = disruption.atMillis();
             recoveringFrom = disruption.fault();
+            trace = new ArrayList<>();
+            note("touched: socket on " + socketUrl + (socket == null ? " (closed)" : "") + ", match " + matchId
+                + ", question " + openIndex + (pendingIndex >= 0 ? ", answer to " + pendingIndex + " unacknowledged" : ""));
             worker.stats().marked(disruption.fault());
         }
     }
@@ -127,9 +137,11 @@ final class SimPlayer {
         }
         if (pingSentNanos < 0) {
             pingSentNanos = nowNanos;
+            note("socket silent: ping");
             send(new JsonObject().put("type", "ping").put("clientTime", System.currentTimeMillis()));
         } else if (nowNanos - pingSentNanos >= limit) {
             worker.stats().abandoned();
+            note("socket still silent: given up");
             WebSocket silent = socket;
             closed();
             silent.close();
@@ -189,10 +201,12 @@ final class SimPlayer {
         String target = url().replaceFirst("^http", "ws") + (worker.config().echo()
             ? "/echo" : "/ws?access_token=" + URLEncoder.encode(token, StandardCharsets.UTF_8));
         leavingOnPurpose = false;
+        note("connecting to " + url());
         worker.webSockets().connect(new WebSocketConnectOptions().setAbsoluteURI(target))
             .onSuccess(this::opened)
             .onFailure(e -> {
                 worker.stats().connectFailed();
+                note("connect failed: " + e.getMessage());
                 if (e.getMessage() != null && e.getMessage().contains("401")) {
                     token = null; // expired: sign in again
                 }
@@ -215,6 +229,7 @@ final class SimPlayer {
     private void opened(WebSocket ws) {
         socket = ws;
         socketUrl = url();
+        note("socket open");
         heard();
         reconnectDelay = 100;
         if (everConnected) {
@@ -245,6 +260,7 @@ final class SimPlayer {
     }
 
     private void closed() {
+        note("socket closed");
         socket = null;
         pendingIndex = -1;
         worker.vertx().cancelTimer(echoTimer);
@@ -287,6 +303,11 @@ final class SimPlayer {
         JsonObject frame = new JsonObject(text);
         String type = frame.getString("type", "");
         worker.stats().frameReceived(type, text);
+        if (trace != null) {
+            note("got " + type + (frame.containsKey("code") ? " " + frame.getString("code") : "")
+                + (frame.containsKey("ref") ? " to " + frame.getString("ref") : "")
+                + (frame.containsKey("index") ? " " + frame.getValue("index") : ""));
+        }
         switch (type) {
             case "no_match" -> noMatch();
             case "match_starting" -> matchStarting(frame);
@@ -304,10 +325,11 @@ final class SimPlayer {
 
     private void noMatch() {
         if (matchId != null && !matchId.equals(lostMatchId)) {
-            worker.stats().lostMatch(matchId, System.currentTimeMillis(), recoveringSince >= 0 ? recoveringFrom : null);
+            worker.stats().lostMatch(matchId, System.currentTimeMillis(), recoveringSince >= 0 ? recoveringFrom : null, trace);
             lostMatchId = matchId;
         }
         recoveringSince = -1;
+        trace = null;
         matchId = null;
         if (!wanted) {
             close();
@@ -411,8 +433,27 @@ final class SimPlayer {
     private void recovered() {
         lastFromMatchNanos = System.nanoTime();
         if (recoveringSince >= 0) {
-            worker.stats().recoveredAfter(recoveringFrom, System.currentTimeMillis() - recoveringSince);
+            long millis = System.currentTimeMillis() - recoveringSince;
+            worker.stats().recoveredAfter(recoveringFrom, millis);
+            if (millis > SLOW_RECOVERY_MILLIS) {
+                worker.stats().slowRecovery(recoveringFrom, millis, username, trace);
+            }
             recoveringSince = -1;
+            trace = null;
+        }
+    }
+
+    /** Reports the trace of a recovery that never ended (called as the run stops). */
+    void reportUnfinishedRecovery() {
+        if (recoveringSince >= 0 && trace != null) {
+            worker.stats().slowRecovery(recoveringFrom, -1, username, trace);
+        }
+    }
+
+    /** One step of the current recovery's trace, with its time since the disruption. */
+    private void note(String step) {
+        if (trace != null && trace.size() < TRACE_STEPS) {
+            trace.add("+" + (System.currentTimeMillis() - recoveringSince) + " ms " + step);
         }
     }
 
@@ -463,6 +504,10 @@ final class SimPlayer {
     }
 
     void send(JsonObject frame) {
+        if (trace != null) {
+            note("sent " + frame.getString("type") + (frame.containsKey("index") ? " " + frame.getValue("index") : "")
+                + (socket == null ? " (no socket)" : ""));
+        }
         if (socket != null) {
             socket.writeTextMessage(frame.encode());
         }

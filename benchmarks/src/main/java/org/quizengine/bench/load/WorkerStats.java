@@ -3,6 +3,7 @@ package org.quizengine.bench.load;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -20,6 +21,8 @@ import org.HdrHistogram.Recorder;
 final class WorkerStats {
     /** Latencies are recorded in microseconds, up to a minute, to three significant digits. */
     static final long HIGHEST_MICROS = TimeUnit.MINUTES.toMicros(1);
+    /** Slow recoveries kept per fault and worker. */
+    static final int SLOW_KEPT = 10;
 
     private final Recorder ackMicros = new Recorder(HIGHEST_MICROS, 3);
     private final Recorder latenessMicros = new Recorder(HIGHEST_MICROS, 3);
@@ -31,6 +34,8 @@ final class WorkerStats {
     private final Map<String, List<Long>> recoveryMillisByFault = new HashMap<>();
     private final Map<String, Integer> markedByFault = new HashMap<>();
     private final JsonArray lostMatches = new JsonArray();
+    /** Per fault: the slowest recoveries (over the chaos target), with what the player did and heard. */
+    private final Map<String, List<JsonObject>> slowRecoveries = new HashMap<>();
     private final JsonObject newlyFinished = new JsonObject();
     /** Frames players received over the whole run, by type: how many, and their bytes (UTF-8). */
     private final Map<String, long[]> received = new HashMap<>();
@@ -144,8 +149,31 @@ final class WorkerStats {
      * The server told a player it has no match while the player was in one it never saw finish:
      * the player lost that match. {@code fault} is the disruption it was recovering from, if any.
      */
-    void lostMatch(UUID matchId, long atMillis, String fault) {
-        lostMatches.add(new JsonObject().put("matchId", matchId.toString()).put("at", atMillis).put("fault", fault));
+    void lostMatch(UUID matchId, long atMillis, String fault, List<String> trace) {
+        JsonObject lost = new JsonObject().put("matchId", matchId.toString()).put("at", atMillis).put("fault", fault);
+        if (trace != null) {
+            lost.put("trace", new JsonArray(new ArrayList<>(trace)));
+        }
+        lostMatches.add(lost);
+    }
+
+    /**
+     * A player took {@code millis} to hear from its match again after {@code fault} (-1: it never did):
+     * kept with its trace if it is among the {@link #SLOW_KEPT} slowest of the fault (one that never
+     * ended counts as the slowest).
+     */
+    void slowRecovery(String fault, long millis, String player, List<String> trace) {
+        List<JsonObject> kept = slowRecoveries.computeIfAbsent(fault, f -> new ArrayList<>());
+        kept.add(new JsonObject().put("millis", millis).put("player", player)
+            .put("trace", new JsonArray(trace == null ? List.of() : new ArrayList<>(trace))));
+        if (kept.size() > SLOW_KEPT) {
+            kept.remove(kept.stream().min(Comparator.comparingLong(WorkerStats::slowness)).orElseThrow());
+        }
+    }
+
+    private static long slowness(JsonObject recovery) {
+        long millis = recovery.getLong("millis");
+        return millis < 0 ? Long.MAX_VALUE : millis;
     }
 
     /** The figures since the last tick (and the matches first seen finished since, with when), then zeroes them. */
@@ -179,12 +207,19 @@ final class WorkerStats {
             .put("markedByFault", new JsonObject(new HashMap<>(markedByFault)))
             .put("recoveryMillisByFault", byFault(recoveryMillisByFault))
             .put("lostMatches", lostMatches.copy())
+            .put("slowRecoveries", byFaultJson(slowRecoveries))
             .put("framesReceived", framesReceived());
     }
 
     private JsonObject framesReceived() {
         JsonObject json = new JsonObject();
         received.forEach((type, counts) -> json.put(type, new JsonObject().put("frames", counts[0]).put("bytes", counts[1])));
+        return json;
+    }
+
+    private static JsonObject byFaultJson(Map<String, List<JsonObject>> recoveries) {
+        JsonObject json = new JsonObject();
+        recoveries.forEach((fault, list) -> json.put(fault, new JsonArray(new ArrayList<>(list))));
         return json;
     }
 

@@ -2,6 +2,7 @@ package org.quizengine.bench.chaos;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.Map;
@@ -34,15 +35,15 @@ class ChaosReportTest {
         List.of(400L, 900L, 1_300L, 4_200L).forEach(ms -> seen.recovered("kill", ms));
         UUID lived = UUID.randomUUID();
         seen.finished(lived, KILL_AT + 20_000);
-        seen.lost(new Observations.LostMatch(lived, KILL_AT + 2_000, "kill"));
+        seen.lost(new Observations.LostMatch(lived, KILL_AT + 2_000, "kill", null));
         // Told no_match without being marked, in the kill's stretch: lost all the same.
-        seen.lost(new Observations.LostMatch(UUID.randomUUID(), KILL_AT + 3_000, null));
+        seen.lost(new Observations.LostMatch(UUID.randomUUID(), KILL_AT + 3_000, null, null));
         // In the outage's stretch: not the kill's.
-        seen.lost(new Observations.LostMatch(UUID.randomUUID(), OUTAGE_AT + 1_000, null));
+        seen.lost(new Observations.LostMatch(UUID.randomUUID(), OUTAGE_AT + 1_000, null, null));
         // Told no_match after its match ended (it missed match_finished): the result stands, not a loss.
         UUID ended = UUID.randomUUID();
         seen.finished(ended, KILL_AT + 1_000);
-        seen.lost(new Observations.LostMatch(ended, KILL_AT + 1_500, null));
+        seen.lost(new Observations.LostMatch(ended, KILL_AT + 1_500, null, null));
 
         JsonObject figures = ChaosReport.fault(kill, seen);
 
@@ -64,12 +65,37 @@ class ChaosReportTest {
     }
 
     @Test
+    void theSlowestRecoveriesAreReportedWithTheirTracesThoseNeverFinishedFirst() {
+        Observations seen = new Observations();
+        seen.marked("kill", 14);
+        for (long ms = 3_100; ms < 3_100 + 12 * 100; ms += 100) {
+            seen.slowRecovery("kill", slow(ms));
+        }
+        seen.slowRecovery("kill", slow(-1));
+        seen.slowRecovery("postgres", slow(9_000));
+
+        JsonObject figures = ChaosReport.fault(kill, seen);
+
+        List<Long> reported = figures.getJsonArray("slowRecoveries").stream().map(JsonObject.class::cast)
+            .map(s -> s.getLong("millis")).toList();
+        assertThat(reported).hasSize(ChaosReport.SLOWEST_KEPT)
+            .startsWith(-1L, 4_200L, 4_100L).doesNotContain(9_000L, 3_100L);
+        assertThat(figures.getJsonArray("slowRecoveries").getJsonObject(1).getJsonArray("trace").getList())
+            .containsExactly("+0 ms touched", "+4200 ms got reveal");
+    }
+
+    private static JsonObject slow(long millis) {
+        return new JsonObject().put("millis", millis).put("player", "p")
+            .put("trace", new JsonArray(List.of("+0 ms touched", "+" + millis + " ms got reveal")));
+    }
+
+    @Test
     void aMatchWhoseEveryPlayerMissedItsEndHasEndedWhenItsStoredResultSays() {
         Observations seen = new Observations();
         seen.marked("kill", 2);
         UUID unseen = UUID.randomUUID();
-        seen.lost(new Observations.LostMatch(unseen, KILL_AT + 2_000, "kill"));
-        seen.lost(new Observations.LostMatch(unseen, KILL_AT + 2_100, "kill"));
+        seen.lost(new Observations.LostMatch(unseen, KILL_AT + 2_000, "kill", null));
+        seen.lost(new Observations.LostMatch(unseen, KILL_AT + 2_100, "kill", null));
         seen.ended(unseen, KILL_AT + 1_000);
 
         JsonObject figures = ChaosReport.fault(kill, seen);
