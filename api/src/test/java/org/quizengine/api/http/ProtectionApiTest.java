@@ -74,7 +74,8 @@ class ProtectionApiTest {
         ProtectionOptions cluster = ProtectionOptions.defaults()
             .withMaxBodyBytes(BODY_LIMIT)
             .withCors(CorsOptions.parse(ALLOWED_ORIGIN, false))
-            .withTrustedProxies(TrustedProxies.parse("127.0.0.1"))
+            // A range, as behind an ingress whose pods change address: the tests' forwarded addresses are believed through it.
+            .withTrustedProxies(TrustedProxies.parse("127.0.0.0/8"))
             .withRateLimits(new RateLimitOptions(Duration.ofMinutes(1), REQUESTS_PER_WINDOW, REQUESTS_PER_WINDOW))
             .withLoginThrottle(new LoginThrottleOptions(Duration.ofMinutes(1), PER_ACCOUNT_AND_ADDRESS, PER_ACCOUNT,
                 PER_ADDRESS));

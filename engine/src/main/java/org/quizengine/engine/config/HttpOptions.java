@@ -61,7 +61,7 @@ public record HttpOptions(String host, int port, Duration requestHeadTimeout, Du
         try {
             return TrustedProxies.parse(http.optionalString("trustedProxies"));
         } catch (IllegalArgumentException e) {
-            throw new ConfigException(http.describe("trustedProxies") + " must list IP addresses: " + e.getMessage());
+            throw new ConfigException(http.describe("trustedProxies") + " must list IP addresses or CIDR ranges: " + e.getMessage());
         }
     }
 

@@ -112,8 +112,14 @@ class NodeOptionsTest {
     }
 
     @Test
-    void trustedProxiesAreIpAddresses(@TempDir Path dir) {
-        for (String bad : List.of("proxy.internal", "10.0.0.0/8", "10.0.0.1, 300.1.1.1")) {
+    void trustedProxiesAreIpAddressesOrCidrRanges(@TempDir Path dir) {
+        HttpOptions ranges = NodeOptions.from(ConfigLoader.load(with(dir,
+            "QUIZ_HTTP_TRUSTED_PROXIES", "10.244.0.0/16, fd00::/8, 192.168.1.7"))).http();
+        assertThat(ranges.protection().trustedProxies().addresses()).containsExactly("10.244.0.0/16", "fd00:0:0:0:0:0:0:0/8", "192.168.1.7");
+        assertThat(ranges.protection().trustedProxies().trusts("10.244.3.17")).isTrue();
+        assertThat(ranges.protection().trustedProxies().trusts("10.245.0.1")).isFalse();
+        for (String bad : List.of("proxy.internal", "10.0.0.0/33", "fd00::/129", "10.0.0.0/", "10.0.0.0/-1", "10.0.0.0/8/8",
+            "/8", "10.0.0.0/eight", "10.0.0.1, 300.1.1.1")) {
             assertThatThrownBy(() -> NodeOptions.from(ConfigLoader.load(with(dir, "QUIZ_HTTP_TRUSTED_PROXIES", bad))))
                 .as(bad)
                 .isInstanceOf(ConfigException.class)
