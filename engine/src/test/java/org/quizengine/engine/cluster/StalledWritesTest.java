@@ -2,7 +2,6 @@ package org.quizengine.engine.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.IndeterminateOperationStateException;
 import io.vertx.core.Context;
@@ -12,16 +11,14 @@ import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.IntStream;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.quizengine.engine.config.ClusterOptions;
 import org.quizengine.engine.support.Eventually;
-import org.quizengine.shared.LoopbackPorts;
+import org.quizengine.engine.support.HazelcastMembers;
 
 /**
  * Real Hazelcast members in this JVM, configured as a node's are: a write still waiting when a member
@@ -43,7 +40,7 @@ class StalledWritesTest {
     @Test
     @Timeout(90)
     void aWriteWithoutAnOutcomeWhenAMemberDiesIsGivenUpAndOneWithItsOutcomeIsKept() throws Exception {
-        startCluster(3);
+        members.addAll(HazelcastMembers.start("quiz-stalled-writes", 3));
         vertx = Vertx.vertx();
         StalledWrites stalled = new StalledWrites(vertx, members.get(0));
         Context context = vertx.getOrCreateContext();
@@ -75,19 +72,7 @@ class StalledWritesTest {
         assertThat(lateAnsweredOutcome.join().result()).isEqualTo("written");
     }
 
-    private void startCluster(int size) {
-        String cluster = "quiz-stalled-writes-" + UUID.randomUUID();
-        List<Integer> ports = IntStream.range(0, size).mapToObj(i -> LoopbackPorts.free()).toList();
-        List<String> addresses = ports.stream().map(p -> "127.0.0.1:" + p).toList();
-        for (int i = 0; i < size; i++) {
-            ClusterOptions options = new ClusterOptions(true, cluster, ClusterOptions.Discovery.MEMBERS, addresses,
-                "127.0.0.1", ports.get(i), 1, 5, null, null, 1, null, 8);
-            members.add(Hazelcast.newHazelcastInstance(HazelcastSetup.config(options, "node-" + i)));
-        }
-        Eventually.await("a cluster of " + size, Duration.ofSeconds(30), () -> members.get(0).getCluster().getMembers().size() == size);
-    }
-
-    private static <T> CompletableFuture<T> on(Context context, java.util.function.Supplier<T> action) {
+    private static <T> CompletableFuture<T> on(Context context, Supplier<T> action) {
         CompletableFuture<T> result = new CompletableFuture<>();
         context.runOnContext(v -> result.complete(action.get()));
         return result;

@@ -2,7 +2,6 @@ package org.quizengine.engine.match;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import io.vertx.core.Vertx;
 import java.time.Duration;
@@ -15,14 +14,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.quizengine.engine.cluster.HazelcastSetup;
-import org.quizengine.engine.config.ClusterOptions;
 import org.quizengine.engine.support.Eventually;
-import org.quizengine.shared.LoopbackPorts;
+import org.quizengine.engine.support.HazelcastMembers;
 import org.quizengine.shared.match.MatchKind;
 import org.quizengine.shared.match.MatchSettings;
 import org.quizengine.shared.match.MatchSnapshot;
@@ -53,15 +49,7 @@ class ReplicationMemberLossTest {
     @Test
     @Timeout(90)
     void everyMatchWriteOnASurvivorSucceedsWhileAMemberHoldingItsBackupsDies() throws Exception {
-        String cluster = "quiz-member-loss-" + UUID.randomUUID();
-        List<Integer> ports = IntStream.range(0, 3).mapToObj(i -> LoopbackPorts.free()).toList();
-        List<String> addresses = ports.stream().map(p -> "127.0.0.1:" + p).toList();
-        for (int i = 0; i < ports.size(); i++) {
-            ClusterOptions options = new ClusterOptions(true, cluster, ClusterOptions.Discovery.MEMBERS, addresses,
-                "127.0.0.1", ports.get(i), 1, 5, null, null, 1, null, 8);
-            members.add(Hazelcast.newHazelcastInstance(HazelcastSetup.config(options, "node-" + i)));
-        }
-        Eventually.await("a cluster of 3", Duration.ofSeconds(30), () -> members.get(0).getCluster().getMembers().size() == 3);
+        members.addAll(HazelcastMembers.start("quiz-member-loss", 3));
         vertx = Vertx.vertx();
         Replication replication = new ClusteredReplication(vertx, members.get(0), () -> true);
 
