@@ -21,7 +21,7 @@ public final class Observations {
     /** Per fault: each touched player's time from the fault to hearing from its match again, ms. */
     final Map<String, List<Long>> recoveryMillis = new HashMap<>();
     final List<LostMatch> lost = new ArrayList<>();
-    /** Per fault: recoveries over the target, or never finished (millis -1), each with the player's trace. */
+    /** Per fault: recoveries over 3 s (for a freeze too, whose target adds its detection), or never finished (millis -1), each with the player's trace. */
     final Map<String, List<JsonObject>> slowRecoveries = new HashMap<>();
     /** Every match a player saw finish, with the first time one did (epoch ms). */
     final Map<UUID, Long> finishedAt = new HashMap<>();

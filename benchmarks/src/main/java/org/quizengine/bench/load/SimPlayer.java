@@ -53,6 +53,7 @@ final class SimPlayer {
     private String recoveringFrom;
     /** While recovering: what this player did and heard since the disruption, for the report if it was slow. */
     private List<String> trace;
+    private int traceSkipped;
     private long lastHeardNanos;
     private long pingSentNanos = -1;
     private long lastFromMatchNanos;
@@ -114,6 +115,7 @@ final class SimPlayer {
             recoveringSince = disruption.atMillis();
             recoveringFrom = disruption.fault();
             trace = new ArrayList<>();
+            traceSkipped = 0;
             note("touched: socket on " + socketUrl + (socket == null ? " (closed)" : "") + ", match " + matchId
                 + ", question " + openIndex + (pendingIndex >= 0 ? ", answer to " + pendingIndex + " unacknowledged" : ""));
             worker.stats().marked(disruption.fault());
@@ -450,11 +452,23 @@ final class SimPlayer {
         }
     }
 
-    /** One step of the current recovery's trace, with its time since the disruption. */
+    /**
+     * One step of the current recovery's trace, with its time since the disruption. Past
+     * {@link #TRACE_STEPS} the last line stands for the steps left out and is replaced by the newest,
+     * so a long recovery still shows how it ended.
+     */
     private void note(String step) {
-        if (trace != null && trace.size() < TRACE_STEPS) {
-            trace.add("+" + (System.currentTimeMillis() - recoveringSince) + " ms " + step);
+        if (trace == null) {
+            return;
         }
+        String line = "+" + (System.currentTimeMillis() - recoveringSince) + " ms " + step;
+        if (trace.size() < TRACE_STEPS) {
+            trace.add(line);
+            return;
+        }
+        traceSkipped += traceSkipped == 0 ? 2 : 1; // the first time, two steps give way: the marker's and the newest's
+        trace.set(TRACE_STEPS - 2, "... " + traceSkipped + " more steps");
+        trace.set(TRACE_STEPS - 1, line);
     }
 
     /** Leaves mid-match the way a phone losing its signal does, and comes back a moment later. */

@@ -1,6 +1,7 @@
 package org.quizengine.engine.cluster;
 
 import com.hazelcast.core.IndeterminateOperationStateException;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -43,10 +44,13 @@ public final class IndeterminateWrites {
     private IndeterminateWrites() {
     }
 
-    /** Runs {@code write}, and again while it fails because its outcome was indeterminate. */
+    /**
+     * Runs {@code write}, and again while it fails because its outcome was indeterminate. Every attempt
+     * starts, and the outcome completes, on the calling thread's context.
+     */
     public static <T> Future<T> retried(Vertx vertx, Supplier<Future<T>> write) {
         Promise<T> done = Promise.promise();
-        attempt(vertx, write, false, 0, done);
+        attempt(vertx, vertx.getOrCreateContext(), write, false, 0, done);
         return done.future();
     }
 
@@ -56,11 +60,12 @@ public final class IndeterminateWrites {
      */
     public static <T> Future<T> retriedOrTimedOut(Vertx vertx, Supplier<Future<T>> write) {
         Promise<T> done = Promise.promise();
-        attempt(vertx, write, true, 0, done);
+        attempt(vertx, vertx.getOrCreateContext(), write, true, 0, done);
         return done.future();
     }
 
-    private static <T> void attempt(Vertx vertx, Supplier<Future<T>> write, boolean timed, int tried, Promise<T> done) {
+    private static <T> void attempt(Vertx vertx, Context context, Supplier<Future<T>> write, boolean timed, int tried,
+                                    Promise<T> done) {
         long began = System.nanoTime();
         Future<T> attempt;
         try {
@@ -68,18 +73,52 @@ public final class IndeterminateWrites {
         } catch (RuntimeException e) {
             attempt = Future.failedFuture(e); // e.g. Hazelcast shut down: a failure to report, not to throw from a timer
         }
-        (timed ? attempt.timeout(ATTEMPT_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS) : attempt).onComplete(outcome -> {
-            boolean again = !outcome.succeeded() && tried < DELAYS_MILLIS.length
-                && (indeterminate(outcome.cause()) || (timed && outcome.cause() instanceof TimeoutException));
-            if (again) {
-                LOG.warn("A write to the cluster's maps had no outcome after {} ms ({}); making it again in {} ms",
-                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began), outcome.cause().getClass().getSimpleName(),
-                    DELAYS_MILLIS[tried]);
-                vertx.setTimer(DELAYS_MILLIS[tried], id -> attempt(vertx, write, timed, tried + 1, done));
+        // The timeout is a timer of our own: a future's own timeout fires off the writer's context
+        // when the write's promise has none, and the next attempt would then run there too.
+        Promise<T> outcome = Promise.promise();
+        long timer = timed ? vertx.setTimer(ATTEMPT_TIMEOUT_MILLIS, id -> on(context, () -> outcome.tryFail(
+            new TimeoutException("no outcome after " + ATTEMPT_TIMEOUT_MILLIS + " ms")))) : -1;
+        attempt.onComplete(result -> on(context, () -> {
+            if (timer >= 0) {
+                vertx.cancelTimer(timer);
+            }
+            if (result.succeeded()) {
+                outcome.tryComplete(result.result());
             } else {
-                done.handle(outcome);
+                outcome.tryFail(result.cause());
+            }
+        }));
+        outcome.future().onComplete(result -> {
+            Throwable failure = result.cause();
+            boolean again = result.failed() && tried < DELAYS_MILLIS.length
+                && (indeterminate(failure) || (timed && failure instanceof TimeoutException));
+            if (again) {
+                LOG.warn("A write to the cluster's maps had no outcome after {} ms ({}); making it again in {} ms (attempt {} of {})",
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began), reason(failure), DELAYS_MILLIS[tried],
+                    tried + 2, DELAYS_MILLIS.length + 1);
+                vertx.setTimer(DELAYS_MILLIS[tried], id -> on(context, () -> attempt(vertx, context, write, timed, tried + 1, done)));
+            } else {
+                done.handle(result);
             }
         });
+    }
+
+    private static void on(Context context, Runnable action) {
+        if (Vertx.currentContext() == context) {
+            action.run();
+        } else {
+            context.runOnContext(v -> action.run());
+        }
+    }
+
+    /** The indeterminate cause's message, or the timeout's: what the log says the write met. */
+    private static String reason(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (cause instanceof IndeterminateOperationStateException || cause instanceof TimeoutException) {
+                return cause.getClass().getSimpleName() + ": " + cause.getMessage();
+            }
+        }
+        return String.valueOf(failure);
     }
 
     /** Whether {@code failure}, or anything it wraps, is Hazelcast's "the backup did not answer". */

@@ -29,6 +29,9 @@ import org.quizengine.shared.match.MatchSnapshot;
  * woken node's write can land on its stale primary copy of a partition and be acknowledged there.
  */
 public final class ClusteredReplication implements Replication {
+    /** How many attempts of one write {@link StalledWrites} may give up after a member's departure. */
+    static final int STALLED_GIVE_UPS = 2;
+
     private final Vertx vertx;
     private final HazelcastInstance hazelcast;
     private final BooleanSupplier quorum;
@@ -103,13 +106,16 @@ public final class ClusteredReplication implements Replication {
             return Future.failedFuture(new IllegalStateException("this node's side of the cluster lacks quorum, or the node was just paused"));
         }
         int membersBefore = hazelcast.getCluster().getMembers().size();
+        int[] attempts = {0};
         Supplier<Future<String>> attempt = () -> {
             // A killed peer leaves most of the cluster in view; a node cut off or woken alone does not.
             if (hazelcast.getCluster().getMembers().size() * 2 < membersBefore || !quorum.getAsBoolean()) {
                 return Future.failedFuture(new IllegalStateException("this node lost most of its cluster during the write"));
             }
             Future<String> written = onContext(map.submitToKey(key, write));
-            return mayGiveUpWaiting ? stalled.bounded(written) : written;
+            // A write given up twice after a departure is then waited for like any other, so that giving
+            // up early never spends the retries of a write that is merely slow.
+            return mayGiveUpWaiting && attempts[0]++ < STALLED_GIVE_UPS ? stalled.bounded(written) : written;
         };
         return (mayGiveUpWaiting ? IndeterminateWrites.retriedOrTimedOut(vertx, attempt)
             : IndeterminateWrites.retried(vertx, attempt)).compose(refusal -> {

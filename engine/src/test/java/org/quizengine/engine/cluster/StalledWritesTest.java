@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
@@ -70,6 +71,47 @@ class StalledWritesTest {
         Eventually.await("the write begun after the death given up", Duration.ofSeconds(20), () -> lateOutcome.join().isComplete());
         assertThat(lateOutcome.join().cause()).isInstanceOf(IndeterminateOperationStateException.class);
         assertThat(lateAnsweredOutcome.join().result()).isEqualTo("written");
+    }
+
+    @Test
+    @Timeout(90)
+    void aWriteBegunOnceTheDepartureIsLongPastIsLeftToHazelcast() throws Exception {
+        members.addAll(HazelcastMembers.start("quiz-stalled-writes-window", 3));
+        vertx = Vertx.vertx();
+        long window = 1_500;
+        StalledWrites stalled = new StalledWrites(vertx, members.get(0), 500, window);
+        Context context = vertx.getOrCreateContext();
+
+        members.remove(2).getLifecycleService().terminate();
+        Eventually.await("the member gone", Duration.ofSeconds(20), () -> members.get(0).getCluster().getMembers().size() == 2);
+        Thread.sleep(2 * window);
+        Promise<String> slow = Promise.promise();
+        CompletableFuture<Future<String>> slowOutcome = on(context, () -> stalled.bounded(slow.future()));
+        Thread.sleep(4 * 500);
+
+        assertThat(slowOutcome.join().isComplete()).as("a write begun after the unsettled window").isFalse();
+        context.runOnContext(v -> slow.complete("written"));
+        Eventually.await("its own outcome", Duration.ofSeconds(10), () -> slowOutcome.join().isComplete());
+        assertThat(slowOutcome.join().result()).isEqualTo("written");
+    }
+
+    @Test
+    @Timeout(60)
+    void aWriteMadeAgainAfterItsTimeoutRunsAndEndsOnTheWritersContext() throws Exception {
+        vertx = Vertx.vertx();
+        Context writer = vertx.getOrCreateContext();
+        List<Context> attemptsOn = new CopyOnWriteArrayList<>();
+        CompletableFuture<Future<String>> written = on(writer, () -> IndeterminateWrites.retriedOrTimedOut(vertx, () -> {
+            attemptsOn.add(Vertx.currentContext());
+            // The first never answers, like a write to a member frozen mid-write; a promise of no context.
+            return attemptsOn.size() == 1 ? Promise.<String>promise().future() : Future.succeededFuture("written");
+        }));
+        CompletableFuture<Context> completedOn = new CompletableFuture<>();
+        written.join().onComplete(done -> completedOn.complete(Vertx.currentContext()));
+
+        assertThat(completedOn.get(IndeterminateWrites.ATTEMPT_TIMEOUT_MILLIS + 10_000, TimeUnit.MILLISECONDS)).isSameAs(writer);
+        assertThat(written.join().result()).isEqualTo("written");
+        assertThat(attemptsOn).containsExactly(writer, writer);
     }
 
     private static <T> CompletableFuture<T> on(Context context, Supplier<T> action) {
