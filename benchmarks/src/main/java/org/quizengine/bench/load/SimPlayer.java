@@ -454,8 +454,8 @@ final class SimPlayer {
 
     /**
      * One step of the current recovery's trace, with its time since the disruption. Past
-     * {@link #TRACE_STEPS} the last line stands for the steps left out and is replaced by the newest,
-     * so a long recovery still shows how it ended.
+     * {@link #TRACE_STEPS} the line before the last counts the steps left out and the last is the
+     * newest step, so a long recovery still shows how it ended.
      */
     private void note(String step) {
         if (trace == null) {

@@ -45,8 +45,9 @@ public final class IndeterminateWrites {
     }
 
     /**
-     * Runs {@code write}, and again while it fails because its outcome was indeterminate. Every attempt
-     * starts, and the outcome completes, on the calling thread's context.
+     * Runs {@code write}, and again while it fails because its outcome was indeterminate. Call it on a
+     * Vert.x context: the first attempt runs at once on the caller's thread, later ones on its context,
+     * and the outcome completes there.
      */
     public static <T> Future<T> retried(Vertx vertx, Supplier<Future<T>> write) {
         Promise<T> done = Promise.promise();
@@ -70,8 +71,11 @@ public final class IndeterminateWrites {
         Future<T> attempt;
         try {
             attempt = write.get();
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
             attempt = Future.failedFuture(e); // e.g. Hazelcast shut down: a failure to report, not to throw from a timer
+        }
+        if (attempt == null) {
+            attempt = Future.failedFuture(new IllegalStateException("the write returned no future"));
         }
         // The timeout is a timer of our own: a future's own timeout fires off the writer's context
         // when the write's promise has none, and the next attempt would then run there too.

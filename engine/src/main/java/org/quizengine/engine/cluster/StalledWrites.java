@@ -84,6 +84,13 @@ public final class StalledWrites {
         return waiting.outcome.future();
     }
 
+    /** What a write given up here fails with: indeterminate, so it is made again. */
+    public static final class GaveUp extends IndeterminateOperationStateException {
+        GaveUp(long millis) {
+            super("no outcome " + millis + " ms after a member left the cluster, or after it began just after one left");
+        }
+    }
+
     private final class Pending<T> {
         private final Context context;
         private final Promise<T> outcome = Promise.promise();
@@ -97,8 +104,7 @@ public final class StalledWrites {
         /** Arms the give-up once; may run on a Hazelcast thread, so the failure goes through the writer's context. */
         void giveUpSoon() {
             if (!outcome.future().isComplete() && armed.compareAndSet(false, true)) {
-                timer = vertx.setTimer(giveUpMillis, id -> context.runOnContext(v -> outcome.tryFail(
-                    new IndeterminateOperationStateException("no outcome " + giveUpMillis + " ms after a member left the cluster"))));
+                timer = vertx.setTimer(giveUpMillis, id -> context.runOnContext(v -> outcome.tryFail(new GaveUp(giveUpMillis))));
             }
         }
 

@@ -106,16 +106,24 @@ public final class ClusteredReplication implements Replication {
             return Future.failedFuture(new IllegalStateException("this node's side of the cluster lacks quorum, or the node was just paused"));
         }
         int membersBefore = hazelcast.getCluster().getMembers().size();
-        int[] attempts = {0};
+        int[] gaveUp = {0};
         Supplier<Future<String>> attempt = () -> {
             // A killed peer leaves most of the cluster in view; a node cut off or woken alone does not.
             if (hazelcast.getCluster().getMembers().size() * 2 < membersBefore || !quorum.getAsBoolean()) {
                 return Future.failedFuture(new IllegalStateException("this node lost most of its cluster during the write"));
             }
             Future<String> written = onContext(map.submitToKey(key, write));
+            if (!mayGiveUpWaiting || gaveUp[0] >= STALLED_GIVE_UPS) {
+                return written;
+            }
             // A write given up twice after a departure is then waited for like any other, so that giving
-            // up early never spends the retries of a write that is merely slow.
-            return mayGiveUpWaiting && attempts[0]++ < STALLED_GIVE_UPS ? stalled.bounded(written) : written;
+            // up early never spends the retries of a write that is merely slow. (Attempts run one after
+            // another on the writer's context.)
+            return stalled.bounded(written).onFailure(e -> {
+                if (e instanceof StalledWrites.GaveUp) {
+                    gaveUp[0]++;
+                }
+            });
         };
         return (mayGiveUpWaiting ? IndeterminateWrites.retriedOrTimedOut(vertx, attempt)
             : IndeterminateWrites.retried(vertx, attempt)).compose(refusal -> {
