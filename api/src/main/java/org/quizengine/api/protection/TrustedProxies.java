@@ -96,10 +96,13 @@ public final class TrustedProxies {
             return Range.of(bytes, maxBits);
         }
         String prefix = entry.substring(slash + 1).trim();
+        if (address.contains(":") && bytes.length == 4) {
+            throw new IllegalArgumentException("'" + entry + "' is an IPv4-mapped IPv6 range: write it as an IPv4 range");
+        }
         int bits = prefix.matches("[0-9]{1,3}") ? Integer.parseInt(prefix) : -1;
-        if (bits < 0 || bits > maxBits) {
-            throw new IllegalArgumentException("'" + entry + "' has a prefix length that is not a whole number from 0 to "
-                + maxBits);
+        if (bits < 1 || bits > maxBits) {
+            throw new IllegalArgumentException("'" + entry + "' has a prefix length that is not a whole number from 1 to "
+                + maxBits + " (a /0 would trust every address, and let every client choose its own)");
         }
         return Range.of(bytes, bits);
     }
@@ -118,7 +121,7 @@ public final class TrustedProxies {
         return false;
     }
 
-    /** The trusted addresses and ranges, as configured, each in its one spelling. */
+    /** The trusted addresses and ranges in their one spelling, bits past a range's prefix cleared ({@code 10.0.0.128/25}). */
     public Set<String> addresses() {
         return addresses;
     }

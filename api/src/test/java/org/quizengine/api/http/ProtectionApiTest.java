@@ -275,6 +275,23 @@ class ProtectionApiTest {
         assertThat(statuses).containsExactly(401, 401, 401, 401, 401, 429);
     }
 
+    @Test
+    void behindTrustedProxiesInARangeTheRightMostUntrustedHopIsTheClient() {
+        // The client forges a left-most entry; a proxy at 127.0.0.9 (in the trusted 127.0.0.0/8) appended
+        // the client's real address, and the peer (127.0.0.1) is trusted too: only the real one counts.
+        String real = uniqueAddress();
+        List<Integer> statuses = new ArrayList<>();
+        for (int i = 0; i <= REQUESTS_PER_WINDOW; i++) {
+            statuses.add(await(nodeA.client.request(HttpMethod.GET, ME)
+                .putHeader("X-Forwarded-For", uniqueAddress() + ", " + real + ", 127.0.0.9").send()).statusCode());
+        }
+
+        assertThat(statuses.subList(0, REQUESTS_PER_WINDOW)).containsOnly(401);
+        assertThat(statuses.get(REQUESTS_PER_WINDOW)).as("the real address's limit, whatever the forged entry").isEqualTo(429);
+        assertThat(await(request(nodeA, HttpMethod.GET, ME, uniqueAddress()).send()).statusCode())
+            .as("another client behind the same proxies").isEqualTo(401);
+    }
+
     // --- login throttling ---
 
     @Test

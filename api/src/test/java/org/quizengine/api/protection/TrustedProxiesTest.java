@@ -34,8 +34,9 @@ class TrustedProxiesTest {
 
     @Test
     void prefixLengthsAtTheEdgesWork() {
-        assertThat(TrustedProxies.parse("0.0.0.0/0").trusts("203.0.113.9")).as("/0 trusts every IPv4 address").isTrue();
-        assertThat(TrustedProxies.parse("0.0.0.0/0").trusts("2001:db8::1")).as("but no IPv6 one").isFalse();
+        assertThat(TrustedProxies.parse("0.0.0.0/1").trusts("127.255.0.1")).isTrue();
+        assertThat(TrustedProxies.parse("0.0.0.0/1").trusts("128.0.0.1")).isFalse();
+        assertThat(TrustedProxies.parse("0.0.0.0/1").trusts("::1")).as("an IPv4 range holds no IPv6 address").isFalse();
         assertThat(TrustedProxies.parse("10.0.0.1/32").trusts("10.0.0.1")).isTrue();
         assertThat(TrustedProxies.parse("10.0.0.1/32").trusts("10.0.0.0")).isFalse();
         assertThat(TrustedProxies.parse("10.0.0.129/25").trusts("10.0.0.128")).as("bits past the prefix are ignored").isTrue();
@@ -46,7 +47,7 @@ class TrustedProxiesTest {
     @Test
     void anythingElseIsRefusedWithTheEntryNamed() {
         for (String bad : List.of("proxy.internal", "10.0.0.0/33", "::/129", "10.0.0.0/", "10.0.0.0/-1", "10.0.0.0/8/8", "/8",
-            "10.0.0.0/eight", "10.0.0.0/ 8x", "300.1.1.1", "10.0.0.0/0008")) {
+            "10.0.0.0/eight", "10.0.0.0/ 8x", "300.1.1.1", "10.0.0.0/0008", "0.0.0.0/0", "::/0", "::ffff:10.0.0.0/104")) {
             assertThatThrownBy(() -> TrustedProxies.parse("127.0.0.1, " + bad)).as(bad)
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(bad.trim());
         }

@@ -119,7 +119,7 @@ class NodeOptionsTest {
         assertThat(ranges.protection().trustedProxies().trusts("10.244.3.17")).isTrue();
         assertThat(ranges.protection().trustedProxies().trusts("10.245.0.1")).isFalse();
         for (String bad : List.of("proxy.internal", "10.0.0.0/33", "fd00::/129", "10.0.0.0/", "10.0.0.0/-1", "10.0.0.0/8/8",
-            "/8", "10.0.0.0/eight", "10.0.0.1, 300.1.1.1")) {
+            "/8", "10.0.0.0/eight", "0.0.0.0/0", "10.0.0.1, 300.1.1.1")) {
             assertThatThrownBy(() -> NodeOptions.from(ConfigLoader.load(with(dir, "QUIZ_HTTP_TRUSTED_PROXIES", bad))))
                 .as(bad)
                 .isInstanceOf(ConfigException.class)
