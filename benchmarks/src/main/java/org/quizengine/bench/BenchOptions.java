@@ -211,6 +211,24 @@ public record BenchOptions(
             // A node cut off from the others (frozen, then resumed alone) must not serve on its own.
             env.put("QUIZ_CLUSTER_MIN_MEMBERS", "2");
         }
+        env.putAll(extraNodeSettings(System.getenv("BENCH_NODE_ENV")));
+        return env;
+    }
+
+    /** {@code BENCH_NODE_ENV}: {@code QUIZ_*=value} pairs, separated by spaces, for the nodes (an A/B of one setting). */
+    static Map<String, String> extraNodeSettings(String pairs) {
+        Map<String, String> env = new HashMap<>();
+        if (pairs == null || pairs.isBlank()) {
+            return env;
+        }
+        for (String pair : pairs.trim().split("\\s+")) {
+            int equals = pair.indexOf('=');
+            if (!pair.startsWith("QUIZ_") || equals < 0) {
+                throw new IllegalArgumentException("BENCH_NODE_ENV takes QUIZ_NAME=value pairs separated by spaces, not '"
+                    + pair + "'");
+            }
+            env.put(pair.substring(0, equals), pair.substring(equals + 1));
+        }
         return env;
     }
 
