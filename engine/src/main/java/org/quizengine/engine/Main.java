@@ -2,7 +2,9 @@ package org.quizengine.engine;
 
 import ch.qos.logback.classic.LoggerContext;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.transport.Transport;
 import java.util.concurrent.atomic.AtomicReference;
 import org.quizengine.engine.cluster.HazelcastSetup;
 import org.quizengine.engine.config.ConfigException;
@@ -72,12 +74,30 @@ public final class Main {
 
     /** A plain Vert.x for a single node, or a clustered one that has joined its cluster. */
     public static io.vertx.core.Future<Vertx> startVertx(NodeOptions options) {
+        Transport transport = transport(options);
+        LOG.info("{} event loop(s); sockets use {}", options.eventLoops(),
+            transport == Transport.NIO ? "Java NIO" : "the native " + transport.name() + " transport");
+        VertxBuilder builder = Vertx.builder().with(new VertxOptions().setEventLoopPoolSize(options.eventLoops()))
+            .withTransport(transport);
         if (!options.cluster().enabled()) {
-            return io.vertx.core.Future.succeededFuture(Vertx.vertx(new VertxOptions()));
+            return io.vertx.core.Future.succeededFuture(builder.build());
         }
-        return Vertx.builder().with(new VertxOptions())
-            .withClusterManager(HazelcastSetup.clusterManager(options.cluster(), options.nodeId()))
+        return builder.withClusterManager(HazelcastSetup.clusterManager(options.cluster(), options.nodeId()))
             .buildClustered();
+    }
+
+    /** Linux's epoll when asked for and this platform has it, Java NIO otherwise. */
+    private static Transport transport(NodeOptions options) {
+        if (!options.nativeTransport()) {
+            return Transport.NIO;
+        }
+        Transport preferred = Transport.nativeTransport();
+        if (preferred != null && preferred.available()) {
+            return preferred;
+        }
+        LOG.info("No native transport on this platform ({}); sockets use Java NIO",
+            preferred == null ? "none for this system" : String.valueOf(preferred.unavailabilityCause()));
+        return Transport.NIO;
     }
 
     private static void awaitStop() {

@@ -11,13 +11,21 @@ import org.quizengine.api.auth.AuthOptions;
 import org.quizengine.api.auth.BootstrapAdmin;
 import org.quizengine.api.storage.StorageOptions;
 
-/** Everything a node is configured with, read once at start and passed down through constructors. */
-public record NodeOptions(String nodeId, HttpOptions http, MatchOptions match, MatchmakingOptions matchmaking,
-                          GatewayOptions gateway, StorageOptions storage, AuthOptions auth, ClusterOptions cluster) {
+/**
+ * Everything a node is configured with, read once at start and passed down through constructors.
+ *
+ * @param nativeTransport whether sockets use Linux's epoll through Netty's native transport when the
+ *                        platform has it (Java NIO otherwise, and when false): at 10,000 players it
+ *                        cost the node about a tenth less CPU per answer (benchmarks/RESULTS.md)
+ * @param eventLoops      Vert.x event loop threads: sockets, matches and store clients share them
+ */
+public record NodeOptions(String nodeId, boolean nativeTransport, int eventLoops, HttpOptions http, MatchOptions match,
+                          MatchmakingOptions matchmaking, GatewayOptions gateway, StorageOptions storage,
+                          AuthOptions auth, ClusterOptions cluster) {
 
     /** The same options with the node's id decided (a clustered node goes by its cluster member id). */
     public NodeOptions withNodeId(String id) {
-        return new NodeOptions(id, http, match, matchmaking, gateway, storage, auth, cluster);
+        return new NodeOptions(id, nativeTransport, eventLoops, http, match, matchmaking, gateway, storage, auth, cluster);
     }
 
     /** A random short id, for a node that is not clustered and was not given one. */
@@ -37,6 +45,8 @@ public record NodeOptions(String nodeId, HttpOptions http, MatchOptions match, M
         StorageOptions storage = storage(new Section(config, "storage"));
         return new NodeOptions(
             nodeId,
+            node.bool("nativeTransport"),
+            eventLoops(node),
             HttpOptions.from(new Section(config, "http"), new Section(config, "rateLimit"),
                 new Section(config, "loginThrottle")),
             MatchOptions.from(new Section(config, "match")),
@@ -45,6 +55,12 @@ public record NodeOptions(String nodeId, HttpOptions http, MatchOptions match, M
             storage,
             auth(new Section(config, "auth"), storage.dataDir()),
             cluster(new Section(config, "cluster")));
+    }
+
+    /** {@code node.eventLoops}, or when it is 0 one for every two processors the JVM sees (at least one). */
+    private static int eventLoops(Section node) {
+        int configured = node.intIn("eventLoops", 0, 1_024);
+        return configured > 0 ? configured : Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
     }
 
     /** Only the storage settings, for a process that runs the stores and nothing else. */
