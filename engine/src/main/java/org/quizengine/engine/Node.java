@@ -322,8 +322,9 @@ public final class Node {
     }
 
     private Future<Void> startHttp(Router router) {
-        // Port 0 (tests) must be one server; a fixed port is shared by one server per core.
-        int instances = options.http().port() == 0 ? 1 : Math.max(1, Runtime.getRuntime().availableProcessors());
+        // Port 0 (tests) must be one server; a fixed port is shared by one server per event loop, so
+        // that accepted sockets are spread over every loop.
+        int instances = options.http().port() == 0 ? 1 : options.eventLoops();
         return deploy(vertx.deployVerticle(
             () -> new HttpVerticle(options.http(), options.gateway(), router, httpConnections, port::set),
             new DeploymentOptions().setInstances(instances)));

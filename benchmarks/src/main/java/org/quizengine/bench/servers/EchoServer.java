@@ -13,7 +13,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.quizengine.bench.load.ProcessCpu;
 
 /**
- * The ceiling for this machine: a bare Vert.x server, one HTTP server per core like a node, that
+ * The ceiling for this machine: a bare Vert.x server (Java NIO, Vert.x's default event loops, one HTTP
+ * server per core, as nodes were before 2026-12-03), that
  * writes every text frame on {@code /echo} straight back. No auth, no matches, no storage. It serves
  * the few metrics the harness reads ({@code GET /metrics}) in the node's own series names, so the
  * same sampler measures both.
