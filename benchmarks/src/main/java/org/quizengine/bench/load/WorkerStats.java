@@ -84,29 +84,11 @@ final class WorkerStats {
         }
     }
 
-    void frameReceived(String type, String text) {
+    /** A frame of {@code bytes} bytes (UTF-8, as it came) of this type. */
+    void frameReceived(String type, int bytes) {
         long[] counts = received.computeIfAbsent(type, t -> new long[2]);
         counts[0]++;
-        counts[1] += utf8Length(text);
-    }
-
-    /** The UTF-8 length of {@code text} without encoding it (this runs for every frame a player gets). */
-    static int utf8Length(CharSequence text) {
-        int bytes = 0;
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (c < 0x80) {
-                bytes++;
-            } else if (c < 0x800) {
-                bytes += 2;
-            } else if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
-                bytes += 4;
-                i++;
-            } else {
-                bytes += 3;
-            }
-        }
-        return bytes;
+        counts[1] += bytes;
     }
 
     void error(String code) {
