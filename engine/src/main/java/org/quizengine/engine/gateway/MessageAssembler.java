@@ -44,6 +44,11 @@ final class MessageAssembler {
     /** The text fragments so far, while they fit in {@code maxTextBytes}; null otherwise. */
     private Buffer kept;
 
+    /** The socket's hard limit, which Vert.x also applies to the frames it sends: a longer message goes in fragments. */
+    int maxMessageBytes() {
+        return maxMessageBytes;
+    }
+
     MessageAssembler(int maxTextBytes, int maxMessageBytes) {
         this.maxTextBytes = maxTextBytes;
         this.maxMessageBytes = maxMessageBytes;

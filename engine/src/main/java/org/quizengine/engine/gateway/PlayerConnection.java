@@ -1,6 +1,7 @@
 package org.quizengine.engine.gateway;
 
 import io.vertx.core.http.ServerWebSocket;
+import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 import org.quizengine.engine.metrics.GameMeters;
 import org.quizengine.shared.Wire;
@@ -61,10 +62,25 @@ final class PlayerConnection {
         sendText(Wire.encode(event));
     }
 
-    /** Sends a frame a match encoded (a reply, a delivery), keeping track of the match it announces. */
+    /** Sends a frame a match encoded (a reply), keeping track of the match it announces. */
     void send(ServerFrame frame) {
+        send(frame, frame.text().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * As {@link #send(ServerFrame)}, with the frame's UTF-8 bytes, which the sockets a delivery goes
+     * to share: a reveal is encoded to bytes once per node, not once per player.
+     */
+    void send(ServerFrame frame, byte[] utf8) {
         observe(frame.type(), frame.matchId());
-        sendText(frame.text());
+        if (socket.isClosed()) {
+            return;
+        }
+        if (utf8.length > messages.maxMessageBytes()) {
+            socket.writeTextMessage(frame.text()); // Vert.x splits it into frames the client accepts
+        } else {
+            socket.writeFrame(TextFrames.of(utf8));
+        }
     }
 
     void sendText(String frame) {

@@ -12,6 +12,7 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.WebSocketFrame;
 import io.vertx.ext.web.RoutingContext;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -523,13 +524,15 @@ public final class WebSocketGateway {
     private void onDelivery(Message<Delivery> message) {
         Delivery delivery = message.body();
         ServerFrame frame = delivery.frame();
+        // Encoded once, by the match, for every socket on every node; to bytes once per node.
+        byte[] utf8 = frame.text().getBytes(StandardCharsets.UTF_8);
         for (UUID recipient : delivery.recipients()) {
             PlayerConnection connection = connections.get(recipient);
             if (connection == null) {
                 reportAbsent(recipient, frame);
                 continue;
             }
-            connection.send(frame); // encoded once, by the match, for every socket on every node
+            connection.send(frame, utf8);
         }
     }
 }
