@@ -37,8 +37,12 @@ public final class WorkerProcess implements AutoCloseable {
     public static WorkerProcess start(WorkerConfig config, String maxHeap, Path log) {
         List<String> command = new ArrayList<>(List.of(
             Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-Xmx" + maxHeap, "-XX:+UseParallelGC", "-cp", System.getProperty("java.class.path"),
-            LoadWorker.class.getName()));
+            "-Xmx" + maxHeap, "-XX:+UseParallelGC"));
+        String extra = System.getenv("BENCH_WORKER_JVM"); // e.g. -Xlog:gc:file=... to see the generator's own pauses
+        if (extra != null && !extra.isBlank()) {
+            command.addAll(List.of(extra.trim().split("\\s+")));
+        }
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), LoadWorker.class.getName()));
         try {
             Process process = new ProcessBuilder(command).redirectError(log.toFile()).start();
             Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly));
