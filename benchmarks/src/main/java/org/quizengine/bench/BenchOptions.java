@@ -241,17 +241,27 @@ public record BenchOptions(
         return defaults.getJsonObject(section, new JsonObject()).containsKey(key);
     }
 
+    /** The workers' JVM options: their heap, the parallel collector, and {@code BENCH_WORKER_JVM}'s. */
+    public List<String> workerJvmOptions() {
+        List<String> jvm = new ArrayList<>(List.of("-Xmx" + workerHeap, "-XX:+UseParallelGC"));
+        jvm.addAll(extraJvmOptions("BENCH_WORKER_JVM"));
+        return jvm;
+    }
+
     List<String> nodeJvmOptions() {
         // The JVM settings deploy/README.md recommends for a node: G1 aiming at 50 ms pauses (its default
         // 200 ms let a young collection take 220 ms), and the heap touched once at start (a fresh node's
         // collections otherwise spent most of their pauses faulting pages in).
         List<String> jvm = new ArrayList<>(List.of("-Xms" + nodeHeap, "-Xmx" + nodeHeap, "-XX:+UseG1GC",
             "-XX:MaxGCPauseMillis=50", "-XX:+AlwaysPreTouch"));
-        String extra = System.getenv("BENCH_NODE_JVM");
-        if (extra != null && !extra.isBlank()) {
-            jvm.addAll(List.of(extra.trim().split("\\s+")));
-        }
+        jvm.addAll(extraJvmOptions("BENCH_NODE_JVM"));
         return jvm;
+    }
+
+    /** JVM options from an environment variable, separated by spaces (e.g. {@code -Xlog:gc:file=...}). */
+    private static List<String> extraJvmOptions(String variable) {
+        String extra = System.getenv(variable);
+        return extra == null || extra.isBlank() ? List.of() : List.of(extra.trim().split("\\s+"));
     }
 
     /** What the report shows as the workload. */

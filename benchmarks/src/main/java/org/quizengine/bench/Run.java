@@ -349,7 +349,7 @@ final class Run {
                 options.scenario() == Scenario.ECHO, prefix, PASSWORD, options.matchSize(), options.lobbyShare(),
                 options.thinkMinMillis(), options.thinkMaxMillis(), options.accuracy(), options.dropShare(),
                 Math.max(1, options.connectPerSecond() / count), options.echoIntervalMillis(), options.livenessMillis());
-            workers.add(WorkerProcess.start(config, options.workerHeap(), options.outDir().resolve("worker-" + i + ".log")));
+            workers.add(WorkerProcess.start(config, options.workerJvmOptions(), options.outDir().resolve("worker-" + i + ".log")));
         }
     }
 

@@ -12,7 +12,6 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -29,8 +28,8 @@ final class SimPlayer {
     static final long SLOW_RECOVERY_MILLIS = 3_000;
     /** The most steps one recovery's trace keeps. */
     private static final int TRACE_STEPS = 40;
-    /** Frames this player acts on by their type alone (others it ignores are in the switch's default). */
-    private static final Set<String> NEEDS_NOTHING_BUT_TYPE = Set.of("reveal", "welcome", "queued", "pong", "player_status", "answer_count");
+    /** The longest text message a player reads (Vert.x's client aggregated up to 256 KB). */
+    private static final int MAX_MESSAGE_BYTES = 1 << 20;
 
     private final LoadWorker worker;
     private final int number;
@@ -254,6 +253,9 @@ final class SimPlayer {
                 Buffer data = frame.binaryData();
                 if (!frame.isFinal()) {
                     partial = partial == null ? data.copy() : partial.appendBuffer(data);
+                    if (partial.length() > MAX_MESSAGE_BYTES) {
+                        partial = null; // its other fragments are dropped too: no frame of the protocol is this long
+                    }
                     return;
                 }
                 Buffer message = partial == null ? data : partial.appendBuffer(data);
@@ -321,30 +323,25 @@ final class SimPlayer {
         }
         String type = FrameType.of(text);
         worker.stats().frameReceived(type, text.length());
-        if (trace == null && NEEDS_NOTHING_BUT_TYPE.contains(type)) {
-            if (type.equals("reveal")) {
-                recovered();
-            }
-            return; // not parsed: a reveal is most of the bytes a player gets
-        }
-        JsonObject frame = new JsonObject(text);
         if (trace != null) {
+            JsonObject frame = new JsonObject(text); // parsed again below: only while a recovery is traced
             note("got " + type + (frame.containsKey("code") ? " " + frame.getString("code") : "")
                 + (frame.containsKey("ref") ? " to " + frame.getString("ref") : "")
                 + (frame.containsKey("index") ? " " + frame.getValue("index") : ""));
         }
+        // A frame is parsed only where its fields are used: a reveal, most of the bytes, never is.
         switch (type) {
             case "no_match" -> noMatch();
-            case "match_starting" -> matchStarting(frame);
-            case "question" -> question(frame, true);
-            case "answer_accepted" -> answerAccepted(frame);
+            case "match_starting" -> matchStarting(new JsonObject(text));
+            case "question" -> question(new JsonObject(text), true);
+            case "answer_accepted" -> answerAccepted(new JsonObject(text));
             case "reveal" -> recovered();
-            case "match_state" -> matchState(frame);
-            case "match_finished" -> matchFinished(frame);
-            case "lobby" -> lobbyUpdate(frame);
+            case "match_state" -> matchState(new JsonObject(text));
+            case "match_finished" -> matchFinished(new JsonObject(text));
+            case "lobby" -> lobbyUpdate(new JsonObject(text));
             case "lobby_closed" -> lobbyClosed();
-            case "error" -> error(frame);
-            default -> { } // welcome, queued, pong, player_status, answer_count, reconnect: nothing to do
+            case "error" -> error(new JsonObject(text));
+            default -> { } // welcome, queued, queue_left, pong, player_status, answer_count, reconnect: nothing to do
         }
     }
 

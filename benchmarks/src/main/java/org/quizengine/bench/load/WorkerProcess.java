@@ -33,15 +33,11 @@ public final class WorkerProcess implements AutoCloseable {
         reader.start();
     }
 
-    /** Starts a worker JVM from this JVM's class path; its stderr goes to {@code log}. */
-    public static WorkerProcess start(WorkerConfig config, String maxHeap, Path log) {
-        List<String> command = new ArrayList<>(List.of(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-Xmx" + maxHeap, "-XX:+UseParallelGC"));
-        String extra = System.getenv("BENCH_WORKER_JVM"); // e.g. -Xlog:gc:file=... to see the generator's own pauses
-        if (extra != null && !extra.isBlank()) {
-            command.addAll(List.of(extra.trim().split("\\s+")));
-        }
+    /** Starts a worker JVM with {@code jvmOptions} from this JVM's class path; its stderr goes to {@code log}. */
+    public static WorkerProcess start(WorkerConfig config, List<String> jvmOptions, Path log) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), LoadWorker.class.getName()));
         try {
             Process process = new ProcessBuilder(command).redirectError(log.toFile()).start();

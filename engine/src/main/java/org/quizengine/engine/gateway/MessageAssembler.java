@@ -44,14 +44,17 @@ final class MessageAssembler {
     /** The text fragments so far, while they fit in {@code maxTextBytes}; null otherwise. */
     private Buffer kept;
 
-    /** The socket's hard limit, which Vert.x also applies to the frames it sends: a longer message goes in fragments. */
-    int maxMessageBytes() {
-        return maxMessageBytes;
-    }
-
     MessageAssembler(int maxTextBytes, int maxMessageBytes) {
         this.maxTextBytes = maxTextBytes;
         this.maxMessageBytes = maxMessageBytes;
+    }
+
+    /**
+     * The socket's hard limit. The server's largest WebSocket frame is set to the same figure
+     * ({@code HttpVerticle}), so a message longer than this is sent in fragments.
+     */
+    int maxMessageBytes() {
+        return maxMessageBytes;
     }
 
     Message accept(WebSocketFrame frame) {

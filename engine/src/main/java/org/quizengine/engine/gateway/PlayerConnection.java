@@ -77,7 +77,7 @@ final class PlayerConnection {
             return;
         }
         if (utf8.length > messages.maxMessageBytes()) {
-            socket.writeTextMessage(frame.text()); // Vert.x splits it into frames the client accepts
+            socket.writeTextMessage(frame.text()); // Vert.x splits it into frames of at most that size
         } else {
             socket.writeFrame(TextFrames.of(utf8));
         }

@@ -16,7 +16,8 @@ final class TextFrames {
 
     /** A final text frame of {@code utf8}, which must be valid UTF-8 and is not copied. */
     static WebSocketFrame of(byte[] utf8) {
-        // Vert.x 5.0's implementation class: the one constructor that takes bytes for a text frame.
+        // Vert.x 5.0's implementation class, and the constructor its own writeTextMessage calls once it
+        // has encoded the String: the one that takes bytes for a text frame.
         return new WebSocketFrameImpl(WebSocketFrameType.TEXT, utf8, true);
     }
 }
