@@ -28,6 +28,11 @@ final class Binary {
         }
     }
 
+    /** Writes bytes as their length and the bytes. */
+    static void appendBytes(Buffer buffer, byte[] bytes) {
+        buffer.appendInt(bytes.length).appendBytes(bytes);
+    }
+
     /** Reads what the append methods wrote, in order, from a position in a buffer. */
     static final class Reader {
         private final Buffer buffer;
@@ -59,6 +64,13 @@ final class Binary {
             UUID id = new UUID(buffer.getLong(pos), buffer.getLong(pos + 8));
             pos += 16;
             return id;
+        }
+
+        byte[] readBytes() {
+            int length = readInt();
+            byte[] bytes = buffer.getBytes(pos, pos + length);
+            pos += length;
+            return bytes;
         }
 
         String readString() {

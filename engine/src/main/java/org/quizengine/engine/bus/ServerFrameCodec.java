@@ -5,7 +5,7 @@ import org.quizengine.shared.protocol.ServerFrame;
 
 /**
  * Carries a {@link ServerFrame} (a match's reply to a command) between nodes as its type, match and
- * text, as is: the gateway sends the text to the player's socket without decoding it.
+ * UTF-8 text, as is: the gateway sends those bytes to the player's socket without decoding them.
  */
 final class ServerFrameCodec extends ImmutableCodec<ServerFrame> {
     ServerFrameCodec() {
@@ -15,11 +15,11 @@ final class ServerFrameCodec extends ImmutableCodec<ServerFrame> {
     static void append(Buffer buffer, ServerFrame frame) {
         Binary.appendString(buffer, frame.type());
         Binary.appendUuid(buffer, frame.matchId());
-        Binary.appendString(buffer, frame.text());
+        Binary.appendBytes(buffer, frame.utf8());
     }
 
     static ServerFrame read(Binary.Reader in) {
-        return new ServerFrame(in.readString(), in.readUuid(), in.readString());
+        return new ServerFrame(in.readString(), in.readUuid(), in.readBytes());
     }
 
     @Override

@@ -1,7 +1,6 @@
 package org.quizengine.engine.gateway;
 
 import io.vertx.core.http.ServerWebSocket;
-import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 import org.quizengine.engine.metrics.GameMeters;
 import org.quizengine.shared.Wire;
@@ -62,24 +61,19 @@ final class PlayerConnection {
         sendText(Wire.encode(event));
     }
 
-    /** Sends a frame a match encoded (a reply), keeping track of the match it announces. */
-    void send(ServerFrame frame) {
-        send(frame, frame.text().getBytes(StandardCharsets.UTF_8));
-    }
-
     /**
-     * As {@link #send(ServerFrame)}, with the frame's UTF-8 bytes, which the sockets a delivery goes
-     * to share: a reveal is encoded to bytes once per node, not once per player.
+     * Sends a frame a match encoded, keeping track of the match it announces. The sockets a delivery
+     * goes to share the frame's bytes: a reveal is encoded once per match, not once per player.
      */
-    void send(ServerFrame frame, byte[] utf8) {
+    void send(ServerFrame frame) {
         observe(frame.type(), frame.matchId());
         if (socket.isClosed()) {
             return;
         }
-        if (utf8.length > messages.maxMessageBytes()) {
+        if (frame.utf8().length > messages.maxMessageBytes()) {
             socket.writeTextMessage(frame.text()); // Vert.x splits it into frames of at most that size
         } else {
-            socket.writeFrame(TextFrames.of(utf8));
+            socket.writeFrame(TextFrames.of(frame.utf8()));
         }
     }
 

@@ -12,7 +12,6 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.WebSocketFrame;
 import io.vertx.ext.web.RoutingContext;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -524,15 +523,14 @@ public final class WebSocketGateway {
     private void onDelivery(Message<Delivery> message) {
         Delivery delivery = message.body();
         ServerFrame frame = delivery.frame();
-        // Encoded once, by the match, for every socket on every node; to bytes once per node.
-        byte[] utf8 = frame.text().getBytes(StandardCharsets.UTF_8);
+        // Encoded once, by the match, for every socket on every node.
         for (UUID recipient : delivery.recipients()) {
             PlayerConnection connection = connections.get(recipient);
             if (connection == null) {
                 reportAbsent(recipient, frame);
                 continue;
             }
-            connection.send(frame, utf8);
+            connection.send(frame);
         }
     }
 }

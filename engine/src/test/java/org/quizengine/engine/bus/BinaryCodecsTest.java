@@ -34,7 +34,7 @@ class BinaryCodecsTest {
     void aDeliveryCrossesAsTheSameFrameWithoutBeingDecoded() {
         ServerEvent status = new ServerEvent.PlayerStatus(matchId, ann, "disconnected");
         Delivery delivery = new Delivery(List.of(ann, bob), status);
-        Delivery outsideAnyMatch = new Delivery(List.of(bob), new ServerFrame("no_match", null, "{\"type\":\"no_match\",\"é\":\"Crêpe — naïve\"}"));
+        Delivery outsideAnyMatch = new Delivery(List.of(bob), ServerFrame.ofText("no_match", null, "{\"type\":\"no_match\",\"é\":\"Crêpe — naïve\"}"));
         DeliveryCodec codec = new DeliveryCodec();
 
         for (Delivery sent : List.of(delivery, outsideAnyMatch)) {
