@@ -20,6 +20,8 @@ public final class Wire {
         // "1" is not 1: a client sending the wrong type should hear so rather than be guessed at.
         .withCoercionConfigDefaults(config -> config.setAcceptBlankAsEmpty(false))
         .disable(com.fasterxml.jackson.databind.MapperFeature.ALLOW_COERCION_OF_SCALARS)
+        // Bytes as the text's UTF-8: an emoji as its 4 bytes, not as two escaped surrogates.
+        .enable(com.fasterxml.jackson.core.json.JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8)
         .build();
 
     /** The same mapping, with every non-ASCII character escaped: text Java stores one byte per character. */

@@ -68,6 +68,9 @@ final class Binary {
 
         byte[] readBytes() {
             int length = readInt();
+            if (length < 0) {
+                throw new IllegalStateException("a byte field of negative length " + length + " at " + (pos - 4));
+            }
             byte[] bytes = buffer.getBytes(pos, pos + length);
             pos += length;
             return bytes;

@@ -7,8 +7,8 @@ import java.util.UUID;
 import org.quizengine.shared.match.Delivery;
 
 /**
- * Carries a {@link Delivery} between nodes as its recipients' ids and the frame's text, as is: the
- * receiving node sends the text to its sockets without decoding the event or encoding it again.
+ * Carries a {@link Delivery} between nodes as its recipients' ids and the frame's UTF-8 bytes, as
+ * they are: the receiving node writes them to its sockets without decoding the event or encoding it again.
  */
 final class DeliveryCodec extends ImmutableCodec<Delivery> {
     DeliveryCodec() {

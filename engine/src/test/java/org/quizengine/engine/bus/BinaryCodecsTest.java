@@ -3,9 +3,11 @@ package org.quizengine.engine.bus;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.buffer.Buffer;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import org.quizengine.shared.Wire;
 import org.quizengine.shared.match.Delivery;
 import org.quizengine.shared.match.MatchCommand;
 import org.quizengine.shared.protocol.ServerEvent;
@@ -28,6 +30,17 @@ class BinaryCodecsTest {
             codec.encodeToWire(wire, command);
             assertThat(codec.decodeFromWire("header".length(), wire)).isEqualTo(command);
         }
+    }
+
+    @Test
+    void aFramesBytesAreItsTextInUtf8EmojiIncluded() {
+        ServerEvent queued = new ServerEvent.Queued("Crêpes \uD83E\uDD5E — naïve", 10, 3);
+
+        ServerFrame frame = ServerFrame.of(queued);
+
+        assertThat(frame.utf8()).isEqualTo(Wire.encode(queued).getBytes(StandardCharsets.UTF_8));
+        assertThat(frame.text()).contains("Crêpes \uD83E\uDD5E — naïve");
+        assertThat(frame.event()).isEqualTo(queued);
     }
 
     @Test
