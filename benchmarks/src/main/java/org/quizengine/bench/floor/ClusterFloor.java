@@ -25,8 +25,8 @@ import org.quizengine.engine.local.NodeProcess;
  *
  * <p>Starts {@code --nodes} JVMs ({@link FloorNode}) and has them send {@code --rate} answers a
  * second in all, each to a node picked at random. With more than one node they form a loopback
- * cluster built by the engine's own {@code HazelcastSetup}, and each answer costs what it costs the
- * engine: an event-bus request and reply of about 60 bytes (to another node two times in three), an
+ * cluster built by the engine's own {@code HazelcastSetup}, and each answer costs the messaging it
+ * costs the engine as designed: an event-bus request and reply of about 60 bytes (to another node two times in three), an
  * entry processor on {@code quiz.live-matches} (one synchronous backup, objects in memory) before the
  * reply, and once per 10 answers a 2.8 KB reveal to each other node. One node is plain Vert.x: a
  * local request and reply, nothing else. After {@code --warmup} seconds it measures the nodes' CPU
@@ -35,7 +35,7 @@ import org.quizengine.engine.local.NodeProcess;
  * <p>Run from the repository's root after {@code mvn -B -q -o package -DskipTests -pl benchmarks -am}
  * (the jar ./benchmarks/bench runs, which holds every dependency):
  * <pre>
- * java -cp benchmarks/target/quiz-bench.jar org.quizengine.bench.floor.ClusterFloor --nodes 3 --rate 436 --warmup 60 --seconds 60
+ * java -cp benchmarks/target/quiz-bench.jar org.quizengine.bench.floor.ClusterFloor --nodes 3 --rate 436 --warmup 120 --seconds 60
  * </pre>
  * Three nodes on two cores were still JIT-compiling 80 to 100 s after they started: the results say
  * how much of the window's CPU the compiler threads took, and a window with more than a few percent
@@ -54,8 +54,13 @@ public final class ClusterFloor {
     record Options(int nodes, double rate, int warmupSeconds, int seconds, String heap) {
     }
 
-    /** What a run measured: answers completed and failed in the window, and the nodes' CPU over it. */
-    record Result(long completed, long failed, double windowSeconds, double cpuSeconds, List<Long> nodePids) {
+    /**
+     * What a run measured: answers completed and failed in the window, the nodes' CPU over it, the
+     * answers written to the replicated records in it, and each node's count of records it holds as
+     * another member's backup at the end.
+     */
+    record Result(long completed, long failed, double windowSeconds, double cpuSeconds, long replicated,
+                  List<Long> backupEntriesByNode, List<Long> nodePids) {
     }
 
     private ClusterFloor() {
@@ -91,12 +96,12 @@ public final class ClusterFloor {
             } else if (args[i].startsWith("--") && i + 1 < args.length) {
                 given.put(args[i].substring(2), args[++i]);
             } else {
-                throw new IllegalArgumentException("usage: ClusterFloor [--nodes 3] [--rate 436 | --idle] [--warmup 60] "
+                throw new IllegalArgumentException("usage: ClusterFloor [--nodes 3] [--rate 436 | --idle] [--warmup 120] "
                     + "[--seconds 60] [--heap 512m]; not understood: " + args[i]);
             }
         }
         Options options = new Options(Integer.parseInt(given.getOrDefault("nodes", "3")),
-            Double.parseDouble(given.getOrDefault("rate", "436")), Integer.parseInt(given.getOrDefault("warmup", "60")),
+            Double.parseDouble(given.getOrDefault("rate", "436")), Integer.parseInt(given.getOrDefault("warmup", "120")),
             Integer.parseInt(given.getOrDefault("seconds", "60")), given.getOrDefault("heap", "512m"));
         if (options.nodes() < 1 || options.rate() < 0 || options.warmupSeconds() < 0 || options.seconds() < 1) {
             throw new IllegalArgumentException("need --nodes >= 1, --rate >= 0, --warmup >= 0, --seconds >= 1: " + options);
@@ -165,10 +170,11 @@ public final class ClusterFloor {
         out.print(figures(options, window, cpuSeconds, jit, reports, logs));
         return new Result(reports.stream().mapToLong(r -> Long.parseLong(r[1])).sum(),
             reports.stream().mapToLong(r -> Long.parseLong(r[2])).sum(), window,
-            cpuSeconds.stream().mapToDouble(Double::doubleValue).sum(), pids);
+            cpuSeconds.stream().mapToDouble(Double::doubleValue).sum(), reports.stream().mapToLong(r -> Long.parseLong(r[6])).sum(),
+            reports.stream().map(r -> Long.parseLong(r[7])).toList(), pids);
     }
 
-    /** Each report: {@code report <completed> <failed> <handled> <deliveries> <histogram>}. */
+    /** Each report: {@code report <completed> <failed> <handled> <deliveries> <histogram> <replicated> <backup entries>}. */
     private static String figures(Options options, double window, List<Double> cpuSeconds, double jitSeconds,
                                   List<String[]> reports, Path logs) {
         long completed = reports.stream().mapToLong(r -> Long.parseLong(r[1])).sum();
@@ -190,8 +196,8 @@ public final class ClusterFloor {
         for (int i = 0; i < reports.size(); i++) {
             String[] r = reports.get(i);
             Histogram own = Histograms.decode(r[5]);
-            line(out, "  node %d: CPU %.1f %%, answered %s, reveals received %s, own requests p99 %.2f ms", i,
-                100 * cpuSeconds.get(i) / window, r[3], r[4], own.getValueAtPercentile(99) / 1000.0);
+            line(out, "  node %d: CPU %.1f %%, answered %s (replicated %s), reveals received %s, own requests p99 %.2f ms", i,
+                100 * cpuSeconds.get(i) / window, r[3], r[6], r[4], own.getValueAtPercentile(99) / 1000.0);
         }
         line(out, "round trip: p50 %.2f ms, p99 %.2f ms, max %.2f ms", roundTrips.getValueAtPercentile(50) / 1000.0,
             roundTrips.getValueAtPercentile(99) / 1000.0, roundTrips.getMaxValue() / 1000.0);

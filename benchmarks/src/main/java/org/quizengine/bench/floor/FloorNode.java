@@ -16,7 +16,6 @@ import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.io.BufferedReader;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
-import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -67,6 +66,8 @@ final class FloorNode extends VerticleBase {
     private long failed;
     private long handled;
     private long deliveries;
+    /** Answers written to this node's records, backup included, since the mark. */
+    private long replicated;
     private long issued;
     private long driver = -1;
 
@@ -174,6 +175,7 @@ final class FloorNode extends VerticleBase {
         failed = 0;
         handled = 0;
         deliveries = 0;
+        replicated = 0;
         roundTripMicros = new Histogram(3);
     }
 
@@ -181,7 +183,7 @@ final class FloorNode extends VerticleBase {
     private void report() {
         vertx.cancelTimer(driver);
         parent.println(String.join(" ", "report", Long.toString(completed), Long.toString(failed), Long.toString(handled),
-            Long.toString(deliveries), Histograms.encode(roundTripMicros)));
+            Long.toString(deliveries), Histograms.encode(roundTripMicros), Long.toString(replicated), Long.toString(backupEntries())));
     }
 
     /** A player's answer: to a node picked at random, so 1 in {@code nodes} stays on this node. */
@@ -219,12 +221,18 @@ final class FloorNode extends VerticleBase {
         }
     }
 
+    /** The records this member holds as another's backup: 0 alone, or if nothing was replicated here. */
+    private long backupEntries() {
+        return liveMatches == null ? 0 : liveMatches.getLocalMapStats().getBackupEntryCount();
+    }
+
     private Future<Void> replicate(byte[] bytes) {
         if (liveMatches == null) {
             return Future.succeededFuture();
         }
         String match = "floor-" + index + "-match-" + answered % MATCHES_PER_NODE;
-        return HazelcastFutures.onContext(vertx, liveMatches.submitToKey(match, new AppendBytes(bytes)));
+        return HazelcastFutures.onContext(vertx, liveMatches.submitToKey(match, new AppendBytes(bytes)))
+            .onSuccess(done -> replicated++);
     }
 
     private static String nodeAddress(int node) {
