@@ -5,6 +5,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.eventbus.impl.MessageConsumerImpl;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -48,6 +49,8 @@ public final class MatchVerticle extends VerticleBase {
     private Match match;
     private StepReplicator<PendingStep> replicator;
     private MessageConsumer<MatchCommand> consumer;
+    /** Set when the verticle stops, just before its consumer goes: a command dropped from then on was not refused for load. */
+    private boolean stopping;
     private long timerId = -1;
     private long timerAt = Long.MAX_VALUE;
     /** The time of the last timer step, and how late its timer fired: what a question it opened was late by. */
@@ -299,11 +302,41 @@ public final class MatchVerticle extends VerticleBase {
 
     private Future<Void> listen() {
         consumer = vertx.eventBus().consumer(Addresses.match(matchId), this::onCommand);
+        if (consumer instanceof MessageConsumerImpl<MatchCommand> impl) {
+            impl.discardHandler(this::onDiscarded);
+        }
         return consumer.completion();
+    }
+
+    /**
+     * A command the event bus dropped instead of handing it over: it reached the consumer as it was
+     * unregistered (the linger's end, a drain, a stop), or over its buffer. Vert.x answers such a
+     * request with a bare TIMEOUT just after this, which the gateway cannot tell from a lost node, so
+     * it is answered here first, as the match would have answered it. Runs on the match's context
+     * (the consumer's queue belongs to it), so the reply must be made before returning.
+     */
+    private void onDiscarded(Message<MatchCommand> message) {
+        if (!stopping && !fenced && match.phase() != Phase.FINISHED) {
+            message.fail(ErrorCode.MATCH_OVERLOADED.busCode(), "The match is receiving more than it can handle.");
+            return;
+        }
+        if (fenced || match.phase() != Phase.FINISHED) {
+            // Stopping while it runs (a drain, a shutdown) or no longer run here: another node may take it.
+            movedAway(message);
+            return;
+        }
+        // Over: its rules answer without changing it (the final ranking to an attach, MATCH_FINISHED otherwise).
+        Step step = inputOf(message.body(), now()).applyTo(match);
+        if (step.isRejected()) {
+            message.fail(step.rejection().busCode(), step.rejectionReason());
+        } else {
+            message.reply(step.reply() == null ? null : ServerFrame.of(step.reply()));
+        }
     }
 
     @Override
     public Future<?> stop() {
+        stopping = true;
         cancelTimer();
         onStopped.run();
         return consumer == null ? Future.succeededFuture() : consumer.unregister();

@@ -24,6 +24,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Predicate;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeEach;
@@ -334,6 +335,47 @@ class MatchVerticleTest {
                     .isGreaterThanOrEqualTo(finished.get().finishedAt() + LINGER_MILLIS);
                 assertThat(host.liveMatches()).as("the host counted the match as stopped").isZero();
                 assertThat(sink.results()).hasSize(1);
+                return null;
+            })
+            .onComplete(ctx.succeedingThenComplete());
+    }
+
+    /**
+     * Players' commands keep arriving, from another thread, across the instant the linger ends and the
+     * match stops listening: each is answered as the match would answer it, or finds no match; none is
+     * left without an answer (a reconnecting player would wait for the request timeout).
+     */
+    @Test
+    @Timeout(value = 20, timeUnit = TimeUnit.SECONDS)
+    void commandsThatReachAMatchAsItsLingerEndsAreAnsweredNotDropped(VertxTestContext ctx) {
+        MatchHost host = new MatchHost(NODE_A, options(1_000_000), sink, Replication.none(), node -> true,
+            new ActivePlayers(vertx), GameMeters.unexported(), System::currentTimeMillis);
+        MatchSpec spec = spec(1, 3_000, Map.of(ANN.userId(), NODE_A, BOB.userId(), NODE_A));
+        Map<String, Integer> outcomes = new ConcurrentHashMap<>();
+
+        vertx.deployVerticle(host)
+            .compose(id -> vertx.eventBus().<String>request(Addresses.nodeMatches(NODE_A), spec))
+            .compose(started -> nodeA.first(question(0)))
+            .compose(q -> Future.all(
+                command(spec, new SubmitAnswer(ANN.userId(), 0, 0)),
+                command(spec, new SubmitAnswer(BOB.userId(), 0, 1))))
+            .compose(v -> nodeA.first(finished()))
+            .compose(delivery -> vertx.<Void>executeBlocking(() -> {
+                List<Future<String>> sent = new ArrayList<>();
+                long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+                while (System.nanoTime() < until && outcomes.getOrDefault("NO_HANDLERS", 0) == 0) {
+                    sent.add(outcome(command(spec, new Attach(ANN.userId(), NODE_A, "late-socket")))
+                        .onSuccess(outcome -> outcomes.merge(outcome, 1, Integer::sum)));
+                    LockSupport.parkNanos(20_000);
+                }
+                Future.all(sent).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+                return null;
+            }))
+            .map(v -> {
+                assertThat(outcomes).as("what the late attaches came back with").containsKeys(
+                    MatchFinished.class.getSimpleName(), "NO_HANDLERS");
+                assertThat(outcomes.keySet()).as("what the late attaches came back with: %s", outcomes)
+                    .containsOnly(MatchFinished.class.getSimpleName(), "NO_HANDLERS");
                 return null;
             })
             .onComplete(ctx.succeedingThenComplete());
