@@ -1,6 +1,9 @@
 package org.quizengine.engine;
 
 import ch.qos.logback.classic.LoggerContext;
+import com.hazelcast.core.IndeterminateOperationStateException;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
@@ -19,6 +22,8 @@ public final class Main {
     /** The node running now (a node that lost its cluster is replaced by a new one), or null while it starts. */
     private static final AtomicReference<Node> CURRENT = new AtomicReference<>();
     private static volatile boolean shuttingDown;
+    /** How many times a node tries to start when a backup's acknowledgement went missing as it joined. */
+    private static final int START_ATTEMPTS = 3;
 
     private Main() {
     }
@@ -46,8 +51,7 @@ public final class Main {
         if (LoggerFactory.getILoggerFactory() instanceof LoggerContext logging) {
             logging.putProperty("node", options.nodeId());
         }
-        startVertx(options).compose(vertx -> Node.start(vertx, options)
-                .onFailure(e -> vertx.close()))
+        startNode(options)
             .onSuccess(node -> {
                 CURRENT.set(node);
                 LOG.info("Node {} serving on http://{}:{} (WebSocket at /ws){}", node.nodeId(),
@@ -72,15 +76,53 @@ public final class Main {
             });
     }
 
+    /**
+     * Vert.x, then the node on it. A member joining its cluster writes Vert.x's own subscriptions to a
+     * Hazelcast map with a synchronous backup; on a loaded machine the backup's acknowledgement can
+     * miss Hazelcast's backup timeout, and that write fails as indeterminate though the cluster is
+     * fine. The node then leaves and starts once more, as a new member; any other failure is final.
+     */
+    public static Future<Node> startNode(NodeOptions options) {
+        Promise<Node> started = Promise.promise();
+        startNode(options, 1, started);
+        return started.future();
+    }
+
+    private static void startNode(NodeOptions options, int attempt, Promise<Node> started) {
+        startVertx(options).onFailure(started::fail).onSuccess(vertx -> Node.start(vertx, options)
+            .onSuccess(started::complete)
+            .onFailure(e -> vertx.close().onComplete(closed -> {
+                if (attempt >= START_ATTEMPTS || !backupAckMissed(e)) {
+                    started.fail(e);
+                    return;
+                }
+                LOG.warn("Node {} could not join: {}; starting again as a new member", options.nodeId(), e.getMessage());
+                // From a thread of our own, as for a rejoin: the closed Vert.x completes on threads
+                // without the application's class loader, which the new node's contexts would inherit.
+                Thread again = new Thread(() -> startNode(options, attempt + 1, started), "quiz-start-again");
+                again.setContextClassLoader(Main.class.getClassLoader());
+                again.start();
+            })));
+    }
+
+    private static boolean backupAckMissed(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof IndeterminateOperationStateException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** A plain Vert.x for a single node, or a clustered one that has joined its cluster. */
-    public static io.vertx.core.Future<Vertx> startVertx(NodeOptions options) {
+    public static Future<Vertx> startVertx(NodeOptions options) {
         Transport transport = transport(options);
         LOG.info("{} event loop(s); sockets use {}", options.eventLoops(),
             transport == Transport.NIO ? "Java NIO" : "the native " + transport.name() + " transport");
         VertxBuilder builder = Vertx.builder().with(new VertxOptions().setEventLoopPoolSize(options.eventLoops()))
             .withTransport(transport);
         if (!options.cluster().enabled()) {
-            return io.vertx.core.Future.succeededFuture(builder.build());
+            return Future.succeededFuture(builder.build());
         }
         return builder.withClusterManager(HazelcastSetup.clusterManager(options.cluster(), options.nodeId()))
             .buildClustered();

@@ -334,6 +334,11 @@ public final class Node {
         return deployment.onSuccess(deployments::add).mapEmpty();
     }
 
+    /** The Vert.x this node runs on (closed with it). */
+    public Vertx vertx() {
+        return vertx;
+    }
+
     /** The port the HTTP server is bound to. */
     public int port() {
         return port.get();

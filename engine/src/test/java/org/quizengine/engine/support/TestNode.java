@@ -1,6 +1,5 @@
 package org.quizengine.engine.support;
 
-import com.hazelcast.core.IndeterminateOperationStateException;
 import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -58,30 +57,8 @@ public final class TestNode implements AutoCloseable {
         Map<String, String> all = new HashMap<>(env);
         all.put("QUIZ_STORAGE_DATA_DIR", dataDir.toString());
         NodeOptions options = NodeOptions.from(ConfigLoader.load(all));
-        for (int attempt = 1; ; attempt++) {
-            Vertx vertx = TestPlayer.await(Main.startVertx(options));
-            try {
-                return new TestNode(vertx, TestPlayer.await(Node.start(vertx, options)), dataDir);
-            } catch (AssertionError e) {
-                // On a slow machine a member joining the cluster may not hear the backup's ack of Vert.x's
-                // own subscription write within Hazelcast's backup timeout, and the node's start fails (a
-                // node process then exits for its supervisor to restart it). That is not what the tests
-                // using this fixture are about: this node leaves and starts once more, as a new member.
-                if (attempt == 2 || !backupAckMissed(e)) {
-                    throw e;
-                }
-                TestPlayer.await(vertx.close());
-            }
-        }
-    }
-
-    private static boolean backupAckMissed(Throwable e) {
-        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-            if (cause instanceof IndeterminateOperationStateException) {
-                return true;
-            }
-        }
-        return false;
+        Node node = TestPlayer.await(Main.startNode(options));
+        return new TestNode(node.vertx(), node, dataDir);
     }
 
     /** Settings for a clustered node on loopback, in the cluster {@code name}, using shared stores. */
