@@ -89,20 +89,29 @@ public final class Main {
     }
 
     private static void startNode(NodeOptions options, int attempt, Promise<Node> started) {
-        startVertx(options).onFailure(started::fail).onSuccess(vertx -> Node.start(vertx, options)
-            .onSuccess(started::complete)
-            .onFailure(e -> vertx.close().onComplete(closed -> {
-                if (attempt >= START_ATTEMPTS || !backupAckMissed(e)) {
-                    started.fail(e);
-                    return;
-                }
-                LOG.warn("Node {} could not join: {}; starting again as a new member", options.nodeId(), e.getMessage());
-                // From a thread of our own, as for a rejoin: the closed Vert.x completes on threads
-                // without the application's class loader, which the new node's contexts would inherit.
-                Thread again = new Thread(() -> startNode(options, attempt + 1, started), "quiz-start-again");
-                again.setContextClassLoader(Main.class.getClassLoader());
-                again.start();
-            })));
+        startVertx(options)
+            // A clustered Vert.x that failed to build has closed itself.
+            .onFailure(e -> startAgainOrFail(options, attempt, started, e, Future.succeededFuture()))
+            .onSuccess(vertx -> Future.succeededFuture(vertx).compose(v -> Node.start(v, options))
+                .onSuccess(started::complete)
+                .onFailure(e -> startAgainOrFail(options, attempt, started, e, vertx.close())));
+    }
+
+    /** A final failure is reported at once (the failed member closes meanwhile); a retry waits for that close. */
+    private static void startAgainOrFail(NodeOptions options, int attempt, Promise<Node> started, Throwable e,
+            Future<Void> closed) {
+        if (attempt >= START_ATTEMPTS || !backupAckMissed(e)) {
+            started.fail(e);
+            return;
+        }
+        LOG.warn("The node could not join its cluster: {}; starting again as a new member", e.getMessage());
+        closed.onComplete(done -> {
+            // From a thread of our own, as for a rejoin: the closed Vert.x completes on threads
+            // without the application's class loader, which the new node's contexts would inherit.
+            Thread again = new Thread(() -> startNode(options, attempt + 1, started), "quiz-start-again");
+            again.setContextClassLoader(Main.class.getClassLoader());
+            again.start();
+        });
     }
 
     private static boolean backupAckMissed(Throwable e) {

@@ -313,15 +313,21 @@ public final class MatchVerticle extends VerticleBase {
      * unregistered (the linger's end, a drain, a stop), or over its buffer. Vert.x answers such a
      * request with a bare TIMEOUT just after this, which the gateway cannot tell from a lost node, so
      * it is answered here first, as the match would have answered it. Runs on the match's context
-     * (the consumer's queue belongs to it), so the reply must be made before returning.
+     * (the consumer's queue belongs to it), so the reply must be made before returning. A single
+     * node stopping while the match runs leaves the request to that TIMEOUT, as before.
      */
     private void onDiscarded(Message<MatchCommand> message) {
+        boolean replicated = services.replication().enabled();
         if (!stopping && !fenced && match.phase() != Phase.FINISHED) {
             message.fail(ErrorCode.MATCH_OVERLOADED.busCode(), "The match is receiving more than it can handle.");
             return;
         }
-        if (fenced || match.phase() != Phase.FINISHED) {
-            // Stopping while it runs (a drain, a shutdown) or no longer run here: another node may take it.
+        if (!replicated && match.phase() != Phase.FINISHED) {
+            return;
+        }
+        if (fenced || match.phase() != Phase.FINISHED || (replicated && replicator != null && !replicator.caughtUp())) {
+            // Stopping while it runs (a drain, a shutdown), no longer run here, or its end not yet
+            // replicated: another node may carry it on, and the gateway asks the one its record names.
             movedAway(message);
             return;
         }

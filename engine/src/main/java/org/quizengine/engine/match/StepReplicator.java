@@ -131,13 +131,17 @@ final class StepReplicator<T> {
 
     /** Completes once every step applied so far has been replicated (or a write was refused). */
     Future<Void> replicated() {
-        long target = match.version();
-        if (!replication.enabled() || refusal != null || version >= target) {
+        if (caughtUp()) {
             return Future.succeededFuture();
         }
         Promise<Void> promise = Promise.promise();
-        waiting.add(new Waiter(target, promise));
+        waiting.add(new Waiter(match.version(), promise));
         return promise.future();
+    }
+
+    /** Whether every step applied so far has been replicated (or a write was refused): {@link #replicated()} without waiting. */
+    boolean caughtUp() {
+        return !replication.enabled() || refusal != null || version >= match.version();
     }
 
     private void satisfyWaiters() {

@@ -348,7 +348,9 @@ class MatchVerticleTest {
     @Test
     @Timeout(value = 20, timeUnit = TimeUnit.SECONDS)
     void commandsThatReachAMatchAsItsLingerEndsAreAnsweredNotDropped(VertxTestContext ctx) {
-        MatchHost host = new MatchHost(NODE_A, options(1_000_000), sink, Replication.none(), node -> true,
+        // A linger of a second: the sender starts well within it, however slow the machine.
+        MatchOptions lingerASecond = new MatchOptions(options(1_000_000).defaults(), 1_000_000, 1_000);
+        MatchHost host = new MatchHost(NODE_A, lingerASecond, sink, Replication.none(), node -> true,
             new ActivePlayers(vertx), GameMeters.unexported(), System::currentTimeMillis);
         MatchSpec spec = spec(1, 3_000, Map.of(ANN.userId(), NODE_A, BOB.userId(), NODE_A));
         Map<String, Integer> outcomes = new ConcurrentHashMap<>();

@@ -57,7 +57,8 @@ public final class TestNode implements AutoCloseable {
         Map<String, String> all = new HashMap<>(env);
         all.put("QUIZ_STORAGE_DATA_DIR", dataDir.toString());
         NodeOptions options = NodeOptions.from(ConfigLoader.load(all));
-        Node node = TestPlayer.await(Main.startNode(options));
+        // Long enough for the start's own retries: each failed join waits out Hazelcast's backup timeout.
+        Node node = TestPlayer.await(Main.startNode(options), TestPlayer.WAIT.multipliedBy(3));
         return new TestNode(node.vertx(), node, dataDir);
     }
 

@@ -302,8 +302,12 @@ public final class TestPlayer implements AutoCloseable {
     }
 
     public static <T> T await(Future<T> future) {
+        return await(future, WAIT);
+    }
+
+    public static <T> T await(Future<T> future, Duration wait) {
         try {
-            return future.toCompletionStage().toCompletableFuture().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            return future.toCompletionStage().toCompletableFuture().get(wait.toMillis(), TimeUnit.MILLISECONDS);
         } catch (Exception e) {
             throw new AssertionError("operation failed: " + e.getMessage(), e);
         }
