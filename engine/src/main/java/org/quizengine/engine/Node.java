@@ -102,7 +102,13 @@ public final class Node {
     /** Starts a node on {@code vertx}; fails if any part (a store, the port) cannot start. */
     public static Future<Node> start(Vertx vertx, NodeOptions options) {
         Node node = new Node(vertx, withNodeId(options, vertx));
-        return node.startParts().map(node);
+        // A failed start leaves nothing of its own running (embedded stores hold the data directory), only
+        // the Vert.x it was given, whose close undeploys what had been deployed.
+        return Future.<Void>succeededFuture().compose(v -> node.startParts()).map(node)
+            .recover(e -> {
+                node.stopWatching();
+                return node.closeStores().transform(v -> Future.failedFuture(e));
+            });
     }
 
     /** The configured node id, else the cluster member id (so membership maps to nodes), else a random one. */
@@ -451,16 +457,24 @@ public final class Node {
         // Completed from vertx.close() itself: a future of one of this Vert.x's contexts could never be
         // told, since closing ends those contexts.
         Promise<Void> stopped = Promise.promise();
+        stopWatching();
+        Future.join(undeployed)
+            .transform(v -> closeStores())
+            .onComplete(v -> vertx.close().onComplete(stopped));
+        return stopped.future();
+    }
+
+    private void stopWatching() {
         if (outbox != null) {
             outbox.close();
         }
         if (pauseWatch != null) {
             pauseWatch.stop();
         }
-        Future.join(undeployed)
-            .transform(v -> services == null ? Future.succeededFuture() : services.close())
-            .transform(v -> stores == null ? Future.succeededFuture() : stores.close())
-            .onComplete(v -> vertx.close().onComplete(stopped));
-        return stopped.future();
+    }
+
+    private Future<Void> closeStores() {
+        return (services == null ? Future.<Void>succeededFuture() : services.close())
+            .transform(v -> stores == null ? Future.<Void>succeededFuture() : stores.close());
     }
 }
