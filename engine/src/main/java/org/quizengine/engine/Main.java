@@ -1,7 +1,6 @@
 package org.quizengine.engine;
 
 import ch.qos.logback.classic.LoggerContext;
-import com.hazelcast.core.IndeterminateOperationStateException;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -10,6 +9,7 @@ import io.vertx.core.VertxOptions;
 import io.vertx.core.transport.Transport;
 import java.util.concurrent.atomic.AtomicReference;
 import org.quizengine.engine.cluster.HazelcastSetup;
+import org.quizengine.engine.cluster.IndeterminateWrites;
 import org.quizengine.engine.config.ConfigException;
 import org.quizengine.engine.config.ConfigLoader;
 import org.quizengine.engine.config.NodeOptions;
@@ -100,7 +100,7 @@ public final class Main {
     /** A final failure is reported at once (the failed member closes meanwhile); a retry waits for that close. */
     private static void startAgainOrFail(NodeOptions options, int attempt, Promise<Node> started, Throwable e,
             Future<Void> closed) {
-        if (attempt >= START_ATTEMPTS || !backupAckMissed(e)) {
+        if (attempt >= START_ATTEMPTS || !IndeterminateWrites.indeterminate(e)) {
             started.fail(e);
             return;
         }
@@ -112,15 +112,6 @@ public final class Main {
             again.setContextClassLoader(Main.class.getClassLoader());
             again.start();
         });
-    }
-
-    private static boolean backupAckMissed(Throwable e) {
-        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-            if (cause instanceof IndeterminateOperationStateException) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** A plain Vert.x for a single node, or a clustered one that has joined its cluster. */

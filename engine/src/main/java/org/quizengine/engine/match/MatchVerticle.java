@@ -317,17 +317,16 @@ public final class MatchVerticle extends VerticleBase {
      * node stopping while the match runs leaves the request to that TIMEOUT, as before.
      */
     private void onDiscarded(Message<MatchCommand> message) {
-        boolean replicated = services.replication().enabled();
-        if (!stopping && !fenced && match.phase() != Phase.FINISHED) {
-            message.fail(ErrorCode.MATCH_OVERLOADED.busCode(), "The match is receiving more than it can handle.");
+        if (match.phase() != Phase.FINISHED) {
+            if (!stopping && !fenced) {
+                message.fail(ErrorCode.MATCH_OVERLOADED.busCode(), "The match is receiving more than it can handle.");
+            } else if (services.replication().enabled()) {
+                movedAway(message); // a drain, a shutdown or a takeover: another node carries it on
+            }
             return;
         }
-        if (!replicated && match.phase() != Phase.FINISHED) {
-            return;
-        }
-        if (fenced || match.phase() != Phase.FINISHED || (replicated && replicator != null && !replicator.caughtUp())) {
-            // Stopping while it runs (a drain, a shutdown), no longer run here, or its end not yet
-            // replicated: another node may carry it on, and the gateway asks the one its record names.
+        if (fenced || (replicator != null && !replicator.caughtUp())) {
+            // Its end not yet replicated (or no longer run here): the gateway asks the node its record names.
             movedAway(message);
             return;
         }
