@@ -152,6 +152,7 @@ public final class WebSocketGateway {
                 .onSuccess(socket -> {
                     // A WebSocket from now on, with limits of its own: no longer one of the node's HTTP connections.
                     upgraded.accept(http);
+                    SocketFlushes.consolidate(http);
                     PlayerConnection connection = open(socket, verified.result());
                     recheck(connection, token);
                 })

@@ -1,9 +1,11 @@
 package org.quizengine.engine.support;
 
 import io.vertx.core.json.JsonObject;
+import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -37,6 +39,9 @@ public final class RawWebSocket implements AutoCloseable {
     private final Socket socket;
     private final OutputStream out;
     private final List<JsonObject> frames = new ArrayList<>();
+    /** For each of {@link #frames}, the number of the socket read that completed it. */
+    private final List<Integer> readOfFrame = new ArrayList<>();
+    private final ReadCounter reads;
     private int taken;
     private int pongs;
     private volatile Short closeStatus;
@@ -45,6 +50,25 @@ public final class RawWebSocket implements AutoCloseable {
     private RawWebSocket(Socket socket) throws IOException {
         this.socket = socket;
         this.out = socket.getOutputStream();
+        this.reads = new ReadCounter(socket.getInputStream());
+    }
+
+    /** Counts the reads from the socket that returned bytes: frames completed by one read came in together. */
+    private static final class ReadCounter extends FilterInputStream {
+        private volatile int count;
+
+        ReadCounter(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            if (n > 0) {
+                count++;
+            }
+            return n;
+        }
     }
 
     /** Opens {@code /ws} on {@code port} with {@code token}; fails unless the server answers 101. */
@@ -139,7 +163,8 @@ public final class RawWebSocket implements AutoCloseable {
     private void readLoop() {
         ByteArrayOutputStream message = new ByteArrayOutputStream();
         try {
-            DataInputStream in = new DataInputStream(socket.getInputStream());
+            // Buffered, so that one read takes all the socket holds: what the server sent together.
+            DataInputStream in = new DataInputStream(new BufferedInputStream(reads, 1 << 16));
             while (true) {
                 int first = in.readUnsignedByte();
                 int second = in.readUnsignedByte();
@@ -178,6 +203,7 @@ public final class RawWebSocket implements AutoCloseable {
     private void received(JsonObject frame) {
         synchronized (frames) {
             frames.add(frame);
+            readOfFrame.add(reads.count);
             frames.notifyAll();
         }
     }
@@ -211,6 +237,21 @@ public final class RawWebSocket implements AutoCloseable {
         synchronized (frames) {
             return List.copyOf(frames);
         }
+    }
+
+    /**
+     * Which read from the socket completed {@code frame} (one of {@link #received()}): frames with the
+     * same number reached this client together, as one batch of bytes.
+     */
+    public int socketReadOf(JsonObject frame) {
+        synchronized (frames) {
+            for (int i = 0; i < frames.size(); i++) {
+                if (frames.get(i) == frame) {
+                    return readOfFrame.get(i);
+                }
+            }
+        }
+        throw new IllegalArgumentException("not a frame this socket received: " + frame);
     }
 
     /** Pong control frames received so far (answers to {@link #PING} frames). */
