@@ -5,10 +5,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.quizengine.shared.match.Delivery;
+import org.quizengine.shared.protocol.ServerFrame;
 
 /**
  * Carries a {@link Delivery} between nodes as its recipients' ids and the frame's UTF-8 bytes, as
- * they are: the receiving node writes them to its sockets without decoding the event or encoding it again.
+ * they are: the receiving node writes them to its sockets without decoding the event or encoding it
+ * again. A last byte says whether more of the step follows.
  */
 final class DeliveryCodec extends ImmutableCodec<Delivery> {
     DeliveryCodec() {
@@ -22,6 +24,7 @@ final class DeliveryCodec extends ImmutableCodec<Delivery> {
             Binary.appendUuid(buffer, recipient);
         }
         ServerFrameCodec.append(buffer, delivery.frame());
+        buffer.appendByte(delivery.moreFollow() ? (byte) 1 : 0);
     }
 
     @Override
@@ -32,6 +35,7 @@ final class DeliveryCodec extends ImmutableCodec<Delivery> {
         for (int i = 0; i < count; i++) {
             recipients.add(in.readUuid());
         }
-        return new Delivery(recipients, ServerFrameCodec.read(in));
+        ServerFrame frame = ServerFrameCodec.read(in);
+        return new Delivery(recipients, frame, in.readBoolean());
     }
 }

@@ -24,6 +24,8 @@ final class PlayerConnection {
     final TokenBucket frames;
     /** Where this socket's fragments become messages; used on the socket's event loop only. */
     final MessageAssembler messages;
+    /** Holds this socket's flushes while a match step's frames are written to it. */
+    final HeldFlushes flushes;
     private final GameMeters meters;
     /** The live match this socket is playing, as last announced to it; null when none. */
     volatile UUID currentMatch;
@@ -42,13 +44,14 @@ final class PlayerConnection {
     volatile boolean movingOff;
 
     PlayerConnection(PlayerInfo player, UUID sessionId, ServerWebSocket socket, TokenBucket rate, TokenBucket frames,
-                     MessageAssembler messages, GameMeters meters) {
+                     MessageAssembler messages, HeldFlushes flushes, GameMeters meters) {
         this.player = player;
         this.sessionId = sessionId;
         this.socket = socket;
         this.rate = rate;
         this.frames = frames;
         this.messages = messages;
+        this.flushes = flushes;
         this.meters = meters;
     }
 

@@ -12,6 +12,8 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.WebSocketFrame;
 import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -74,6 +76,9 @@ public final class WebSocketGateway {
     /** Told of each connection that became a WebSocket here (the node's count of HTTP connections). */
     private final Consumer<HttpConnection> upgraded;
     private final LongSupplier clock;
+    /** Sockets whose flushes wait for the rest of a match step's deliveries; used on the gateway's context. */
+    private final List<PlayerConnection> held = new ArrayList<>();
+    private boolean releaseQueued;
     private final DeliveryOptions requestOptions = new DeliveryOptions().setSendTimeout(MatchRequests.REQUEST_TIMEOUT_MILLIS);
     private final Map<UUID, PlayerConnection> connections = new ConcurrentHashMap<>();
     /** Requests to matches, carried to a match's new owner when its node dies (see {@link MatchRequests}). */
@@ -152,8 +157,7 @@ public final class WebSocketGateway {
                 .onSuccess(socket -> {
                     // A WebSocket from now on, with limits of its own: no longer one of the node's HTTP connections.
                     upgraded.accept(http);
-                    SocketFlushes.consolidate(http);
-                    PlayerConnection connection = open(socket, verified.result());
+                    PlayerConnection connection = open(socket, verified.result(), HeldFlushes.install(http));
                     recheck(connection, token);
                 })
                 .onFailure(e -> LOG.debug("WebSocket upgrade failed", e));
@@ -214,13 +218,13 @@ public final class WebSocketGateway {
         return null;
     }
 
-    private PlayerConnection open(ServerWebSocket socket, AuthenticatedUser user) {
+    private PlayerConnection open(ServerWebSocket socket, AuthenticatedUser user, HeldFlushes flushes) {
         long now = clock.getAsLong();
         PlayerInfo player = new PlayerInfo(user.userId(), user.username());
         PlayerConnection connection = new PlayerConnection(player, user.sessionId(), socket,
             new TokenBucket(options.messagesPerSecond(), options.burst(), now),
             new TokenBucket(FRAMES_PER_MESSAGE * options.messagesPerSecond(), FRAMES_PER_MESSAGE * options.burst(), now),
-            new MessageAssembler(options.maxFrameBytes(), options.maxMessageBytes()), meters);
+            new MessageAssembler(options.maxFrameBytes(), options.maxMessageBytes()), flushes, meters);
         PlayerConnection previous = connections.put(player.userId(), connection);
         if (previous != null) {
             previous.replaced = true;
@@ -531,7 +535,27 @@ public final class WebSocketGateway {
                 reportAbsent(recipient, frame);
                 continue;
             }
+            if (delivery.moreFollow() && connection.flushes.hold()) {
+                held.add(connection);
+            }
             connection.send(frame);
         }
+        if (!delivery.moreFollow()) {
+            releaseHeld();
+        } else if (!releaseQueued) {
+            // In case the step's last delivery does not come next (its node died sending it): the
+            // sockets are released once the deliveries already waiting have been handled.
+            releaseQueued = true;
+            vertx.runOnContext(v -> releaseHeld());
+        }
+    }
+
+    /** The step's frames are written: the sockets held for them are flushed, each once. */
+    private void releaseHeld() {
+        releaseQueued = false;
+        for (PlayerConnection connection : held) {
+            connection.flushes.release();
+        }
+        held.clear();
     }
 }

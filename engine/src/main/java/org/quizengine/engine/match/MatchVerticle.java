@@ -8,6 +8,7 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.eventbus.impl.MessageConsumerImpl;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -476,7 +477,13 @@ public final class MatchVerticle extends VerticleBase {
         }
     }
 
+    /**
+     * Sends each node the step's frames for the players on it, in order: every delivery but a node's
+     * last says more follow, so that its gateway flushes a socket once for the step (a reveal and the
+     * next question in one packet) rather than once per frame.
+     */
     private void publish(List<Outgoing> events) {
+        List<Addressed> deliveries = new ArrayList<>(2);
         for (Outgoing outgoing : events) {
             Map<String, List<UUID>> byNode = new HashMap<>(4);
             for (UUID recipient : outgoing.recipients()) {
@@ -495,9 +502,21 @@ public final class MatchVerticle extends VerticleBase {
                 long late = now() - question.openedAt() + (question.openedAt() == lastTickAt ? lastTickLate : 0);
                 services.meters().questionSent(Math.max(0, late));
             }
-            byNode.forEach((node, recipients) ->
-                vertx.eventBus().send(Addresses.nodeDeliveries(node), new Delivery(recipients, frame)));
+            byNode.forEach((node, recipients) -> deliveries.add(new Addressed(node, recipients, frame)));
         }
+        Set<String> nodesLeft = new HashSet<>(2);
+        boolean[] moreFollow = new boolean[deliveries.size()];
+        for (int i = deliveries.size() - 1; i >= 0; i--) {
+            moreFollow[i] = !nodesLeft.add(deliveries.get(i).node());
+        }
+        for (int i = 0; i < deliveries.size(); i++) {
+            Addressed delivery = deliveries.get(i);
+            vertx.eventBus().send(Addresses.nodeDeliveries(delivery.node()),
+                new Delivery(delivery.recipients(), delivery.frame(), moreFollow[i]));
+        }
+    }
+
+    private record Addressed(String node, List<UUID> recipients, ServerFrame frame) {
     }
 
     private void schedule() {

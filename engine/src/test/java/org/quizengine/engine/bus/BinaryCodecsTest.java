@@ -48,9 +48,10 @@ class BinaryCodecsTest {
         ServerEvent status = new ServerEvent.PlayerStatus(matchId, ann, "disconnected");
         Delivery delivery = new Delivery(List.of(ann, bob), status);
         Delivery outsideAnyMatch = new Delivery(List.of(bob), ServerFrame.ofText("no_match", null, "{\"type\":\"no_match\",\"é\":\"Crêpe — naïve\"}"));
+        Delivery moreOfItsStep = new Delivery(List.of(ann), delivery.frame(), true);
         DeliveryCodec codec = new DeliveryCodec();
 
-        for (Delivery sent : List.of(delivery, outsideAnyMatch)) {
+        for (Delivery sent : List.of(delivery, outsideAnyMatch, moreOfItsStep)) {
             Buffer wire = Buffer.buffer().appendInt(42);
             codec.encodeToWire(wire, sent);
             assertThat(codec.decodeFromWire(4, wire)).isEqualTo(sent);
@@ -58,5 +59,6 @@ class BinaryCodecsTest {
         assertThat(delivery.frame().type()).isEqualTo("player_status");
         assertThat(delivery.frame().matchId()).isEqualTo(matchId);
         assertThat(delivery.event()).isEqualTo(status);
+        assertThat(delivery.moreFollow()).isFalse();
     }
 }
