@@ -5,6 +5,7 @@ import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.impl.HttpServerConnection;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -12,14 +13,16 @@ import org.slf4j.LoggerFactory;
  * Lets the gateway hold a player's socket's flushes while a match step's frames are written, so
  * that they leave in one system call and one packet: with no reveal pause, the reveal and the next
  * question. Vert.x flushes every frame written outside a read at once; a profile at 10,000 players
- * had a third of the node's CPU in those {@code send} calls. Nothing else waits: an acknowledgement
- * or a pong is flushed as before.
+ * had a third of the node's CPU in those {@code send} calls. A hold lasts from the step's first
+ * delivery to its last, which this node's matches queue back to back; whatever else is written to
+ * the socket in between (a reply to a read, a pong) leaves with them.
  *
- * <p>Held and released on the socket's event loop only; written from another thread, Vert.x
- * already queues the frames and flushes them once per batch.
+ * <p>Held and released on the socket's event loop only: a socket on another loop than the gateway's
+ * is not held, and its frames are flushed as Vert.x writes them.
  */
 final class HeldFlushes extends ChannelOutboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(HeldFlushes.class);
+    private static final AtomicBoolean WARNED = new AtomicBoolean();
     /** Stands in where the socket's channel could not be reached: holds nothing. */
     static final HeldFlushes NONE = new HeldFlushes();
 
@@ -35,7 +38,10 @@ final class HeldFlushes extends ChannelOutboundHandlerAdapter {
         // Vert.x 5.0's server connection class: the WebSocket the router hands over wraps Vert.x's own,
         // which has no public way to its channel, but the socket is the connection's channel.
         if (!(upgraded instanceof HttpServerConnection connection)) {
-            LOG.warn("Cannot reach the channel of {}: its frames are flushed one by one", upgraded.getClass().getName());
+            if (WARNED.compareAndSet(false, true)) {
+                LOG.warn("Cannot reach the channel of {}: its frames are flushed one by one "
+                    + "(logged once)", upgraded.getClass().getName());
+            }
             return NONE;
         }
         HeldFlushes flushes = new HeldFlushes();

@@ -528,34 +528,40 @@ public final class WebSocketGateway {
     private void onDelivery(Message<Delivery> message) {
         Delivery delivery = message.body();
         ServerFrame frame = delivery.frame();
-        // Encoded once, by the match, for every socket on every node.
-        for (UUID recipient : delivery.recipients()) {
-            PlayerConnection connection = connections.get(recipient);
-            if (connection == null) {
-                reportAbsent(recipient, frame);
-                continue;
+        try {
+            // Encoded once, by the match, for every socket on every node.
+            for (UUID recipient : delivery.recipients()) {
+                PlayerConnection connection = connections.get(recipient);
+                if (connection == null) {
+                    reportAbsent(recipient, frame);
+                    continue;
+                }
+                if (delivery.moreFollow() && connection.flushes.hold()) {
+                    held.add(connection);
+                }
+                connection.send(frame);
             }
-            if (delivery.moreFollow() && connection.flushes.hold()) {
-                held.add(connection);
+        } finally {
+            if (!delivery.moreFollow()) {
+                releaseHeld();
+            } else if (!releaseQueued) {
+                // Should the step's last delivery not come next, the sockets are released once the
+                // deliveries already waiting have been handled.
+                releaseQueued = true;
+                vertx.runOnContext(v -> releaseHeld());
             }
-            connection.send(frame);
-        }
-        if (!delivery.moreFollow()) {
-            releaseHeld();
-        } else if (!releaseQueued) {
-            // In case the step's last delivery does not come next (its node died sending it): the
-            // sockets are released once the deliveries already waiting have been handled.
-            releaseQueued = true;
-            vertx.runOnContext(v -> releaseHeld());
         }
     }
 
     /** The step's frames are written: the sockets held for them are flushed, each once. */
     private void releaseHeld() {
         releaseQueued = false;
-        for (PlayerConnection connection : held) {
-            connection.flushes.release();
+        try {
+            for (PlayerConnection connection : held) {
+                connection.flushes.release();
+            }
+        } finally {
+            held.clear();
         }
-        held.clear();
     }
 }

@@ -8,7 +8,6 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.eventbus.impl.MessageConsumerImpl;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -478,9 +477,11 @@ public final class MatchVerticle extends VerticleBase {
     }
 
     /**
-     * Sends each node the step's frames for the players on it, in order: every delivery but a node's
-     * last says more follow, so that its gateway flushes a socket once for the step (a reveal and the
-     * next question in one packet) rather than once per frame.
+     * Sends each node the step's frames for the players on it, in order. To this node, every delivery
+     * but the last says more follow, so that its gateway flushes a socket once for the step (a reveal
+     * and the next question in one packet) rather than once per frame: queued here one after the
+     * other, they reach the gateway back to back. Another node's may not (they cross the network
+     * separately), and a hold waiting for them would delay the frames: they never say so.
      */
     private void publish(List<Outgoing> events) {
         List<Addressed> deliveries = new ArrayList<>(2);
@@ -504,15 +505,18 @@ public final class MatchVerticle extends VerticleBase {
             }
             byNode.forEach((node, recipients) -> deliveries.add(new Addressed(node, recipients, frame)));
         }
-        Set<String> nodesLeft = new HashSet<>(2);
-        boolean[] moreFollow = new boolean[deliveries.size()];
-        for (int i = deliveries.size() - 1; i >= 0; i--) {
-            moreFollow[i] = !nodesLeft.add(deliveries.get(i).node());
+        String here = services.nodeId();
+        int lastHere = -1;
+        for (int i = 0; i < deliveries.size(); i++) {
+            if (deliveries.get(i).node().equals(here)) {
+                lastHere = i;
+            }
         }
         for (int i = 0; i < deliveries.size(); i++) {
             Addressed delivery = deliveries.get(i);
+            boolean moreFollow = i < lastHere && delivery.node().equals(here);
             vertx.eventBus().send(Addresses.nodeDeliveries(delivery.node()),
-                new Delivery(delivery.recipients(), delivery.frame(), moreFollow[i]));
+                new Delivery(delivery.recipients(), delivery.frame(), moreFollow));
         }
     }
 

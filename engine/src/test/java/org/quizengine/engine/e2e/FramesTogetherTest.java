@@ -3,9 +3,15 @@ package org.quizengine.engine.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.json.JsonObject;
+import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.quizengine.engine.support.RawWebSocket;
+import org.quizengine.shared.bus.Addresses;
+import org.quizengine.shared.match.Delivery;
+import org.quizengine.shared.protocol.ServerEvent;
+import org.quizengine.shared.protocol.ServerFrame;
 import org.quizengine.engine.support.TestNode;
 import org.quizengine.engine.support.TestPlayer;
 
@@ -23,6 +29,22 @@ class FramesTogetherTest {
         env.put("QUIZ_MATCH_QUESTION_MILLIS", "30000"); // each closes once both have answered
         try (TestNode node = TestNode.start(env)) {
             playTwoQuestions(node);
+        }
+    }
+
+    /** A step's last delivery lost on the way (its node died sending it) holds nothing for long. */
+    @Test
+    void aDeliveryThatSaysMoreFollowArrivesWhenNothingFollows() {
+        Map<String, String> env = TestNode.fastMatches();
+        env.put("QUIZ_NODE_EVENT_LOOPS", "1");
+        try (TestNode node = TestNode.start(env);
+             TestPlayer player = node.register("held" + System.nanoTime() % 100_000).connect()) {
+            player.next("no_match");
+            UUID matchId = UUID.randomUUID();
+            node.vertx.eventBus().send(Addresses.nodeDeliveries(node.node.nodeId()), new Delivery(List.of(player.userId),
+                ServerFrame.of(new ServerEvent.PlayerStatus(matchId, player.userId, "disconnected")), true));
+            JsonObject status = player.next("player_status");
+            assertThat(status.getString("matchId")).isEqualTo(matchId.toString());
         }
     }
 
