@@ -1,5 +1,6 @@
 package org.quizengine.engine.gateway;
 
+import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -157,6 +158,9 @@ public final class WebSocketGateway {
                 .onSuccess(socket -> {
                     // A WebSocket from now on, with limits of its own: no longer one of the node's HTTP connections.
                     upgraded.accept(http);
+                    // Vert.x keeps the upgrade's request and response as long as the socket; without
+                    // these handlers they no longer hold the router's context and what it parsed.
+                    ctx.response().headersEndHandler(null).endHandler(null);
                     PlayerConnection connection = open(socket, verified.result(), HeldFlushes.install(http));
                     recheck(connection, token);
                 })
@@ -207,7 +211,15 @@ public final class WebSocketGateway {
     }
 
     private static String tokenOf(HttpServerRequest request) {
-        String query = request.getParam("access_token");
+        // Decoded apart from the request, which would keep the parsed parameters (the token again)
+        // for as long as the socket is open.
+        List<String> values;
+        try {
+            values = new QueryStringDecoder(request.uri()).parameters().get("access_token");
+        } catch (IllegalArgumentException e) { // a broken %-escape: no token can be read from it
+            values = null;
+        }
+        String query = values == null ? null : values.get(0);
         if (query != null && !query.isBlank()) {
             return query.trim();
         }

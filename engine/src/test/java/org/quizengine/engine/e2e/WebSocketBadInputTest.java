@@ -77,6 +77,10 @@ class WebSocketBadInputTest {
         HttpResponse<Buffer> forged = TestPlayer.await(client.get(node.port(), "localhost", "/ws?access_token=abc.def.ghi").send());
         assertThat(forged.statusCode()).isEqualTo(401);
         assertThat(forged.bodyAsJsonObject().getString("code")).isEqualTo("UNAUTHORIZED");
+
+        HttpResponse<Buffer> unreadable = TestPlayer.await(client.get(node.port(), "localhost", "/ws?access_token=%zz").send());
+        assertThat(unreadable.statusCode()).isEqualTo(401);
+        assertThat(unreadable.bodyAsJsonObject().getString("detail")).contains("access_token");
         client.close();
     }
 
