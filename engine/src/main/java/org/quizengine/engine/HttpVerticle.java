@@ -56,13 +56,7 @@ final class HttpVerticle extends VerticleBase {
             .setCompressionSupported(true)
             // Without it the server waits for a connection's first bytes (to tell HTTP/2 from HTTP/1)
             // before the connection exists, and one that sends nothing could not be timed out.
-            .setHttp2ClearTextEnabled(false)
-            // Every response is written on its connection's event loop, so Vert.x may write straight
-            // to the channel. Otherwise each connection gets a queue for writes from other threads
-            // (a 1,024-slot array, 4.7 KB in all), kept for the life of a WebSocket, whose upgrade
-            // connection Vert.x keeps: a fifth of a player's heap. A response written from another
-            // thread would now fail; none is.
-            .setStrictThreadMode(true);
+            .setHttp2ClearTextEnabled(false);
         HttpServer server = vertx.createHttpServer(options)
             .connectionHandler(this::opened)
             .requestHandler(request -> {

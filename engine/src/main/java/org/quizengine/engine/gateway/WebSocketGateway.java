@@ -213,13 +213,17 @@ public final class WebSocketGateway {
     private static String tokenOf(HttpServerRequest request) {
         // Decoded apart from the request, which would keep the parsed parameters (the token again)
         // for as long as the socket is open.
-        List<String> values;
+        String query = null;
         try {
-            values = new QueryStringDecoder(request.uri()).parameters().get("access_token");
+            for (Map.Entry<String, List<String>> parameter : new QueryStringDecoder(request.uri()).parameters().entrySet()) {
+                if (parameter.getKey().equalsIgnoreCase("access_token")) { // as Vert.x's own parameters
+                    query = parameter.getValue().get(0);
+                    break;
+                }
+            }
         } catch (IllegalArgumentException e) { // a broken %-escape: no token can be read from it
-            values = null;
+            query = null;
         }
-        String query = values == null ? null : values.get(0);
         if (query != null && !query.isBlank()) {
             return query.trim();
         }
