@@ -211,25 +211,31 @@ public final class WebSocketGateway {
     }
 
     private static String tokenOf(HttpServerRequest request) {
-        // Decoded apart from the request, which would keep the parsed parameters (the token again)
-        // for as long as the socket is open.
-        String query = null;
-        try {
-            for (Map.Entry<String, List<String>> parameter : new QueryStringDecoder(request.uri()).parameters().entrySet()) {
-                if (parameter.getKey().equalsIgnoreCase("access_token")) { // as Vert.x's own parameters
-                    query = parameter.getValue().get(0);
-                    break;
-                }
-            }
-        } catch (IllegalArgumentException e) { // a broken %-escape: no token can be read from it
-            query = null;
-        }
+        String query = queryToken(request.uri());
         if (query != null && !query.isBlank()) {
             return query.trim();
         }
         String header = request.getHeader("Authorization");
         if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
             return header.substring(7).trim();
+        }
+        return null;
+    }
+
+    /**
+     * The {@code access_token} query parameter, its name in any case as Vert.x's own parameters.
+     * Decoded apart from the request, which would keep the parsed parameters (the token again) for
+     * as long as the socket is open.
+     */
+    private static String queryToken(String uri) {
+        try {
+            for (Map.Entry<String, List<String>> parameter : new QueryStringDecoder(uri).parameters().entrySet()) {
+                if (parameter.getKey().equalsIgnoreCase("access_token")) {
+                    return parameter.getValue().get(0);
+                }
+            }
+        } catch (IllegalArgumentException e) {
+            // a broken %-escape: no token can be read from the query
         }
         return null;
     }
