@@ -328,12 +328,10 @@ public final class Node {
     }
 
     private Future<Void> startHttp(Router router) {
-        // Port 0 (tests) must be one server; a fixed port is shared by one server per event loop, so
-        // that accepted sockets are spread over every loop.
-        int instances = options.http().port() == 0 ? 1 : options.eventLoops();
+        // One server per event loop share the port, so that accepted sockets are spread over every loop.
         return deploy(vertx.deployVerticle(
             () -> new HttpVerticle(options.http(), options.gateway(), router, httpConnections, port::set),
-            new DeploymentOptions().setInstances(instances)));
+            new DeploymentOptions().setInstances(options.eventLoops())));
     }
 
     private Future<Void> deploy(Future<String> deployment) {

@@ -188,9 +188,11 @@ public final class ResultOutbox implements ResultSink {
     /**
      * The cluster-wide backlog as of {@code now}. Counting it reads every pending result, so a count
      * is reused for {@link #BACKLOG_READ_MILLIS} (however often metrics are scraped) and shared by
-     * the callers that ask while it is read; the oldest one's age is always as of {@code now}.
+     * the callers that ask while it is read; the oldest one's age is always as of {@code now}. The
+     * answer comes on the caller's context, whichever context started the shared count.
      */
     public Future<Backlog> backlog(long now) {
+        ContextInternal caller = (ContextInternal) vertx.getOrCreateContext();
         BacklogRead last = lastBacklogRead;
         if (last == null || now - last.readAt() >= BACKLOG_READ_MILLIS || last.counted().failed()) {
             Future<PendingCount> counted = map().compose(AsyncMap::entries).map(entries -> {
@@ -203,8 +205,10 @@ public final class ResultOutbox implements ResultSink {
             last = new BacklogRead(now, counted);
             lastBacklogRead = last;
         }
-        return last.counted().map(count -> new Backlog(count.results(),
-            count.results() == 0 ? 0 : Math.max(0, now - count.oldestFinishedAt())));
+        Promise<Backlog> answer = caller.promise();
+        last.counted().map(count -> new Backlog(count.results(),
+            count.results() == 0 ? 0 : Math.max(0, now - count.oldestFinishedAt()))).onComplete(answer);
+        return answer.future();
     }
 
     /** A count of the backlog started at {@code readAt}. */

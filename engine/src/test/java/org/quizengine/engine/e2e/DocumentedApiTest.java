@@ -6,6 +6,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.openapi.contract.Operation;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -19,7 +20,10 @@ import org.quizengine.engine.support.TestPlayer;
 
 /**
  * The OpenAPI document and a real node agree: every operation it describes is served by a route
- * (nothing documented is missing), and the node answers nothing it does not describe.
+ * (nothing documented is missing), and the node answers nothing it does not describe. The node runs
+ * two event loops, each with an HTTP server, and every call is made on a new connection, so that
+ * each operation is answered on both loops in turn: a route whose answer comes back on another loop
+ * than its request's would fail there (the server writes only from a connection's own loop).
  */
 class DocumentedApiTest {
     private static final String ADMIN_PASSWORD = "an admin password for the documented api test";
@@ -33,24 +37,37 @@ class DocumentedApiTest {
         env.put("QUIZ_AUTH_ADMIN_PASSWORD", ADMIN_PASSWORD);
         try (TestNode node = TestNode.start(env)) {
             ApiContract contract = TestPlayer.await(ApiContract.load(node.vertx));
-            WebClient client = WebClient.create(node.vertx);
+            WebClient client = WebClient.create(node.vertx, new WebClientOptions().setKeepAlive(false));
             List<String> unrouted = new ArrayList<>();
+            List<String> failed = new ArrayList<>();
             for (Operation operation : contract.operations()) {
-                // A fresh session each time: an operation such as logout may end the one it is called with.
+                // A fresh session each time: an operation such as logout may end the one it is called with
+                // (then the second call is refused before it reaches a route).
                 String token = TestPlayer.login(node.vertx, node.port(), admin, ADMIN_PASSWORD).token;
-                HttpResponse<Buffer> response = call(client, node.port(), operation, token);
+                // Two calls, two connections in a row: one to each loop's server.
+                for (int round = 0; round < 2; round++) {
+                    HttpResponse<Buffer> response = call(client, node.port(), operation, token);
+                    if (response.statusCode() >= 500) {
+                        failed.add(operation.getHttpMethod() + " " + operation.getOpenAPIPath() + " -> " + response.statusCode());
+                    }
                 // The gate answers 404 "There is no ..." and 405 for what the document lacks; the
                 // router answers "No such resource." when the document has it but no route does.
-                String detail = problemDetail(response);
-                if (response.statusCode() == 405 || "No such resource.".equals(detail)
-                    || (detail != null && detail.startsWith("There is no "))) {
-                    unrouted.add(operation.getHttpMethod() + " " + operation.getOpenAPIPath() + " -> "
-                        + response.statusCode() + " " + detail);
+                    String detail = problemDetail(response);
+                    if (response.statusCode() == 405 || "No such resource.".equals(detail)
+                        || (detail != null && detail.startsWith("There is no "))) {
+                        unrouted.add(operation.getHttpMethod() + " " + operation.getOpenAPIPath() + " -> "
+                            + response.statusCode() + " " + detail);
+                    }
                 }
+            }
+            for (int round = 0; round < 2; round++) {
+                HttpResponse<Buffer> scrape = TestPlayer.await(client.get(node.port(), "localhost", "/metrics").send());
+                assertThat(scrape.statusCode()).as("/metrics, round " + round).isEqualTo(200);
             }
             client.close();
             assertThat(contract.operations()).hasSizeGreaterThan(10);
             assertThat(unrouted).isEmpty();
+            assertThat(failed).isEmpty();
         }
     }
 

@@ -33,6 +33,8 @@ public final class TestNode implements AutoCloseable {
         Map<String, String> env = new HashMap<>();
         env.put("QUIZ_HTTP_PORT", "0");
         env.put("QUIZ_HTTP_HOST", "127.0.0.1");
+        // Two loops, so two HTTP servers: a request and what answers it may be on different loops.
+        env.put("QUIZ_NODE_EVENT_LOOPS", "2");
         env.put("QUIZ_MATCH_QUESTION_COUNT", "3");
         env.put("QUIZ_MATCH_QUESTION_MILLIS", "3000");
         env.put("QUIZ_MATCH_COUNTDOWN_MILLIS", "100");
