@@ -48,7 +48,9 @@ final class HttpVerticle extends VerticleBase {
         int hardLimit = gateway.maxMessageBytes();
         HttpServerOptions options = new HttpServerOptions()
             .setHost(http.host())
-            .setPort(http.port())
+            // Port 0 asks for any free port: servers on -1 share one random port, as servers on a
+            // fixed port share that port.
+            .setPort(http.port() == 0 ? -1 : http.port())
             .setMaxWebSocketFrameSize(hardLimit)
             .setMaxWebSocketMessageSize(hardLimit)
             .setPerMessageWebSocketCompressionSupported(gateway.compression())
@@ -56,7 +58,13 @@ final class HttpVerticle extends VerticleBase {
             .setCompressionSupported(true)
             // Without it the server waits for a connection's first bytes (to tell HTTP/2 from HTTP/1)
             // before the connection exists, and one that sends nothing could not be timed out.
-            .setHttp2ClearTextEnabled(false);
+            .setHttp2ClearTextEnabled(false)
+            // Every response is written on its connection's event loop (Responses and the routes bring
+            // an answer from elsewhere back to it first), so Vert.x may write straight to the channel.
+            // Otherwise each connection has a queue for writes from other threads (a 1,024-slot
+            // array, 4.7 KB in all), kept for the life of a WebSocket, whose upgrade connection
+            // Vert.x keeps: a fifth of a player's heap. A write from another thread would fail.
+            .setStrictThreadMode(true);
         HttpServer server = vertx.createHttpServer(options)
             .connectionHandler(this::opened)
             .requestHandler(request -> {
