@@ -59,8 +59,9 @@ final class HttpVerticle extends VerticleBase {
             // Without it the server waits for a connection's first bytes (to tell HTTP/2 from HTTP/1)
             // before the connection exists, and one that sends nothing could not be timed out.
             .setHttp2ClearTextEnabled(false)
-            // Every response is written on its connection's event loop (Responses and the routes bring
-            // an answer from elsewhere back to it first), so Vert.x may write straight to the channel.
+            // Every response is written on its connection's event loop: each route's answer comes from
+            // a future bound to the request's context (the stores' clients, the event bus and the
+            // outbox's backlog answer on the caller's), so Vert.x may write straight to the channel.
             // Otherwise each connection has a queue for writes from other threads (a 1,024-slot
             // array, 4.7 KB in all), kept for the life of a WebSocket, whose upgrade connection
             // Vert.x keeps: a fifth of a player's heap. A write from another thread would fail.

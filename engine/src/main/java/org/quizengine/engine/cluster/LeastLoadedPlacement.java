@@ -29,8 +29,9 @@ public final class LeastLoadedPlacement implements MatchPlacement {
     private final IntSupplier ownLoad;
     private final IntSupplier ownPlayers;
     private final BooleanSupplier runsMatchmaker;
-    private Map<String, Integer> loads = Map.of();
-    private Map<String, NodeStatus> statuses = Map.of();
+    // Replaced whole on the node's context, read from the matchmaker's and the HTTP servers' loops.
+    private volatile Map<String, Integer> loads = Map.of();
+    private volatile Map<String, NodeStatus> statuses = Map.of();
     private long reportTimer = -1;
     private volatile boolean draining;
 
