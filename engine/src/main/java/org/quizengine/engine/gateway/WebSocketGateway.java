@@ -159,8 +159,10 @@ public final class WebSocketGateway {
                     // A WebSocket from now on, with limits of its own: no longer one of the node's HTTP connections.
                     upgraded.accept(http);
                     // Vert.x keeps the upgrade's request and response as long as the socket; without
-                    // these handlers they no longer hold the router's context and what it parsed.
-                    ctx.response().headersEndHandler(null).endHandler(null);
+                    // these handlers they no longer hold the router's context and what it parsed, and
+                    // their headers (read by nothing once the handshake is done) go too.
+                    ctx.response().headersEndHandler(null).endHandler(null).headers().clear();
+                    socket.headers().clear();
                     PlayerConnection connection = open(socket, verified.result(), HeldFlushes.install(http));
                     recheck(connection, token);
                 })
