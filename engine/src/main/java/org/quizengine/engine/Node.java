@@ -140,6 +140,12 @@ public final class Node {
                 new NodeMetrics.ClusterFigures(() -> cluster.nodeIds().size(), this::runsMatchmaker, this::outboxBacklog),
                 new NodeMetrics.StorePings(stores::pingPostgres, stores::pingRedis, () -> stores.pool().size()));
             GameMeters meters = metrics.game();
+            // Counted as well as logged: a response whose writer threw is never sent, and the
+            // request waits until its client gives up, so operators must see that it happened.
+            vertx.exceptionHandler(e -> {
+                meters.unhandledError();
+                LOG.error("Unhandled exception", e);
+            });
             outbox = new ResultOutbox(vertx, options.storage().dataDir().resolve("outbox").toString(),
                 List.of(timed(services.results()::save, true, meters), timed(services::applyToLeaderboards, false, meters)),
                 services.results()::isStored);

@@ -41,6 +41,7 @@ public final class GameMeters {
     private final Counter matchesFinished;
     private final Timer postgresLag;
     private final Timer redisLag;
+    private final Counter unhandledErrors;
 
     public GameMeters(MeterRegistry registry) {
         answersAccepted = answers(registry, "accepted");
@@ -72,6 +73,14 @@ public final class GameMeters {
             .description("Matches that finished on this node").register(registry);
         postgresLag = storeLag(registry, "postgres");
         redisLag = storeLag(registry, "redis");
+        unhandledErrors = Counter.builder(NodeMetrics.UNHANDLED_ERRORS)
+            .description("Exceptions no handler caught (each logged at ERROR with its stack): a bug, whatever it hit")
+            .register(registry);
+    }
+
+    /** An exception that reached Vert.x uncaught: whatever it interrupted (a response, a frame) did not finish. */
+    public void unhandledError() {
+        unhandledErrors.increment();
     }
 
     /** Meters that count but are exported nowhere: for parts run without a node (tests of one verticle). */

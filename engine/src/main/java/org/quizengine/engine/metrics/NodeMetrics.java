@@ -56,6 +56,7 @@ public final class NodeMetrics {
     public static final String MATCHES_HANDED_OVER = "quiz_matches_handed_over";
     public static final String MATCHES_FINISHED = "quiz_matches_finished";
     public static final String RESULT_STORE_LAG = "quiz_result_store_lag";
+    public static final String UNHANDLED_ERRORS = "quiz_unhandled_errors";
     /** How long a scrape waits for a store's ping before reporting it down. */
     static final long STORE_PING_MILLIS = 1_000;
 

@@ -2,6 +2,7 @@ package org.quizengine.engine.ops;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -9,6 +10,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.quizengine.engine.metrics.NodeMetrics;
+import org.quizengine.engine.support.Eventually;
 import org.quizengine.engine.support.Scrape;
 
 /**
@@ -46,6 +48,7 @@ class NodeMetricsTest {
             NodeMetrics.FRAMES_REJECTED + "_total", NodeMetrics.HTTP_RESPONSES + "_total", NodeMetrics.REST_ERRORS + "_total",
             NodeMetrics.MATCHES_TAKEN_OVER + "_total", NodeMetrics.MATCHES_HANDED_OVER + "_total",
             NodeMetrics.MATCHES_FINISHED + "_total", NodeMetrics.RESULT_STORE_LAG + "_seconds_bucket",
+            NodeMetrics.UNHANDLED_ERRORS + "_total",
             "jvm_memory_used_bytes", "jvm_gc_memory_allocated_bytes_total", "jvm_threads_live_threads", "process_cpu_usage");
         String node = "node=\"" + played.node.node.nodeId() + "\"";
         for (String name : exported) {
@@ -95,6 +98,17 @@ class NodeMetricsTest {
         assertThat(value("quiz_connected_players")).isEqualTo(2);
         assertThat(value("quiz_results_pending")).as("the outbox was read (its count is reused a few seconds)").isNotNaN();
         assertThat(value("quiz_matches_taken_over_total")).as("a lone node takes nothing over").isZero();
+    }
+
+    @Test
+    void anExceptionNoHandlerCaughtIsCounted() {
+        assertThat(value("quiz_unhandled_errors_total")).as("the played match threw nothing uncaught").isZero();
+        // A bug's stand-in: an event-loop task that throws, with no handler of its own.
+        played.node.vertx.runOnContext(v -> {
+            throw new IllegalStateException("a deliberate uncaught exception of NodeMetricsTest");
+        });
+        Eventually.await("the uncaught exception counted", Duration.ofSeconds(10),
+            () -> played.metrics().value("quiz_unhandled_errors_total") == 1);
     }
 
     @Test
