@@ -158,13 +158,13 @@ public final class WebSocketGateway {
                 .onSuccess(socket -> {
                     // A WebSocket from now on, with limits of its own: no longer one of the node's HTTP connections.
                     upgraded.accept(http);
+                    PlayerConnection connection = open(socket, verified.result(), HeldFlushes.install(http));
+                    recheck(connection, token);
                     // Vert.x keeps the upgrade's request and response as long as the socket; without
                     // these handlers they no longer hold the router's context and what it parsed, and
                     // their headers (read by nothing once the handshake is done) go too.
                     ctx.response().headersEndHandler(null).endHandler(null).headers().clear();
                     socket.headers().clear();
-                    PlayerConnection connection = open(socket, verified.result(), HeldFlushes.install(http));
-                    recheck(connection, token);
                 })
                 .onFailure(e -> LOG.debug("WebSocket upgrade failed", e));
         });

@@ -74,11 +74,11 @@ public final class GameMeters {
         postgresLag = storeLag(registry, "postgres");
         redisLag = storeLag(registry, "redis");
         unhandledErrors = Counter.builder(NodeMetrics.UNHANDLED_ERRORS)
-            .description("Exceptions no handler caught (each logged at ERROR with its stack): a bug, whatever it hit")
+            .description("Exceptions that reached Vert.x uncaught (each logged at ERROR with its stack): a bug")
             .register(registry);
     }
 
-    /** An exception that reached Vert.x uncaught: whatever it interrupted (a response, a frame) did not finish. */
+    /** An exception that reached Vert.x uncaught: whatever it interrupted (a response, a frame) may not have finished. */
     public void unhandledError() {
         unhandledErrors.increment();
     }

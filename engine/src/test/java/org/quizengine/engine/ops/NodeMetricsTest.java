@@ -103,12 +103,13 @@ class NodeMetricsTest {
     @Test
     void anExceptionNoHandlerCaughtIsCounted() {
         assertThat(value("quiz_unhandled_errors_total")).as("the played match threw nothing uncaught").isZero();
+        double before = played.metrics().value("quiz_unhandled_errors_total");
         // A bug's stand-in: an event-loop task that throws, with no handler of its own.
         played.node.vertx.runOnContext(v -> {
             throw new IllegalStateException("a deliberate uncaught exception of NodeMetricsTest");
         });
         Eventually.await("the uncaught exception counted", Duration.ofSeconds(10),
-            () -> played.metrics().value("quiz_unhandled_errors_total") == 1);
+            () -> played.metrics().value("quiz_unhandled_errors_total") >= before + 1);
     }
 
     @Test
