@@ -39,6 +39,12 @@ final class FrameParser {
     }
 
     static ClientMessage parse(String text) {
+        ClientMessage answer = AnswerScanner.scan(text);
+        return answer != null ? answer : parseMapped(text);
+    }
+
+    /** Any frame, by the full mapping: what {@link #parse} does with every frame the scanner leaves. */
+    static ClientMessage parseMapped(String text) {
         String trimmed = text.stripLeading();
         if (trimmed.startsWith("[") || trimmed.startsWith("\"") || trimmed.startsWith("null")) {
             throw new QuizException(ErrorCode.INVALID_MESSAGE, "The frame must be a JSON object.");

@@ -28,7 +28,7 @@ public record ServerFrame(String type, UUID matchId, byte[] utf8) {
 
     /** The frame of {@code event}. */
     public static ServerFrame of(ServerEvent event) {
-        return new ServerFrame(TYPES.get(event.getClass()), event.matchId(), Wire.encodeBytes(event));
+        return new ServerFrame(TYPES.get(event.getClass()), event.matchId(), FrameEncoder.encode(event));
     }
 
     /** A frame of text already encoded as JSON (for tests and tools). */
