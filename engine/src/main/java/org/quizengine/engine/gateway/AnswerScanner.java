@@ -71,9 +71,11 @@ final class AnswerScanner {
             case INDEX:
                 index = number();
                 return index >= 0;
-            default:
+            case OPTION:
                 option = number();
                 return option >= 0;
+            default:
+                throw new IllegalStateException("no field " + name);
         }
     }
 

@@ -25,13 +25,7 @@ public sealed interface ClientMessage {
 
     /** The wire name of this frame type, for error frames that refer to it. */
     default String typeName() {
-        JsonSubTypes types = ClientMessage.class.getAnnotation(JsonSubTypes.class);
-        for (JsonSubTypes.Type type : types.value()) {
-            if (type.value() == getClass()) {
-                return type.name();
-            }
-        }
-        return getClass().getSimpleName();
+        return WireTypes.CLIENT.get(getClass());
     }
 
     /** Keep-alive and clock probe; answered with {@code pong} echoing {@code clientTime}. */

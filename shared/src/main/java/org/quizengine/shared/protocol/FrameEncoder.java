@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
@@ -16,19 +15,20 @@ import org.quizengine.shared.Wire;
  * same generator settings as {@link Wire}, so they come out byte for byte as {@link Wire#encodeBytes}
  * would write them. A profile of a node at 10,000 players put a sixth of everything it allocated in
  * encoding these through Jackson's data binding (its serializers, the getters called by reflection,
- * every number boxed, a {@code char[]} for every UUID); here nothing is allocated but the generator
+ * every number boxed, a {@code char[]} for every UUID); here little is allocated beyond the generator
  * and the frame itself. Every other event goes through {@link Wire#encodeBytes}.
  */
-public final class FrameEncoder {
+final class FrameEncoder {
     /** One buffer and one UUID's characters per thread: an encoding never calls out, so never re-enters. */
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
     private static final char[] HEX = "0123456789abcdef".toCharArray();
+    private static final int UUID_LENGTH = 36;
 
     private FrameEncoder() {
     }
 
     /** The frame of {@code event}, as {@link Wire#encodeBytes} writes it. */
-    public static byte[] encode(ServerEvent event) {
+    static byte[] encode(ServerEvent event) {
         if (event instanceof ServerEvent.AnswerAccepted accepted) {
             return write(accepted.matchId(), "answer_accepted", (g, s) -> answerAccepted(g, accepted));
         }
@@ -58,7 +58,8 @@ public final class FrameEncoder {
             fields.write(generator, scratch);
             generator.writeEndObject();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot encode " + type, e);
+            // As Wire says it: only a programming error (text that is not valid UTF-16) gets here.
+            throw new IllegalStateException("cannot encode " + type, e);
         }
         return scratch.toByteArray();
     }
@@ -193,12 +194,9 @@ public final class FrameEncoder {
         private static final int KEPT = 64 * 1024;
         private byte[] bytes = new byte[INITIAL];
         private int length;
-        private final char[] uuid = new char[36];
+        private final char[] uuid = new char[UUID_LENGTH];
 
         void reset() {
-            if (bytes.length > KEPT) {
-                bytes = new byte[INITIAL];
-            }
             length = 0;
         }
 
@@ -222,7 +220,11 @@ public final class FrameEncoder {
         }
 
         byte[] toByteArray() {
-            return Arrays.copyOf(bytes, length);
+            byte[] frame = Arrays.copyOf(bytes, length);
+            if (bytes.length > KEPT) {
+                bytes = new byte[INITIAL];
+            }
+            return frame;
         }
     }
 }

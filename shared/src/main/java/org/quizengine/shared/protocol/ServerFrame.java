@@ -1,10 +1,7 @@
 package org.quizengine.shared.protocol;
 
-import com.fasterxml.jackson.annotation.JsonSubTypes;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 import org.quizengine.shared.Wire;
@@ -20,15 +17,13 @@ import org.quizengine.shared.Wire;
  *     to, so never written to
  */
 public record ServerFrame(String type, UUID matchId, byte[] utf8) {
-    private static final Map<Class<?>, String> TYPES = wireTypes();
-
     public ServerFrame {
         Objects.requireNonNull(utf8, "utf8");
     }
 
     /** The frame of {@code event}. */
     public static ServerFrame of(ServerEvent event) {
-        return new ServerFrame(TYPES.get(event.getClass()), event.matchId(), FrameEncoder.encode(event));
+        return new ServerFrame(WireTypes.SERVER.get(event.getClass()), event.matchId(), FrameEncoder.encode(event));
     }
 
     /** A frame of text already encoded as JSON (for tests and tools). */
@@ -61,13 +56,5 @@ public record ServerFrame(String type, UUID matchId, byte[] utf8) {
     @Override
     public String toString() {
         return "ServerFrame[type=" + type + ", matchId=" + matchId + ", text=" + text() + "]";
-    }
-
-    private static Map<Class<?>, String> wireTypes() {
-        Map<Class<?>, String> types = new HashMap<>();
-        for (JsonSubTypes.Type type : ServerEvent.class.getAnnotation(JsonSubTypes.class).value()) {
-            types.put(type.value(), type.name());
-        }
-        return Map.copyOf(types);
     }
 }

@@ -2,11 +2,16 @@ package org.quizengine.shared.protocol;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import java.lang.reflect.RecordComponent;
+
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.UUID;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.quizengine.shared.Wire;
 
@@ -53,6 +58,55 @@ class FrameEncoderTest {
         assertThat(ServerFrame.of(welcome).type()).isEqualTo("welcome");
     }
 
+    @Test
+    void textThatIsNotValidUtf16ComesOutAsInTheMapping() {
+        for (String broken : new String[] {"a\uD800b", "a\uDC00b", "ends \uD83C", "\uDC00\uD800"}) {
+            ServerEvent event = new ServerEvent.MatchFinished(UUID.randomUUID(), List.of(), 1L, broken);
+
+            assertThat(outcome(() -> FrameEncoder.encode(event))).as(broken).isEqualTo(outcome(() -> Wire.encodeBytes(event)));
+        }
+    }
+
+    private static String outcome(Supplier<byte[]> encode) {
+        try {
+            return Arrays.toString(encode.get());
+        } catch (IllegalStateException e) {
+            return "refused";
+        }
+    }
+
+    /** The {@code ref} of an error frame and a delivered frame's type come from these names. */
+    @Test
+    void everyMessageHasTheWireTypeItsFamilyNamesIt() throws ReflectiveOperationException {
+        for (JsonSubTypes.Type type : ClientMessage.class.getAnnotation(JsonSubTypes.class).value()) {
+            assertThat(((ClientMessage) blank(type.value())).typeName()).isEqualTo(type.name());
+        }
+        for (JsonSubTypes.Type type : ServerEvent.class.getAnnotation(JsonSubTypes.class).value()) {
+            ServerEvent event = (ServerEvent) blank(type.value());
+            assertThat(ServerFrame.of(event).type()).as(type.value().getSimpleName()).isEqualTo(type.name());
+        }
+        assertThat(ClientMessage.class.getPermittedSubclasses()).hasSize(ClientMessage.class.getAnnotation(JsonSubTypes.class).value().length);
+        assertThat(ServerEvent.class.getPermittedSubclasses()).hasSize(ServerEvent.class.getAnnotation(JsonSubTypes.class).value().length);
+    }
+
+    /** A record with every component null, zero or false. */
+    private static Object blank(Class<?> record) throws ReflectiveOperationException {
+        RecordComponent[] components = record.getRecordComponents();
+        Class<?>[] types = new Class<?>[components.length];
+        Object[] values = new Object[components.length];
+        for (int i = 0; i < components.length; i++) {
+            types[i] = components[i].getType();
+            if (types[i] == boolean.class) {
+                values[i] = false;
+            } else if (types[i] == int.class) {
+                values[i] = 0;
+            } else if (types[i] == long.class) {
+                values[i] = 0L;
+            }
+        }
+        return record.getDeclaredConstructor(types).newInstance(values);
+    }
+
     private ServerEvent answerAccepted() {
         return new ServerEvent.AnswerAccepted(uuid(), random.nextInt(50), random.nextInt(4), random.nextLong());
     }
@@ -66,6 +120,10 @@ class FrameEncoderTest {
     private ServerEvent reveal() {
         List<AnswerResult> results = new ArrayList<>();
         for (int i = random.nextInt(12); i > 0; i--) {
+            if (random.nextInt(20) == 0) {
+                results.add(null);
+                continue;
+            }
             results.add(new AnswerResult(uuid(), random.nextBoolean() ? random.nextInt(4) : null, random.nextBoolean(),
                 random.nextInt(2000), random.nextInt(10), random.nextBoolean() ? random.nextLong() : null));
         }
@@ -83,6 +141,10 @@ class FrameEncoderTest {
         }
         List<Standing> standings = new ArrayList<>();
         for (int i = random.nextInt(12); i > 0; i--) {
+            if (random.nextInt(20) == 0) {
+                standings.add(null);
+                continue;
+            }
             standings.add(new Standing(random.nextInt(12), uuid(), text(), random.nextInt(20_000), random.nextInt(10),
                 random.nextInt(10), text()));
         }
@@ -110,7 +172,7 @@ class FrameEncoderTest {
     private List<String> texts(int count) {
         List<String> texts = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            texts.add(TEXTS[random.nextInt(TEXTS.length)]);
+            texts.add(random.nextInt(20) == 0 ? null : TEXTS[random.nextInt(TEXTS.length)]);
         }
         return texts;
     }
