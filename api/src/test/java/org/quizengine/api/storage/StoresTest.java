@@ -52,6 +52,13 @@ class StoresTest {
                 .execute()).iterator().next();
             assertThat(tables.getBoolean(0)).isTrue();
             assertThat(tables.getBoolean(1)).isTrue();
+            // ANALYZE samples by a table's largest target: one column left at the default undoes V9.
+            Row statistics = await(stores.pool().query("""
+                SELECT count(*), count(*) FILTER (WHERE attstattarget = 10) FROM pg_attribute
+                WHERE attrelid IN ('match_answers'::regclass, 'match_questions'::regclass) AND attnum > 0 AND NOT attisdropped""")
+                .execute()).iterator().next();
+            assertThat(statistics.getLong(1)).as("played-row columns with the small statistics target")
+                .isEqualTo(statistics.getLong(0)).isEqualTo(19L);
             await(stores.pingPostgres());
             await(stores.pingRedis());
         } finally {
