@@ -29,39 +29,38 @@ final class FrameEncoder {
 
     /** The frame of {@code event}, as {@link Wire#encodeBytes} writes it. */
     static byte[] encode(ServerEvent event) {
-        if (event instanceof ServerEvent.AnswerAccepted accepted) {
-            return write(accepted.matchId(), "answer_accepted", (g, s) -> answerAccepted(g, accepted));
+        if (!(event instanceof ServerEvent.AnswerAccepted || event instanceof ServerEvent.Question
+            || event instanceof ServerEvent.Reveal || event instanceof ServerEvent.MatchFinished)) {
+            return Wire.encodeBytes(event);
         }
-        if (event instanceof ServerEvent.Question question) {
-            return write(question.matchId(), "question", (g, s) -> question(g, question));
-        }
-        if (event instanceof ServerEvent.Reveal reveal) {
-            return write(reveal.matchId(), "reveal", (g, s) -> reveal(g, s, reveal));
-        }
-        if (event instanceof ServerEvent.MatchFinished finished) {
-            return write(finished.matchId(), "match_finished", (g, s) -> matchFinished(g, s, finished));
-        }
-        return Wire.encodeBytes(event);
-    }
-
-    private interface Fields {
-        void write(JsonGenerator generator, Scratch scratch) throws IOException;
-    }
-
-    private static byte[] write(UUID matchId, String type, Fields fields) {
+        String type = WireTypes.SERVER.get(event.getClass());
         Scratch scratch = SCRATCH.get();
         scratch.reset();
         try (JsonGenerator generator = Wire.mapper().createGenerator(scratch, JsonEncoding.UTF8)) {
             generator.writeStartObject();
             generator.writeStringField("type", type);
-            uuid(generator, scratch, "matchId", matchId);
-            fields.write(generator, scratch);
+            uuid(generator, scratch, "matchId", event.matchId());
+            fields(generator, scratch, event);
             generator.writeEndObject();
         } catch (IOException e) {
             // As Wire says it: only a programming error (text that is not valid UTF-16) gets here.
             throw new IllegalStateException("cannot encode " + type, e);
         }
         return scratch.toByteArray();
+    }
+
+    private static void fields(JsonGenerator g, Scratch s, ServerEvent event) throws IOException {
+        if (event instanceof ServerEvent.AnswerAccepted accepted) {
+            answerAccepted(g, accepted);
+        } else if (event instanceof ServerEvent.Question question) {
+            question(g, question);
+        } else if (event instanceof ServerEvent.Reveal reveal) {
+            reveal(g, s, reveal);
+        } else if (event instanceof ServerEvent.MatchFinished finished) {
+            matchFinished(g, s, finished);
+        } else {
+            throw new IllegalStateException("no hand-written fields for " + event.getClass().getName());
+        }
     }
 
     private static void answerAccepted(JsonGenerator g, ServerEvent.AnswerAccepted event) throws IOException {
