@@ -57,6 +57,7 @@ final class MatchRequests {
 
     private final Vertx vertx;
     private final ClusterView cluster;
+    private final MatchesHere here;
     /** The node a match's replicated record names as its owner, or null when it has no record. */
     private final Function<UUID, Future<String>> recordOwner;
     /** Requests sent and not yet answered, by match, so that a departed owner's can be given up at once. */
@@ -66,9 +67,10 @@ final class MatchRequests {
     /** Until when ({@link System#nanoTime()}) membership counts as unsettled; 0 before any change. */
     private volatile long unsettledUntil;
 
-    MatchRequests(Vertx vertx, ClusterView cluster, Function<UUID, Future<String>> recordOwner) {
+    MatchRequests(Vertx vertx, ClusterView cluster, MatchesHere here, Function<UUID, Future<String>> recordOwner) {
         this.vertx = vertx;
         this.cluster = cluster;
+        this.here = here;
         this.recordOwner = recordOwner;
     }
 
@@ -78,14 +80,16 @@ final class MatchRequests {
     }
 
     /**
-     * Asks the match; the reply, or the failure of the last attempt, on the caller's context: a retry
-     * may be completed from the membership watch or another request's wait, and a socket's frames must
-     * keep being written by its own event loop, in order.
+     * Asks the match (directly when it is played here and {@link MatchesHere} knows it); the reply, or
+     * the failure of the last attempt, on the caller's context: a retry may be completed from the
+     * membership watch or another request's wait, a direct answer on the match's context, and a
+     * socket's frames must keep being written by its own event loop, in order.
      */
     Future<ServerFrame> ask(UUID matchId, MatchCommand command) {
         Context caller = vertx.getOrCreateContext();
         Promise<ServerFrame> answered = Promise.promise();
-        attempt(matchId, command, Retry.NONE).onComplete(done -> {
+        Future<ServerFrame> direct = here.ask(matchId, command);
+        (direct != null ? direct : attempt(matchId, command, Retry.NONE)).onComplete(done -> {
             if (Vertx.currentContext() == caller) {
                 answered.handle(done);
             } else {

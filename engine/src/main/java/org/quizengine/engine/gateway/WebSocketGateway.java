@@ -86,7 +86,8 @@ public final class WebSocketGateway {
     private final MatchRequests matches;
 
     public WebSocketGateway(Vertx vertx, String nodeId, GatewayOptions options, TokenVerifier tokens,
-                            ActivePlayers activePlayers, ClusterView cluster, Function<UUID, Future<String>> recordOwner,
+                            ActivePlayers activePlayers, ClusterView cluster, MatchesHere matchesHere,
+                            Function<UUID, Future<String>> recordOwner,
                             GameMeters meters, LongSupplier clock, Consumer<HttpConnection> upgraded) {
         this.vertx = vertx;
         this.upgraded = upgraded;
@@ -96,7 +97,7 @@ public final class WebSocketGateway {
         this.activePlayers = activePlayers;
         this.meters = meters;
         this.clock = clock;
-        this.matches = new MatchRequests(vertx, cluster, recordOwner);
+        this.matches = new MatchRequests(vertx, cluster, matchesHere, recordOwner);
     }
 
     /** Starts taking events for this node's players, and news of revoked sessions from any node. */

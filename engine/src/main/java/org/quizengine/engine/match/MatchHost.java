@@ -20,7 +20,9 @@ import org.quizengine.shared.ErrorCode;
 import org.quizengine.shared.QuizException;
 import org.quizengine.shared.bus.Addresses;
 import org.quizengine.shared.match.AdoptMatch;
+import org.quizengine.shared.match.MatchCommand;
 import org.quizengine.shared.match.MatchSpec;
+import org.quizengine.shared.protocol.ServerFrame;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,6 +55,16 @@ public final class MatchHost extends VerticleBase {
     public boolean plays(UUID matchId) {
         Running match = running.get(matchId);
         return match != null && !match.verticle().over();
+    }
+
+    /**
+     * Asks a match played on this node without the event bus (see {@link MatchVerticle#ask}); null
+     * when it is not here, and the request goes over the bus as before. For a node that is not
+     * clustered: a replicated step's answer may wait on the cluster, which only the bus's timeout bounds.
+     */
+    public Future<ServerFrame> ask(UUID matchId, MatchCommand command) {
+        Running match = running.get(matchId);
+        return match == null ? null : match.verticle().ask(command);
     }
 
     /**

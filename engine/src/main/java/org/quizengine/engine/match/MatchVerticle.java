@@ -241,6 +241,31 @@ public final class MatchVerticle extends VerticleBase {
         return released.future();
     }
 
+    /**
+     * A command from this node's gateway, handed over without the event bus: taken on the match's
+     * context after the commands handed over before it, and answered as the consumer answers one
+     * from the bus. Once the match has stopped here it is treated as the bus treats a request its
+     * stopped consumer drops. A command the match throws on is refused, not left unanswered (the
+     * bus's timeout would have answered it).
+     */
+    Future<ServerFrame> ask(MatchCommand command) {
+        DirectRequest request = new DirectRequest(Addresses.match(matchId), command);
+        context.runOnContext(v -> {
+            try {
+                if (stopping) {
+                    onDiscarded(request);
+                    request.unanswered();
+                } else {
+                    onCommand(request);
+                }
+            } catch (RuntimeException e) {
+                request.fail(ErrorCode.INTERNAL_ERROR.busCode(), "The match could not take the command.");
+                throw e;
+            }
+        });
+        return request.answer();
+    }
+
     /** What an operator sees of the match now; fails if it is not run here (any more). */
     public Future<MatchView> view() {
         Promise<MatchView> viewed = Promise.promise();

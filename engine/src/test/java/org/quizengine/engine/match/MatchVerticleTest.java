@@ -383,6 +383,80 @@ class MatchVerticleTest {
             .onComplete(ctx.succeedingThenComplete());
     }
 
+    /**
+     * A node that is not clustered asks its own matches through their host instead of the event bus:
+     * the answers and refusals are the ones the bus carries, and both ways change the same match.
+     */
+    @Test
+    @Timeout(value = 10, timeUnit = TimeUnit.SECONDS)
+    void aMatchAskedThroughItsHostAnswersAsItDoesOverTheBus(VertxTestContext ctx) {
+        MatchHost host = new MatchHost(NODE_A, options(500), sink, Replication.none(), node -> true,
+            new ActivePlayers(vertx), GameMeters.unexported(), System::currentTimeMillis);
+        MatchSpec spec = spec(2, 3_000, Map.of(ANN.userId(), NODE_A, BOB.userId(), NODE_A));
+        UUID outsider = UUID.randomUUID();
+        List<String> outcomes = new ArrayList<>();
+
+        vertx.deployVerticle(host)
+            .compose(id -> vertx.eventBus().<String>request(Addresses.nodeMatches(NODE_A), spec))
+            .compose(started -> nodeA.first(question(0)))
+            .compose(q -> askedHere(host, spec, new SubmitAnswer(outsider, 0, 1))).map(outcomes::add)
+            .compose(v -> askedHere(host, spec, new SubmitAnswer(ANN.userId(), 0, 0))).map(outcomes::add)
+            .compose(v -> outcome(command(spec, new SubmitAnswer(ANN.userId(), 0, 2)))).map(outcomes::add)
+            .compose(v -> askedHere(host, spec, new SubmitAnswer(ANN.userId(), 0, 3))).map(outcomes::add)
+            .compose(v -> outcome(command(spec, new SubmitAnswer(BOB.userId(), 0, 1)))).map(outcomes::add)
+            .compose(v -> nodeA.first(reveal(0)))
+            .map(v -> {
+                assertThat(outcomes).as("outsider, ann, ann again over the bus, ann again, bob over the bus")
+                    .containsExactly(ErrorCode.NOT_IN_MATCH.name(), AnswerAccepted.class.getSimpleName(),
+                        ErrorCode.ALREADY_ANSWERED.name(), ErrorCode.ALREADY_ANSWERED.name(),
+                        AnswerAccepted.class.getSimpleName());
+                assertThat(host.ask(UUID.randomUUID(), new Attach(ANN.userId(), NODE_A, "socket")))
+                    .as("a match not played here is left to the bus").isNull();
+                return null;
+            })
+            .onComplete(ctx.succeedingThenComplete());
+    }
+
+    /**
+     * As {@link #commandsThatReachAMatchAsItsLingerEndsAreAnsweredNotDropped}, through the host: a
+     * command asked as the match stops is answered by its rules, and from then on the host no longer
+     * has it; none waits for an answer that never comes.
+     */
+    @Test
+    @Timeout(value = 20, timeUnit = TimeUnit.SECONDS)
+    void commandsAskedThroughTheHostAsTheLingerEndsAreAnsweredNotDropped(VertxTestContext ctx) {
+        MatchOptions lingerASecond = new MatchOptions(options(1_000_000).defaults(), 1_000_000, 1_000);
+        MatchHost host = new MatchHost(NODE_A, lingerASecond, sink, Replication.none(), node -> true,
+            new ActivePlayers(vertx), GameMeters.unexported(), System::currentTimeMillis);
+        MatchSpec spec = spec(1, 3_000, Map.of(ANN.userId(), NODE_A, BOB.userId(), NODE_A));
+        Map<String, Integer> outcomes = new ConcurrentHashMap<>();
+
+        vertx.deployVerticle(host)
+            .compose(id -> vertx.eventBus().<String>request(Addresses.nodeMatches(NODE_A), spec))
+            .compose(started -> nodeA.first(question(0)))
+            .compose(q -> Future.all(
+                askedHere(host, spec, new SubmitAnswer(ANN.userId(), 0, 0)),
+                askedHere(host, spec, new SubmitAnswer(BOB.userId(), 0, 1))))
+            .compose(v -> nodeA.first(finished()))
+            .compose(delivery -> vertx.<Void>executeBlocking(() -> {
+                List<Future<String>> sent = new ArrayList<>();
+                long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+                while (System.nanoTime() < until && outcomes.getOrDefault("not here", 0) == 0) {
+                    sent.add(askedHere(host, spec, new Attach(ANN.userId(), NODE_A, "late-socket"))
+                        .onSuccess(outcome -> outcomes.merge(outcome, 1, Integer::sum)));
+                    LockSupport.parkNanos(20_000);
+                }
+                Future.all(sent).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+                return null;
+            }))
+            .map(v -> {
+                assertThat(outcomes.keySet()).as("what the late attaches came back with: %s", outcomes)
+                    .containsExactlyInAnyOrder(MatchFinished.class.getSimpleName(), "not here");
+                return null;
+            })
+            .onComplete(ctx.succeedingThenComplete());
+    }
+
     @Test
     @Timeout(value = 10, timeUnit = TimeUnit.SECONDS)
     void commandsBeyondAPlayersShareOfTheInboxAreRefusedAndNeitherOutsidersNorThatPlayerCrowdOutTheOthers(
@@ -734,6 +808,13 @@ class MatchVerticleTest {
     private Future<ServerEvent> command(MatchSpec spec, MatchCommand command) {
         return vertx.eventBus().<ServerFrame>request(Addresses.match(spec.matchId()), command)
             .map(reply -> reply.body() == null ? null : reply.body().event());
+    }
+
+    /** Asks the match through its host, as the gateway of a node that is not clustered does; "not here" when the host has no such match. */
+    private static Future<String> askedHere(MatchHost host, MatchSpec spec, MatchCommand command) {
+        Future<ServerFrame> answer = host.ask(spec.matchId(), command);
+        return answer == null ? Future.succeededFuture("not here")
+            : outcome(answer.map(frame -> frame == null ? null : frame.event()));
     }
 
     /** The live match ActivePlayers has for ann and for bob (null for none). */
