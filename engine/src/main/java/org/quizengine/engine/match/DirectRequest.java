@@ -7,6 +7,8 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
+import java.util.UUID;
+import org.quizengine.shared.bus.Addresses;
 import org.quizengine.shared.match.MatchCommand;
 import org.quizengine.shared.protocol.ServerFrame;
 
@@ -17,12 +19,12 @@ import org.quizengine.shared.protocol.ServerFrame;
  * {@link ReplyException} (a {@code RECIPIENT_FAILURE} carrying the error's code) the requester would get.
  */
 final class DirectRequest implements Message<MatchCommand> {
-    private final String address;
+    private final UUID matchId;
     private final MatchCommand command;
     private final Promise<ServerFrame> answer = Promise.promise();
 
-    DirectRequest(String address, MatchCommand command) {
-        this.address = address;
+    DirectRequest(UUID matchId, MatchCommand command) {
+        this.matchId = matchId;
         this.command = command;
     }
 
@@ -37,7 +39,7 @@ final class DirectRequest implements Message<MatchCommand> {
 
     @Override
     public String address() {
-        return address;
+        return Addresses.match(matchId); // read by nobody in the match: not built for every request
     }
 
     @Override

@@ -249,7 +249,7 @@ public final class MatchVerticle extends VerticleBase {
      * bus's timeout would have answered it).
      */
     Future<ServerFrame> ask(MatchCommand command) {
-        DirectRequest request = new DirectRequest(Addresses.match(matchId), command);
+        DirectRequest request = new DirectRequest(matchId, command);
         context.runOnContext(v -> {
             try {
                 if (stopping) {
