@@ -82,6 +82,8 @@ class StoresTest {
                 .execute(Tuple.of(userId))).iterator().next();
             assertThat(row.getString("username")).isEqualTo("survivor");
             assertThat(await(second.redis().get("lb:test")).toString()).isEqualTo("42");
+            assertThat(dataDir.resolve("redis/dump.rdb")).as("Redis came back from its append-only file, no snapshot")
+                .doesNotExist();
         } finally {
             await(second.close());
         }
