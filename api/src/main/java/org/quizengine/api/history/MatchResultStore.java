@@ -92,8 +92,8 @@ public final class MatchResultStore {
                left_match)
         JOIN users u ON u.id = p.user_id""";
 
-    // The question may have been deleted from the bank since it was asked; the match keeps its own
-    // copy of the text, so the reference becomes NULL instead of failing the foreign key. A
+    // A question missing from the bank (the match keeps its own copy of the text) is recorded with
+    // a NULL reference, so every reference names a question that exists (no key checks it: V10). A
     // question's options travel as one JSON array each (arrays of arrays cannot be unnested by row).
     static final String INSERT_QUESTIONS = """
         INSERT INTO match_questions (match_id, question_index, question_id, category_id, difficulty, text,

@@ -59,11 +59,11 @@ public final class MatchHost extends VerticleBase {
 
     /**
      * Asks a match played on this node without the event bus (see {@link MatchVerticle#ask}); null
-     * when it is not here, and the request goes over the bus as before. For a node that is not
-     * clustered: a replicated step's answer may wait on the cluster, which only the bus's timeout bounds.
+     * when it is not here, or when matches are replicated (a replicated step's answer may wait on the
+     * cluster, which only the bus's timeout bounds): the request then goes over the bus as before.
      */
     public Future<ServerFrame> ask(UUID matchId, MatchCommand command) {
-        Running match = running.get(matchId);
+        Running match = services.replication().enabled() ? null : running.get(matchId);
         return match == null ? null : match.verticle().ask(command);
     }
 

@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One live match, as an actor: it owns its {@link Match}, changes it only on its own context, takes
- * commands on the match's address, turns its one timer into {@link Match#onTimer} calls, and sends
+ * commands on the match's address (or, on a node that is not clustered, from its own node's gateway
+ * through {@link #ask}), turns its one timer into {@link Match#onTimer} calls, and sends
  * what the rules return to the nodes the players are connected to (one message per node, not per
  * player). Its inbox is bounded by a commands-per-second budget.
  */
@@ -245,8 +246,9 @@ public final class MatchVerticle extends VerticleBase {
      * A command from this node's gateway, handed over without the event bus: taken on the match's
      * context after the commands handed over before it, and answered as the consumer answers one
      * from the bus. Once the match has stopped here it is treated as the bus treats a request its
-     * stopped consumer drops. A command the match throws on is refused, not left unanswered (the
-     * bus's timeout would have answered it).
+     * stopped consumer drops. A command the match throws on is refused as a request no match
+     * answered (SERVICE_UNAVAILABLE, "try again", what the bus's timeout led to), never left
+     * unanswered: this way has no timeout.
      */
     Future<ServerFrame> ask(MatchCommand command) {
         DirectRequest request = new DirectRequest(matchId, command);
@@ -258,8 +260,8 @@ public final class MatchVerticle extends VerticleBase {
                 } else {
                     onCommand(request);
                 }
-            } catch (RuntimeException e) {
-                request.fail(ErrorCode.INTERNAL_ERROR.busCode(), "The match could not take the command.");
+            } catch (Throwable e) {
+                request.fail(ErrorCode.SERVICE_UNAVAILABLE.busCode(), "The match did not answer; try again.");
                 throw e;
             }
         });

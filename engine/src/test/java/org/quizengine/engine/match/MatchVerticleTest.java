@@ -457,6 +457,27 @@ class MatchVerticleTest {
             .onComplete(ctx.succeedingThenComplete());
     }
 
+    /**
+     * A match stopped here before its end (its node shutting down) answers a command its gateway asks
+     * directly as the bus answered one its stopped consumer dropped: a timeout at once, not silence
+     * (the direct way has no timeout of its own) and not a step of a match that no longer runs.
+     */
+    @Test
+    @Timeout(value = 10, timeUnit = TimeUnit.SECONDS)
+    void aCommandAskedDirectlyOfAMatchStoppedBeforeItsEndTimesOutAtOnce(VertxTestContext ctx) {
+        MatchSpec spec = spec(2, 3_000, Map.of(ANN.userId(), NODE_A, BOB.userId(), NODE_A));
+        MatchVerticle match = MatchVerticle.formed(spec, services(Replication.none(), options(500)), NOTHING);
+
+        vertx.deployVerticle(match)
+            .compose(id -> nodeA.first(question(0)).compose(q -> vertx.undeploy(id)))
+            .compose(v -> outcome(match.ask(new SubmitAnswer(ANN.userId(), 0, 1))))
+            .map(outcome -> {
+                assertThat(outcome).as("an answer asked of the stopped match").isEqualTo("TIMEOUT");
+                return null;
+            })
+            .onComplete(ctx.succeedingThenComplete());
+    }
+
     @Test
     @Timeout(value = 10, timeUnit = TimeUnit.SECONDS)
     void commandsBeyondAPlayersShareOfTheInboxAreRefusedAndNeitherOutsidersNorThatPlayerCrowdOutTheOthers(
