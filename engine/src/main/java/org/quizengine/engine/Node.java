@@ -30,7 +30,6 @@ import org.quizengine.engine.cluster.LiveMatchRequests;
 import org.quizengine.engine.cluster.OperatorRoutes;
 import org.quizengine.engine.cluster.PauseWatch;
 import org.quizengine.engine.config.NodeOptions;
-import org.quizengine.engine.gateway.MatchesHere;
 import org.quizengine.engine.gateway.WebSocketGateway;
 import org.quizengine.engine.match.ActivePlayers;
 import org.quizengine.engine.match.ClusteredReplication;
@@ -159,7 +158,7 @@ public final class Node {
             matchHost = new MatchHost(options.nodeId(), options.match(), outbox, replication,
                 node -> cluster.nodeIds().contains(node), activePlayers, meters, clock);
             gateway = new WebSocketGateway(vertx, options.nodeId(), options.gateway(), services.sessions()::authenticate,
-                activePlayers, cluster, cluster.clustered() ? MatchesHere.NONE : matchHost::ask, replication::ownerOf,
+                activePlayers, cluster, matchHost::ask, replication::ownerOf,
                 meters, clock, httpConnections::upgraded);
             placement = new LeastLoadedPlacement(vertx, options.nodeId(), cluster, matchHost::liveMatches,
                 () -> gateway.connectedPlayers(), this::runsMatchmaker);
