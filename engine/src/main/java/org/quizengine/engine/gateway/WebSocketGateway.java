@@ -120,6 +120,9 @@ public final class WebSocketGateway {
         refuseNewSockets();
         for (PlayerConnection connection : connections.values()) {
             connection.movingOff = true;
+            // Out of any queue or lobby before the socket closes, as for any close but a replacement:
+            // sent now, it reaches the matchmaker before the player, reconnecting elsewhere, can queue again.
+            vertx.eventBus().send(Addresses.MATCHMAKING, new MatchmakingCommand.PlayerGone(connection.userId()));
             connection.send(new ServerEvent.Reconnect(reason));
             connection.socket.close(CLOSE_RESTART, reason);
         }
@@ -527,8 +530,9 @@ public final class WebSocketGateway {
             return; // the newer connection has taken over the player's match, queue and lobby
         }
         if (connection.movingOff) {
-            // Not a departure: the player reconnects elsewhere. If they do not, the match marks
-            // them away (with grace) when this node leaves the cluster.
+            // Not a departure from the match: the player reconnects elsewhere. If they do not, the
+            // match marks them away (with grace) when this node leaves the cluster. Their queue or
+            // lobby place went when they were told to reconnect.
             return;
         }
         UUID matchId = connection.currentMatch;

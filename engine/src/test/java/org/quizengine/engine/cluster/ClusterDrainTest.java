@@ -9,7 +9,10 @@ import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.quizengine.engine.support.Scrape;
 import org.quizengine.engine.support.SharedStores;
 import org.quizengine.engine.support.TestNode;
@@ -18,8 +21,10 @@ import org.quizengine.engine.support.TestPlayer;
 /**
  * A node asked to leave drains: the live match it owns moves to another node mid-question and
  * finishes there with every acknowledged answer and score; its players reconnect through another
- * node; the result is stored exactly once.
+ * node; the result is stored exactly once. Then a node whose player waits in a quick-match queue drains:
+ * the close takes the player out of the queue, so they can queue again at once through another node.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterDrainTest {
     private static final String CLUSTER = "quiz-drain-" + UUID.randomUUID();
     private static final List<TestNode> nodes = new ArrayList<>();
@@ -46,6 +51,7 @@ class ClusterDrainTest {
     }
 
     @Test
+    @Order(1)
     void drainingTheNodeThatOwnsALiveMatchMovesItAndNothingIsLost() throws Exception {
         String run = Long.toString(System.nanoTime() % 100_000);
         // Players on the two nodes that will stay; the match may be placed on any of the three.
@@ -118,6 +124,30 @@ class ClusterDrainTest {
         assertThat(handovers).as("the match counted as handed over on the node that took it").isEqualTo(1);
         assertThat(failovers).isZero();
         playing.forEach(TestPlayer::close);
+    }
+
+    @Test
+    @Order(2)
+    void aPlayerWaitingInAQueueOnADrainedNodeCanQueueAgainElsewhere() throws Exception {
+        // The matchmaker runs on the oldest node still in the cluster; the player waits on the newest.
+        List<TestNode> staying = nodes.stream().filter(n -> !n.node.draining()).toList();
+        TestNode matchmakers = staying.get(0);
+        TestNode drained = staying.get(staying.size() - 1);
+        TestPlayer cy = drained.register("dc" + System.nanoTime() % 100_000).connect();
+        cy.next("no_match");
+        JsonObject quickMatch = new JsonObject().put("type", "quick_match").put("size", 3);
+        cy.send(quickMatch);
+        assertThat(cy.next("queued").getInteger("waiting")).isEqualTo(1);
+
+        drained.node.drain().toCompletionStage().toCompletableFuture().get(60, java.util.concurrent.TimeUnit.SECONDS);
+        cy.next("reconnect");
+        cy.awaitClosed();
+        TestPlayer back = cy.on(matchmakers).connect();
+        back.next("no_match");
+        back.send(quickMatch);
+        assertThat(back.next("queued").getInteger("waiting"))
+            .as("queued afresh, not ALREADY_QUEUED under the place the close should have freed").isEqualTo(1);
+        back.close();
     }
 
     private static TestNode nodeOf(TestPlayer player) {
