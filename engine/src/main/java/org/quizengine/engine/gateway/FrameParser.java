@@ -1,7 +1,9 @@
 package org.quizengine.engine.gateway;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.exc.InputCoercionException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
@@ -11,6 +13,8 @@ import com.fasterxml.jackson.databind.exc.InvalidTypeIdException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.type.LogicalType;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.UUID;
 import org.quizengine.shared.ErrorCode;
 import org.quizengine.shared.QuizException;
@@ -21,7 +25,9 @@ import org.quizengine.shared.protocol.ClientMessage;
 final class FrameParser {
     /**
      * Wire's mapping, except that a string field takes only a JSON string (1 and true are not "1"
-     * and "true"), and an empty string is no UUID (it is not an absent matchId either).
+     * and "true"), an empty string is no UUID (it is not an absent matchId either), and what follows
+     * the object is checked by {@link #parseMapped}: a second value makes the frame no JSON, not a
+     * frame of the wrong shape.
      */
     private static final ObjectReader READER = strictTypes();
 
@@ -35,7 +41,7 @@ final class FrameParser {
             .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
             .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
         mapper.coercionConfigFor(UUID.class).setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail);
-        return mapper.readerFor(ClientMessage.class);
+        return mapper.readerFor(ClientMessage.class).without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     }
 
     static ClientMessage parse(String text) {
@@ -46,12 +52,18 @@ final class FrameParser {
     /** Any frame, by the full mapping: what {@link #parse} does with every frame the scanner leaves. */
     static ClientMessage parseMapped(String text) {
         String trimmed = text.stripLeading();
+        if (trimmed.isEmpty()) {
+            throw notJson();
+        }
         if (trimmed.startsWith("[") || trimmed.startsWith("\"") || trimmed.startsWith("null")) {
             throw new QuizException(ErrorCode.INVALID_MESSAGE, "The frame must be a JSON object.");
         }
         ClientMessage message;
-        try {
-            message = READER.readValue(text);
+        try (JsonParser parser = READER.createParser(text)) {
+            message = READER.readValue(parser);
+            if (parser.nextToken() != null) {
+                throw notJson(); // one JSON text holds one value
+            }
         } catch (InvalidTypeIdException e) {
             String type = e.getTypeId();
             throw type == null
@@ -64,12 +76,18 @@ final class FrameParser {
                 // Valid JSON, but a number too big for its field (2^63 for a long, 1e10 for an int).
                 throw new QuizException(ErrorCode.INVALID_MESSAGE, "The frame does not fit its type: " + outOfRange(e) + ".");
             }
-            throw new QuizException(ErrorCode.MALFORMED_MESSAGE, "The frame is not valid JSON.");
+            throw notJson();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // reading a String does no I/O
         }
         if (message == null) {
             throw new QuizException(ErrorCode.INVALID_MESSAGE, "The frame must be a JSON object.");
         }
         return message;
+    }
+
+    private static QuizException notJson() {
+        return new QuizException(ErrorCode.MALFORMED_MESSAGE, "The frame is not valid JSON.");
     }
 
     private static String fieldOf(JsonProcessingException e) {

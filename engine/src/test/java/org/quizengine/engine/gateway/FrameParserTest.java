@@ -59,6 +59,12 @@ class FrameParserTest {
     void whatIsNotJsonIsMalformed() {
         assertThat(refused("{\"type\":\"answer\",\"index\":NaN,\"option\":1}").code()).isEqualTo(ErrorCode.MALFORMED_MESSAGE);
         assertThat(refused("{\"type\":\"ping\"} x").code()).isEqualTo(ErrorCode.MALFORMED_MESSAGE);
+        for (String frame : new String[] {"", "   ", "\n", "{\"type\":\"ping\"}{\"type\":\"ping\"}", "{\"type\":\"ping\"} 1",
+                "{\"type\":\"resume\"} []"}) {
+            assertThat(refused(frame).code()).as("'%s'", frame).isEqualTo(ErrorCode.MALFORMED_MESSAGE);
+        }
+        assertThat(FrameParser.parse(" {\"type\":\"ping\"} \n")).as("whitespace around one value is JSON")
+            .isInstanceOf(ClientMessage.Ping.class);
         String deep = "{\"type\":\"ping\",\"x\":" + "[".repeat(1001) + "]".repeat(1001) + "}";
         assertThat(refused(deep).code()).as("nested deeper than 1,000").isEqualTo(ErrorCode.MALFORMED_MESSAGE);
         FrameParser.parse("{\"type\":\"ping\",\"x\":" + "[".repeat(900) + "]".repeat(900) + "}");
