@@ -531,6 +531,23 @@ class MatchTest {
         }
 
         @Test
+        void the_last_unanswered_player_lost_with_their_node_closes_the_question_at_once() {
+            Match match = atFirstQuestion();
+            accepted(match.attach(CAT.userId(), "node-2", "cat-1", Q0_OPEN));
+            accepted(match.answer(ANN.userId(), 0, correctOf(0), Q0_OPEN + 100));
+            accepted(match.answer(BOB.userId(), 0, correctOf(0), Q0_OPEN + 200));
+
+            Step lost = match.markLostNodesAway(node -> !"node-2".equals(node), Q0_OPEN + 700);
+
+            assertThat(lost.events()).extracting(Outgoing::event).containsExactly(
+                new PlayerStatus(MATCH_ID, CAT.userId(), "disconnected"),
+                onlyEvent(lost, Reveal.class));
+            assertThat(lost.events()).allSatisfy(out -> assertThat(out.recipients()).isEqualTo(ids(ANN, BOB)));
+            assertThat(match.phase()).isEqualTo(Phase.REVEAL);
+            assertThat(standingOf(match, CAT).status()).isEqualTo("disconnected");
+        }
+
+        @Test
         void a_disconnected_player_does_not_hold_the_question_open() {
             Match match = atFirstQuestion();
             accepted(match.detach(CAT.userId(), null, Q0_OPEN + 50));
