@@ -187,9 +187,10 @@ public final class MatchVerticle extends VerticleBase {
                     .log("Match {} taken over by {} from {} at question {}", matchId, services.nodeId(), handed.owner(),
                         match.questionIndex());
                 services.meters().matchTakenOver(!services.nodeAlive().test(handed.owner()));
-                effects(new PendingStep(away, null));
-                // Every connected player resynchronises: frames around the move may have been lost.
+                // Every connected player resynchronises first (frames around the move may have been
+                // lost), then hears who was lost with the old node, and what that closed.
                 publish(match.statesForConnected(now()));
+                effects(new PendingStep(away, null));
                 running();
             })
             .onFailure(e -> refuseEarly());

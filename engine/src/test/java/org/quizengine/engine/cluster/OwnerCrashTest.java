@@ -108,6 +108,8 @@ class OwnerCrashTest {
             millisBetween(killedAt, answersInTheGap.arrivedAt(gapReply)));
         Optional<JsonObject> heard = waits.firstSince(waitsMark, f -> !"error".equals(f.getString("type")), PLAYING_AGAIN_BOUND);
         assertThat(heard).as("%s hears from the match again", waits.username).isPresent();
+        assertThat(heard.get().getString("type")).as("what %s hears first after the move, before who was lost: %s",
+            waits.username, heard.get()).isEqualTo("match_state");
         playingAgainMillis.put(waits.username + " (waited)", millisBetween(killedAt, waits.arrivedAt(heard.get())));
         System.out.printf("[owner-crash] %s killed holding the match and 2 of its 4 sockets; kill -> playing again: %s%n",
             cluster.idOf(owner), playingAgainMillis);
