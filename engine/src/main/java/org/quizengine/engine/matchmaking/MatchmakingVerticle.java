@@ -2,6 +2,7 @@ package org.quizengine.engine.matchmaking;
 
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import java.util.ArrayList;
@@ -47,6 +48,12 @@ public final class MatchmakingVerticle extends VerticleBase {
     private static final Logger LOG = LoggerFactory.getLogger(MatchmakingVerticle.class);
     private static final long FILL_CHECK_MILLIS = 200;
     private static final long QUESTION_RELOAD_MILLIS = 60_000;
+    /**
+     * How long a node has to start a grouped match (deploy it, claim its players, and in a cluster
+     * write its first record) before the players are told it failed: long, as a node that answers
+     * late has still started it, and players told otherwise would find themselves in it.
+     */
+    private static final DeliveryOptions START_OPTIONS = new DeliveryOptions().setSendTimeout(30_000);
 
     private final MatchmakingOptions options;
     private final MatchOptions matchOptions;
@@ -318,7 +325,7 @@ public final class MatchmakingVerticle extends VerticleBase {
             return;
         }
         String node = placement.chooseNode();
-        vertx.eventBus().request(Addresses.nodeMatches(node), spec)
+        vertx.eventBus().request(Addresses.nodeMatches(node), spec, START_OPTIONS)
             .onComplete(started -> unhold(players, matchId))
             .onFailure(e -> failStart(kind, players, ErrorCode.SERVICE_UNAVAILABLE,
                 "The match could not start; please try again.", e));
