@@ -308,7 +308,8 @@ public final class Match {
         if (seat.option != null) {
             return Step.rejected(ErrorCode.ALREADY_ANSWERED, "You already answered question " + index + ".");
         }
-        long elapsed = now - openedAt;
+        // Never negative, even on a node whose clock is behind the one that opened the question.
+        long elapsed = Math.max(0, now - openedAt);
         boolean correct = option == question.correctOption();
         seat.option = option;
         seat.answeredAt = now;

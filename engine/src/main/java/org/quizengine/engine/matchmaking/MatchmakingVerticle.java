@@ -238,8 +238,8 @@ public final class MatchmakingVerticle extends VerticleBase {
     private ServerEvent createLobby(CreateLobby create) {
         String category = category(create.category());
         int maxPlayers = within("maxPlayers", create.maxPlayers(), options.defaultSize(), options.minSize(), options.maxSize());
-        int questions = within("questionCount", create.questionCount(), matchOptions.defaults().questionCount(), 1,
-            options.maxLobbyQuestions());
+        int questions = within("questionCount", create.questionCount(),
+            Math.min(matchOptions.defaults().questionCount(), options.maxLobbyQuestions()), 1, options.maxLobbyQuestions());
         int defaultSeconds = (int) Math.max(options.minSecondsPerQuestion(), Math.min(options.maxSecondsPerQuestion(),
             matchOptions.defaults().questionMillis() / 1000));
         int seconds = within("secondsPerQuestion", create.secondsPerQuestion(), defaultSeconds,

@@ -222,6 +222,18 @@ class MatchTest {
         }
 
         @Test
+        void an_answer_stamped_before_the_question_opened_counts_as_instant_never_negative() {
+            // A node whose clock is behind the one that opened the question (after a move).
+            Match match = atFirstQuestion();
+
+            Step step = match.answer(ANN.userId(), 0, correctOf(0), Q0_OPEN - 40);
+
+            assertThat(step.reply()).isEqualTo(new AnswerAccepted(MATCH_ID, 0, correctOf(0), 0));
+            Reveal reveal = onlyEvent(match.onTimer(Q0_DEADLINE + 1), Reveal.class);
+            assertThat(resultOf(reveal, ANN).elapsedMs()).isZero();
+        }
+
+        @Test
         void an_answer_one_millisecond_after_the_deadline_is_rejected_even_before_the_timer_has_closed_the_question() {
             Match match = atFirstQuestion();
 
