@@ -16,6 +16,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 import javax.crypto.spec.SecretKeySpec;
+import org.quizengine.api.http.FieldError;
+import org.quizengine.api.http.ValidationException;
 import org.quizengine.shared.ErrorCode;
 import org.quizengine.shared.QuizException;
 
@@ -94,21 +96,23 @@ public final class HistoryRepository {
      *
      * @param cursor {@code null} for the first page, else the {@code nextCursor} of the previous page
      * @param limit  1 to {@link #MAX_PAGE_SIZE}
-     * @return the page; fails with {@link ErrorCode#VALIDATION_FAILED} for a bad cursor or limit
+     * @return the page; fails with a {@link ValidationException} naming {@code cursor} or {@code limit}
      */
     public Future<HistoryPage> history(UUID userId, HistoryRange range, String cursor, int limit) {
         Objects.requireNonNull(userId, "userId");
         Objects.requireNonNull(range, "range");
         if (limit < 1 || limit > MAX_PAGE_SIZE) {
-            return Future.failedFuture(new QuizException(ErrorCode.VALIDATION_FAILED,
-                "limit must be between 1 and " + MAX_PAGE_SIZE));
+            return Future.failedFuture(new ValidationException(List.of(
+                new FieldError("limit", "must be between 1 and " + MAX_PAGE_SIZE))));
         }
         HistoryCursor after = null;
         if (cursor != null) {
             try {
                 after = HistoryCursor.decode(cursor, userId, cursorKey);
             } catch (IllegalArgumentException e) {
-                return Future.failedFuture(new QuizException(ErrorCode.VALIDATION_FAILED, "Invalid history cursor"));
+                // Named like any rejected field, so a client knows to start the listing again.
+                return Future.failedFuture(new ValidationException(List.of(new FieldError("cursor",
+                    "is not a cursor this server gave you; start again from the first page"))));
             }
         }
         // One row more than asked tells whether there is a next page.

@@ -420,6 +420,16 @@ class AuthApiTest {
         assertThat(problem.getString("detail")).isNotBlank();
     }
 
+    /** A 422 VALIDATION_FAILED whose {@code errors} name exactly {@code fields}, in order, each with a message. */
+    static void assertFieldErrors(HttpResponse<Buffer> response, String... fields) {
+        assertProblem(response, 422, "VALIDATION_FAILED");
+        JsonArray errors = response.bodyAsJsonObject().getJsonArray("errors");
+        assertThat(errors).as("errors of %s", response.bodyAsString()).isNotNull();
+        assertThat(errors.stream().map(e -> ((JsonObject) e).getString("field")).toList())
+            .as(response.bodyAsString()).containsExactly(fields);
+        errors.forEach(error -> assertThat(((JsonObject) error).getString("message")).isNotBlank());
+    }
+
     private static JsonObject copyWithout(JsonObject json, String field) {
         JsonObject copy = json.copy();
         copy.remove(field);
