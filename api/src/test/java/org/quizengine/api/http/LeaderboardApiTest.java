@@ -142,10 +142,12 @@ class LeaderboardApiTest {
     @Test
     void aPercentSignThatCannotBeReadIsTheRequestsFaultNotTheServers() {
         Player me = players(1).get(0);
-        // Decoded, %25 is a '%', which no parameter takes.
-        assertProblem(node.get(BOARDS + "all?offset=%25", me.token()), 422, "VALIDATION_FAILED");
-        assertProblem(node.get(BOARDS + "all/around-me?radius=%25", me.token()), 422, "VALIDATION_FAILED");
-        assertProblem(node.get("/api/v1/me/matches?limit=%25", me.token()), 422, "VALIDATION_FAILED");
+        // Decoded, %25 is a '%', which no integer or boolean is: refused naming the parameter, like "ten".
+        assertField(node.get(BOARDS + "all?offset=%25", me.token()), "offset");
+        assertField(node.get(BOARDS + "all?limit=1%25", me.token()), "limit");
+        assertField(node.get(BOARDS + "all/around-me?radius=%25", me.token()), "radius");
+        assertField(node.get("/api/v1/me/matches?limit=%25", me.token()), "limit");
+        assertField(node.get("/api/v1/categories?includeInactive=%25", me.token()), "includeInactive");
         // A '%' without two hexadecimal digits cannot be decoded at all, in the query or the path.
         assertProblem(node.get(BOARDS + "all?offset=%", me.token()), 400, "MALFORMED_MESSAGE");
         assertProblem(node.get(BOARDS + "all?limit=%zz", me.token()), 400, "MALFORMED_MESSAGE");

@@ -265,7 +265,8 @@ class QuestionModerationApiTest {
         assertThat(idsOf(list("?category=" + category + "&difficulty=easy"))).hasSize(5);
 
         for (String bad : List.of("limit=0", "limit=101", "limit=ten", "after=-1", "after=1.5", "active=yes",
-            "difficulty=extreme", "category=Not%20A%20Slug", "q=" + "x".repeat(101))) {
+            "difficulty=extreme", "category=Not%20A%20Slug", "q=" + "x".repeat(101), "limit=%25", "after=%25",
+            "active=%25")) {
             HttpResponse<Buffer> response = send(HttpMethod.GET, QUESTIONS + "?" + bad, moderator, null);
             assertProblem(response, 422, "VALIDATION_FAILED");
             assertThat(fields(response)).containsExactly(bad.substring(0, bad.indexOf('=')));
@@ -378,6 +379,8 @@ class QuestionModerationApiTest {
         assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(200);
         assertThat(response.bodyAsJsonObject()).isEqualTo(new JsonObject().put("dryRun", true).put("valid", 1));
         assertThat(list("?category=" + category).getJsonArray("items")).isEmpty();
+        assertThat(fields(send(HttpMethod.POST, IMPORT + "?dryRun=%25", moderator, "application/json", "[]")))
+            .containsExactly("dryRun");
     }
 
     @Test
