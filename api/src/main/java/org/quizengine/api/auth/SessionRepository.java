@@ -63,7 +63,7 @@ public final class SessionRepository {
         + " FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = $1";
     private static final String REVOKED_SINCE =
         "SELECT id, revoked_reason FROM sessions WHERE revoked_at > now() - make_interval(secs => $1)";
-    private static final String SET_DISABLED = "UPDATE users SET disabled = true WHERE id = $1";
+    private static final String SET_DISABLED = "UPDATE users SET disabled = true WHERE id = $1 AND deleted_at IS NULL";
     private static final String RENAME_REVOCATIONS = "WITH renamed AS (UPDATE sessions SET revoked_reason = $3"
         + " WHERE user_id = $1 AND revoked_reason = $2 RETURNING id, revoked_at)"
         + " SELECT id FROM renamed WHERE revoked_at > now() - make_interval(secs => $4)";
@@ -167,7 +167,7 @@ public final class SessionRepository {
         return revokeAllOf(pool, userId, except, reason);
     }
 
-    /** Disables the account and revokes all its sessions, in one transaction; NOT_FOUND if no such user. */
+    /** Disables the account and revokes all its sessions, in one transaction; NOT_FOUND if no such user (or deleted). */
     public Future<List<UUID>> disable(UUID userId, String reason) {
         return pool.withTransaction(client -> client.preparedQuery(SET_DISABLED).execute(Tuple.of(userId))
             .compose(rows -> rows.rowCount() == 1

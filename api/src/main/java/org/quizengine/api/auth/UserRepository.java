@@ -30,8 +30,9 @@ public final class UserRepository {
         + " AND deleted_at IS NULL";
     private static final String FIND_BY_ID = "SELECT " + COLUMNS + " FROM users WHERE id = $1 AND deleted_at IS NULL";
     private static final String DELETED_AMONG = "SELECT id FROM users WHERE id = ANY($1) AND deleted_at IS NOT NULL";
-    private static final String SET_ROLE = "UPDATE users SET role = $2 WHERE id = $1";
-    private static final String SET_DISABLED = "UPDATE users SET disabled = $2 WHERE id = $1";
+    // A deleted account is absent here as in every lookup: the admin routes answer 404 for it, so nothing of it changes.
+    private static final String SET_ROLE = "UPDATE users SET role = $2 WHERE id = $1 AND deleted_at IS NULL";
+    private static final String SET_DISABLED = "UPDATE users SET disabled = $2 WHERE id = $1 AND deleted_at IS NULL";
 
     private static final String UNIQUE_VIOLATION = "23505";
     private static final String USERNAME_INDEX = "users_username_key";
@@ -101,12 +102,12 @@ public final class UserRepository {
         });
     }
 
-    /** Sets the user's role; NOT_FOUND if there is no such user. */
+    /** Sets the user's role; NOT_FOUND if there is no such user (or it was deleted). */
     public Future<Void> setRole(UUID id, Role role) {
         return pool.preparedQuery(SET_ROLE).execute(Tuple.of(id, role.wireName())).compose(UserRepository::requireOneRow);
     }
 
-    /** Disables or re-enables the user's account; NOT_FOUND if there is no such user. */
+    /** Disables or re-enables the user's account; NOT_FOUND if there is no such user (or it was deleted). */
     public Future<Void> setDisabled(UUID id, boolean disabled) {
         return pool.preparedQuery(SET_DISABLED).execute(Tuple.of(id, disabled)).compose(UserRepository::requireOneRow);
     }

@@ -409,6 +409,29 @@ class SessionApiTest {
     }
 
     @Test
+    void aDeletedAccountIsNotFoundByAdminsAndTheirChangesLeaveItAsItIs() {
+        String adminToken = userWithRole("deladmin", Role.ADMIN).getString("accessToken");
+        String username = uniqueName("gone");
+        JsonObject gone = node.register(username, username + "@example.com", PASSWORD);
+        String goneId = gone.getJsonObject("user").getString("id");
+        HttpResponse<Buffer> deleted = send(node, HttpMethod.DELETE, ME, gone.getString("accessToken"),
+            new JsonObject().put("password", PASSWORD));
+        assertThat(deleted.statusCode()).as(deleted.bodyAsString()).isEqualTo(204);
+        JsonObject before = storedAccount(goneId);
+
+        String account = "/api/v1/admin/users/" + goneId;
+        assertProblem(send(node, HttpMethod.GET, account, adminToken, null), 404, "NOT_FOUND");
+        assertProblem(send(node, HttpMethod.POST, account + "/enable", adminToken, null), 404, "NOT_FOUND");
+        assertProblem(send(node, HttpMethod.POST, account + "/disable", adminToken, null), 404, "NOT_FOUND");
+        assertProblem(send(node, HttpMethod.PUT, account + "/role", adminToken, new JsonObject().put("role", "admin")),
+            404, "NOT_FOUND");
+
+        assertThat(storedAccount(goneId)).isEqualTo(before);
+        // Nor is a role marked for the account's sessions (SessionMarks' role mark).
+        assertThat(await(node.stores.redis().get("user:role:" + goneId))).isNull();
+    }
+
+    @Test
     void aWrongCurrentPasswordChangesNothing() {
         String username = uniqueName("wrongpw");
         JsonObject session = node.register(username, username + "@example.com", PASSWORD);
@@ -549,6 +572,14 @@ class SessionApiTest {
         } finally {
             unreachable.close();
         }
+    }
+
+    /** What the users and sessions tables hold of an account: its role, whether disabled, how its sessions ended. */
+    private static JsonObject storedAccount(String userId) {
+        Row row = await(node.stores.pool().preparedQuery("SELECT u.role, u.disabled, u.username,"
+            + " (SELECT string_agg(coalesce(s.revoked_reason, '-'), ',' ORDER BY s.id) FROM sessions s WHERE s.user_id = u.id)"
+            + " AS sessions FROM users u WHERE u.id = $1").execute(Tuple.of(UUID.fromString(userId)))).iterator().next();
+        return row.toJson();
     }
 
     private static JsonObject userWithRole(String prefix, Role role) {
