@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 import org.quizengine.api.http.FieldError;
+import org.quizengine.api.http.TextLength;
 
 /**
  * What a username, email, password and display name may look like. Takes raw JSON values, so a
@@ -49,14 +50,14 @@ public final class AccountRules {
     public static List<FieldError> checkLogin(Object login, Object password) {
         List<FieldError> errors = new ArrayList<>();
         String loginText = requireString("login", login, errors);
-        if (loginText != null && !lengthBetween(loginText, 1, EMAIL_MAX)) {
+        if (loginText != null && !TextLength.between(loginText, 1, EMAIL_MAX)) {
             errors.add(new FieldError("login", "must be 1 to " + EMAIL_MAX + " characters"));
         } else if (loginText != null && loginText.chars().anyMatch(Character::isISOControl)) {
             // No username or email holds one, and PostgreSQL cannot even look up a U+0000.
             errors.add(new FieldError("login", "must not contain control characters"));
         }
         String passwordText = requireString("password", password, errors);
-        if (passwordText != null && !lengthBetween(passwordText, 1, PASSWORD_MAX)) {
+        if (passwordText != null && !TextLength.between(passwordText, 1, PASSWORD_MAX)) {
             errors.add(new FieldError("password", "must be 1 to " + PASSWORD_MAX + " characters"));
         }
         return errors;
@@ -69,7 +70,7 @@ public final class AccountRules {
     public static List<FieldError> checkPasswordChange(Object currentPassword, Object newPassword) {
         List<FieldError> errors = new ArrayList<>();
         String current = requireString("currentPassword", currentPassword, errors);
-        if (current != null && !lengthBetween(current, 1, PASSWORD_MAX)) {
+        if (current != null && !TextLength.between(current, 1, PASSWORD_MAX)) {
             errors.add(new FieldError("currentPassword", "must be 1 to " + PASSWORD_MAX + " characters"));
         }
         int before = errors.size();
@@ -85,7 +86,7 @@ public final class AccountRules {
         if (username == null) {
             return;
         }
-        if (!lengthBetween(username, USERNAME_MIN, USERNAME_MAX)) {
+        if (!TextLength.between(username, USERNAME_MIN, USERNAME_MAX)) {
             errors.add(new FieldError("username", "must be " + USERNAME_MIN + " to " + USERNAME_MAX + " characters"));
         } else if (!USERNAME.matcher(username).matches()) {
             errors.add(new FieldError("username",
@@ -100,7 +101,7 @@ public final class AccountRules {
         if (email == null) {
             return;
         }
-        if (email.length() > EMAIL_MAX) {
+        if (TextLength.of(email) > EMAIL_MAX) {
             errors.add(new FieldError("email", "must be at most " + EMAIL_MAX + " characters"));
         } else if (!EMAIL.matcher(email).matches() || email.indexOf('@') > EMAIL_LOCAL_MAX) {
             errors.add(new FieldError("email", "must be an email address like name@example.com"));
@@ -109,7 +110,7 @@ public final class AccountRules {
 
     private static void checkPassword(String field, Object value, List<FieldError> errors) {
         String password = requireString(field, value, errors);
-        if (password != null && !lengthBetween(password, PASSWORD_MIN, PASSWORD_MAX)) {
+        if (password != null && !TextLength.between(password, PASSWORD_MIN, PASSWORD_MAX)) {
             errors.add(new FieldError(field, "must be " + PASSWORD_MIN + " to " + PASSWORD_MAX + " characters"));
         }
     }
@@ -125,7 +126,7 @@ public final class AccountRules {
         }
         if (displayName.isBlank()) {
             errors.add(new FieldError("displayName", "must not be blank"));
-        } else if (!lengthBetween(displayName, 1, DISPLAY_NAME_MAX)) {
+        } else if (!TextLength.between(displayName, 1, DISPLAY_NAME_MAX)) {
             errors.add(new FieldError("displayName", "must be at most " + DISPLAY_NAME_MAX + " characters"));
         } else if (hasInvisibleCharacter(displayName)) {
             errors.add(new FieldError("displayName", "must not contain control or invisible formatting characters"));
@@ -143,12 +144,6 @@ public final class AccountRules {
             return null;
         }
         return text;
-    }
-
-    /** Length in code points, so an emoji counts as one character, as a person would count it. */
-    private static boolean lengthBetween(String text, int min, int max) {
-        int length = text.codePointCount(0, text.length());
-        return length >= min && length <= max;
     }
 
     /**

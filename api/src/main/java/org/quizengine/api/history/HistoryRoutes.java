@@ -19,6 +19,7 @@ import org.quizengine.api.auth.UserAccount;
 import org.quizengine.api.auth.UserRepository;
 import org.quizengine.api.http.FieldError;
 import org.quizengine.api.http.Responses;
+import org.quizengine.api.http.TextLength;
 import org.quizengine.api.http.ValidationException;
 import org.quizengine.shared.ErrorCode;
 import org.quizengine.shared.QuizException;
@@ -125,7 +126,7 @@ public final class HistoryRoutes {
     }
 
     private static Instant parse(String value, boolean end) {
-        if (value.length() > 40) {
+        if (TextLength.of(value) > 40) {
             return null;
         }
         try {

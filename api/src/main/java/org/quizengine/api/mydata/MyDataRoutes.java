@@ -23,6 +23,7 @@ import org.quizengine.api.auth.UserAccount;
 import org.quizengine.api.auth.UserRepository;
 import org.quizengine.api.http.FieldError;
 import org.quizengine.api.http.JsonBodies;
+import org.quizengine.api.http.TextLength;
 import org.quizengine.api.http.ValidationException;
 import org.quizengine.api.leaderboard.Board;
 import org.quizengine.api.leaderboard.LeaderboardEntry;
@@ -130,7 +131,7 @@ public final class MyDataRoutes {
             errors.add(new FieldError("password", "is required: your current password confirms the deletion"));
         } else if (!(value instanceof String text)) {
             errors.add(new FieldError("password", "must be a string"));
-        } else if (text.isEmpty() || text.length() > AccountRules.PASSWORD_MAX) {
+        } else if (!TextLength.between(text, 1, AccountRules.PASSWORD_MAX)) {
             errors.add(new FieldError("password", "must be 1 to " + AccountRules.PASSWORD_MAX + " characters"));
         }
         if (!errors.isEmpty()) {

@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Set;
 import org.quizengine.api.auth.AccountRules;
 import org.quizengine.api.http.FieldError;
+import org.quizengine.api.http.TextLength;
 import org.quizengine.api.http.ValidationException;
 
 /**
@@ -52,7 +53,7 @@ final class ProfileRules {
             errors.add(new FieldError(AVATAR_URL, "must be a string"));
             return;
         }
-        if (text.length() > AVATAR_URL_MAX) {
+        if (TextLength.of(text) > AVATAR_URL_MAX) {
             errors.add(new FieldError(AVATAR_URL, "must be at most " + AVATAR_URL_MAX + " characters"));
             return;
         }

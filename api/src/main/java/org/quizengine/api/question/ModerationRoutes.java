@@ -19,6 +19,7 @@ import org.quizengine.api.http.FieldError;
 import org.quizengine.api.http.JsonBodies;
 import org.quizengine.api.http.Problems;
 import org.quizengine.api.http.Responses;
+import org.quizengine.api.http.TextLength;
 import org.quizengine.api.http.ValidationException;
 import org.quizengine.shared.ErrorCode;
 import org.quizengine.shared.QuizException;
@@ -93,7 +94,7 @@ public final class ModerationRoutes {
             errors.add(new FieldError("difficulty", "Must be one of easy, medium, hard."));
         }
         String search = param(ctx, "q");
-        if (search != null && search.length() > MAX_SEARCH) {
+        if (search != null && TextLength.of(search) > MAX_SEARCH) {
             errors.add(new FieldError("q", "Must be at most " + MAX_SEARCH + " characters."));
         } else if (search != null && QuestionDraft.hasControlCharacter(search, "\t\n\r")) {
             // No question holds one, and PostgreSQL cannot even compare a U+0000.
@@ -273,7 +274,7 @@ public final class ModerationRoutes {
             return null;
         }
         String name = value instanceof String s ? s.trim() : "";
-        if (name.isEmpty() || name.length() > MAX_CATEGORY_NAME) {
+        if (!TextLength.between(name, 1, MAX_CATEGORY_NAME)) {
             errors.add(new FieldError("name", "Must be 1 to " + MAX_CATEGORY_NAME + " characters."));
             return null;
         }

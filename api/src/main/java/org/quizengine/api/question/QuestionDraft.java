@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import org.quizengine.api.http.FieldError;
+import org.quizengine.api.http.TextLength;
 
 /**
  * A question as a moderator submits it (create, edit, one import row), already checked: every
@@ -75,7 +76,7 @@ public record QuestionDraft(String category, String difficulty, String text, Lis
         }
         String text = string(input.text());
         text = text == null ? null : text.trim();
-        if (text == null || text.length() < MIN_TEXT || text.length() > MAX_TEXT) {
+        if (text == null || !TextLength.between(text, MIN_TEXT, MAX_TEXT)) {
             errors.add(new FieldError("text", "Must be " + MIN_TEXT + " to " + MAX_TEXT + " characters."));
         } else if (hasControlCharacter(text, "\t\n\r")) {
             errors.add(new FieldError("text", "Must not contain control characters other than tabs and line breaks."));
@@ -107,7 +108,7 @@ public record QuestionDraft(String category, String difficulty, String text, Lis
         Set<String> seen = new HashSet<>();
         for (int i = 0; i < array.size(); i++) {
             String option = array.getValue(i) instanceof String s ? s.trim() : null;
-            if (option == null || option.isEmpty() || option.length() > MAX_OPTION_LENGTH) {
+            if (option == null || !TextLength.between(option, 1, MAX_OPTION_LENGTH)) {
                 errors.add(new FieldError("options[" + i + "]", "Must be text of 1 to " + MAX_OPTION_LENGTH + " characters."));
                 return null;
             }

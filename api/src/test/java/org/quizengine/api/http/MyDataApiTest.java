@@ -213,6 +213,20 @@ class MyDataApiTest {
     }
 
     @Test
+    void aPasswordRegistrationTookConfirmsTheDeletionWhateverItsCharacters() {
+        // 100 characters, as registration and the schema count them (200 UTF-16 units).
+        String password = new String(Character.toChars(0x1F511)).repeat(100);
+        String username = TestNode.uniqueName("emoji");
+        JsonObject session = node.register(username, username + "@example.com", password);
+
+        HttpResponse<Buffer> deleted = deleteMe(session.getString("accessToken"), new JsonObject().put("password", password));
+
+        assertThat(deleted.statusCode()).as(deleted.bodyAsString()).isEqualTo(204);
+        assertProblem(node.postJson(LOGIN, new JsonObject().put("login", username).put("password", password)), 401,
+            "INVALID_CREDENTIALS");
+    }
+
+    @Test
     void theAnonymousNamesCannotBeRegistered() {
         HttpResponse<Buffer> response = node.postJson("/api/v1/auth/register",
             registration("Deleted-0123456789abcdef", "someone-" + UUID.randomUUID() + "@example.com", PASSWORD));

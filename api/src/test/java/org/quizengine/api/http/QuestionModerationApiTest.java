@@ -13,6 +13,8 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.junit5.VertxExtension;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,6 +40,8 @@ class QuestionModerationApiTest {
     private static final String IMPORT = "/api/v1/questions/import";
     private static final String CATEGORIES = "/api/v1/categories";
     private static final String PASSWORD = "correct horse battery";
+    private static final String DIE = new String(Character.toChars(0x1F3B2));
+    private static final String CARD = new String(Character.toChars(0x1F0CF));
 
     @TempDir
     static Path dataDir;
@@ -381,6 +385,33 @@ class QuestionModerationApiTest {
         assertThat(list("?category=" + category).getJsonArray("items")).isEmpty();
         assertThat(fields(send(HttpMethod.POST, IMPORT + "?dryRun=%25", moderator, "application/json", "[]")))
             .containsExactly("dryRun");
+    }
+
+    @Test
+    void lengthsCountCharactersAsTheSchemaDoesSoAnEmojiIsOne() {
+        // Each emoji is one character (code point) but two UTF-16 units: at the limits below in
+        // characters, twice over them in units.
+        String category = "c-" + UUID.randomUUID().toString().substring(0, 8);
+        HttpResponse<Buffer> named = send(HttpMethod.POST, CATEGORIES, moderator,
+            new JsonObject().put("id", category).put("name", DIE.repeat(60)));
+        assertThat(named.statusCode()).as(named.bodyAsString()).isEqualTo(201);
+        assertThat(fields(send(HttpMethod.PATCH, CATEGORIES + "/" + category, moderator,
+            new JsonObject().put("name", DIE.repeat(61))))).containsExactly("name");
+        HttpResponse<Buffer> renamed = send(HttpMethod.PATCH, CATEGORIES + "/" + category, moderator,
+            new JsonObject().put("name", CARD.repeat(60)));
+        assertThat(renamed.statusCode()).as(renamed.bodyAsString()).isEqualTo(200);
+
+        String text = DIE.repeat(500);
+        HttpResponse<Buffer> created = send(HttpMethod.POST, QUESTIONS, moderator,
+            question(category, text, DIE.repeat(200), CARD.repeat(200)).put("correctOption", 0));
+        assertThat(created.statusCode()).as(created.bodyAsString()).isEqualTo(201);
+        assertThat(created.bodyAsJsonObject().getString("text")).isEqualTo(text);
+        assertFieldError(question(category, DIE.repeat(501), "a", "b").put("correctOption", 0), "text");
+        // Three characters for the schema, two once trimmed: too short, as "Hi" is.
+        assertFieldError(question(category, " " + DIE + DIE + " ", "a", "b").put("correctOption", 0), "text");
+
+        String search = "?category=" + category + "&q=" + URLEncoder.encode(DIE.repeat(100), StandardCharsets.UTF_8);
+        assertThat(idsOf(list(search))).containsExactly(created.bodyAsJsonObject().getLong("id"));
     }
 
     @Test

@@ -20,6 +20,7 @@ import org.quizengine.api.auth.Role;
 import org.quizengine.api.http.FieldError;
 import org.quizengine.api.http.JsonBodies;
 import org.quizengine.api.http.Responses;
+import org.quizengine.api.http.TextLength;
 import org.quizengine.api.http.ValidationException;
 import org.quizengine.engine.persistence.ResultOutbox;
 import org.quizengine.shared.ErrorCode;
@@ -107,7 +108,7 @@ public final class OperatorRoutes {
         UUID matchId = Responses.uuidPath(ctx, "matchId", NO_SUCH_MATCH);
         JsonObject body = ctx.body().isEmpty() ? new JsonObject() : JsonBodies.requireObject(ctx);
         String reason = body.getValue("reason") instanceof String given ? given.strip() : DEFAULT_END_REASON;
-        if (reason.isEmpty() || reason.length() > MAX_REASON_LENGTH || reason.codePoints().anyMatch(Character::isISOControl)) {
+        if (!TextLength.between(reason, 1, MAX_REASON_LENGTH) || reason.codePoints().anyMatch(Character::isISOControl)) {
             throw new ValidationException(List.of(new FieldError("reason",
                 "must be 1-" + MAX_REASON_LENGTH + " characters on one line, without control characters")));
         }

@@ -87,7 +87,10 @@ class LiveMatchAdminTest {
             assertProblem(call("POST", MATCHES + "/" + matchId + "/end", adminToken,
                 new JsonObject().put("reason", "two\nlines")), 422, "VALIDATION_FAILED");
 
-            String reason = "The venue is closing; thanks for playing.";
+            // 200 characters, as the spec counts them: 41 letters and 159 emoji (359 UTF-16 units).
+            String reason = "The venue is closing; thanks for playing " + new String(Character.toChars(0x1F3C1)).repeat(159);
+            assertProblem(call("POST", MATCHES + "/" + matchId + "/end", adminToken,
+                new JsonObject().put("reason", reason + "!")), 422, "VALIDATION_FAILED");
             HttpResponse<Buffer> ended = call("POST", MATCHES + "/" + matchId + "/end", adminToken,
                 new JsonObject().put("reason", "  " + reason + " "));
             assertThat(ended.statusCode()).as(ended.bodyAsString()).isEqualTo(200);
