@@ -322,6 +322,10 @@ class QuestionModerationApiTest {
         assertThat(listed).as("moderators still find it").isEqualTo(new JsonObject().put("id", id)
             .put("name", "Tabletop").put("active", false).put("activeQuestions", 0));
         assertProblem(send(HttpMethod.GET, CATEGORIES + "?includeInactive=true", user, null), 403, "FORBIDDEN");
+        // Without includeInactive, every item is a Category: exactly its three members, never active.
+        send(HttpMethod.GET, CATEGORIES, moderator, null).bodyAsJsonObject().getJsonArray("categories").stream()
+            .map(JsonObject.class::cast)
+            .forEach(c -> assertThat(c.fieldNames()).containsExactlyInAnyOrder("id", "name", "activeQuestions"));
         assertThat(fields(send(HttpMethod.GET, CATEGORIES + "?includeInactive=yes", moderator, null)))
             .containsExactly("includeInactive");
         // Moderators may still fill an inactive category before opening it.
