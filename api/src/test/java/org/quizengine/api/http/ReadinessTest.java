@@ -23,20 +23,35 @@ class ReadinessTest {
     void readinessDropsTo503NamingTheChecksWhenTheStoresGoAway(Vertx vertx) {
         TestNode node = TestNode.start(vertx, dataDir);
         try {
-            assertThat(node.get("/health/ready", null).statusCode()).isEqualTo(200);
+            HttpResponse<Buffer> up = node.get("/health/ready", null);
+            assertThat(up.statusCode()).isEqualTo(200);
+            // Exactly the members openapi.yaml's Health declares.
+            JsonObject ready = up.bodyAsJsonObject();
+            assertThat(ready.fieldNames()).containsExactlyInAnyOrder("status", "checks", "outcome");
+            assertThat(ready.getString("outcome")).isEqualTo("UP");
+            assertThat(ready.getJsonArray("checks")).containsExactlyInAnyOrder(
+                new JsonObject().put("id", "postgres").put("status", "UP"),
+                new JsonObject().put("id", "redis").put("status", "UP"));
 
             await(node.stores.close());
             HttpResponse<Buffer> down = node.get("/health/ready", null);
 
             assertThat(down.statusCode()).isEqualTo(503);
             JsonObject body = down.bodyAsJsonObject();
+            assertThat(body.fieldNames()).containsExactlyInAnyOrder("status", "checks", "outcome");
             assertThat(body.getString("status")).isEqualTo("DOWN");
+            assertThat(body.getString("outcome")).isEqualTo("DOWN");
             assertThat(body.getJsonArray("checks").stream()
                 .map(check -> (JsonObject) check)
                 .filter(check -> "DOWN".equals(check.getString("status")))
                 .map(check -> check.getString("id")))
                 .containsExactlyInAnyOrder("postgres", "redis");
-            assertThat(node.get("/health/live", null).statusCode()).isEqualTo(200);
+            assertThat(body.getJsonArray("checks")).containsExactlyInAnyOrder(
+                new JsonObject().put("id", "postgres").put("status", "DOWN")
+                    .put("data", new JsonObject().put("reason", "postgres did not answer")),
+                new JsonObject().put("id", "redis").put("status", "DOWN")
+                    .put("data", new JsonObject().put("reason", "redis did not answer")));
+            assertThat(node.get("/health/live", null).bodyAsJsonObject()).isEqualTo(new JsonObject().put("status", "UP"));
         } finally {
             node.client.close();
             await(node.server.close());

@@ -390,6 +390,10 @@ class SessionApiTest {
         assertProblem(refresh(target.getString("refreshToken")), 403, "ACCOUNT_DISABLED");
         assertProblem(node.postJson(LOGIN, loginBody(targetName, PASSWORD)), 403, "ACCOUNT_DISABLED");
         JsonObject seen = send(node, HttpMethod.GET, "/api/v1/admin/users/" + targetId, adminToken, null).bodyAsJsonObject();
+        // Exactly the members openapi.yaml's AdminUserView declares, avatarUrl null when there is none.
+        assertThat(seen.fieldNames()).containsExactlyInAnyOrder("id", "username", "displayName", "role", "createdAt",
+            "email", "avatarUrl", "disabled");
+        assertThat(seen.getValue("avatarUrl")).isNull();
         assertThat(seen.getBoolean("disabled")).isTrue();
         assertThat(seen.getString("email")).isEqualTo(targetName + "@example.com");
         assertThat(seen.getString("username")).isEqualTo(targetName);
