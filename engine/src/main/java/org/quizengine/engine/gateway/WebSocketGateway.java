@@ -120,8 +120,9 @@ public final class WebSocketGateway {
         refuseNewSockets();
         for (PlayerConnection connection : connections.values()) {
             connection.movingOff = true;
-            // Out of any queue or lobby before the socket closes, as for any close but a replacement:
-            // sent now, it reaches the matchmaker before the player, reconnecting elsewhere, can queue again.
+            // Out of any queue or lobby, as for any close but a replacement: sent before the socket
+            // closes, so that it normally reaches the matchmaker before the player, reconnecting
+            // elsewhere, can queue again.
             vertx.eventBus().send(Addresses.MATCHMAKING, new MatchmakingCommand.PlayerGone(connection.userId()));
             connection.send(new ServerEvent.Reconnect(reason));
             connection.socket.close(CLOSE_RESTART, reason);

@@ -130,28 +130,23 @@ public final class Match {
 
     /**
      * Nodes have left the cluster (or this match was taken over from one): players whose sockets
-     * were on a node that is gone are away, with the usual reconnect grace from now, as if their
-     * sockets had closed: if they were the last who had not answered, the question closes now.
+     * were on a node that is gone are away, with the usual reconnect grace from now. Unlike a
+     * socket's close, this closes no question early: a drained node's players are only moving, and
+     * the question waits for its deadline or for them back.
      */
     public Step markLostNodesAway(Predicate<String> nodeAlive, long now) {
         List<Outgoing> events = new ArrayList<>();
-        List<Seat> away = new ArrayList<>();
+        List<UUID> away = new ArrayList<>();
         for (Seat seat : seats.values()) {
             if (seat.connected && !seat.left && (seat.nodeId == null || !nodeAlive.test(seat.nodeId))) {
                 seat.connected = false;
                 seat.nodeId = null;
                 seat.graceUntil = now + settings.reconnectGraceMillis();
-                away.add(seat);
+                away.add(seat.player.userId());
             }
         }
-        for (Seat seat : away) {
-            events.add(toConnected(new ServerEvent.PlayerStatus(spec.matchId(), seat.player.userId(), "disconnected")));
-        }
-        if (!away.isEmpty() && phase != Phase.FINISHED) {
-            if (settings.reconnectGraceMillis() == 0) {
-                away.forEach(seat -> markLeft(seat, events));
-            }
-            afterSomeoneWentAway(now, events);
+        for (UUID userId : away) {
+            events.add(toConnected(new ServerEvent.PlayerStatus(spec.matchId(), userId, "disconnected")));
         }
         return stepOf(events, null);
     }

@@ -188,11 +188,8 @@ public final class MatchVerticle extends VerticleBase {
                         match.questionIndex());
                 services.meters().matchTakenOver(!services.nodeAlive().test(handed.owner()));
                 // Every connected player resynchronises first (frames around the move may have been
-                // lost), then hears who was lost with the old node, and what that closed: if it ended
-                // the match, match_finished is their snapshot.
-                if (match.phase() != Phase.FINISHED) {
-                    publish(match.statesForConnected(now()));
-                }
+                // lost), then hears who was lost with the old node.
+                publish(match.statesForConnected(now()));
                 effects(new PendingStep(away, null));
                 running();
             })

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -70,7 +71,7 @@ class ClusterDrainTest {
 
         TestNode owner = nodes.stream().filter(n -> n.node.liveMatches() == 1).findFirst().orElseThrow();
         int ownerIndex = nodes.indexOf(owner);
-        owner.node.drain().toCompletionStage().toCompletableFuture().get(60, java.util.concurrent.TimeUnit.SECONDS);
+        owner.node.drain().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
 
         // Players whose socket was on the drained node are told to reconnect, and do, elsewhere.
         List<TestPlayer> playing = new ArrayList<>();
@@ -139,7 +140,7 @@ class ClusterDrainTest {
         cy.send(quickMatch);
         assertThat(cy.next("queued").getInteger("waiting")).isEqualTo(1);
 
-        drained.node.drain().toCompletionStage().toCompletableFuture().get(60, java.util.concurrent.TimeUnit.SECONDS);
+        drained.node.drain().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
         cy.next("reconnect");
         cy.awaitClosed();
         TestPlayer back = cy.on(matchmakers).connect();

@@ -618,34 +618,6 @@ class MatchVerticleTest {
     }
 
     @Test
-    @Timeout(value = 10, timeUnit = TimeUnit.SECONDS)
-    void aTakeoverThatEndsTheMatchSendsItsEndNotAFinishedMatchState(VertxTestContext ctx) {
-        // The last question is open; ann (on node A) has answered; bob's socket was on node C, which
-        // died with the match's owner. Adopting it, node B finds bob away and ann the last to answer.
-        String lostNode = "node-c";
-        MatchSpec spec = spec(1, 60_000, Map.of(ANN.userId(), NODE_A, BOB.userId(), lostNode));
-        Match played = Match.create(spec);
-        played.start(System.currentTimeMillis());
-        long openedAt = played.nextWakeAt();
-        played.onTimer(openedAt);
-        played.answer(ANN.userId(), 0, spec.questions().get(0).correctOption(), openedAt + 100);
-        MapReplication replication = new MapReplication();
-        MatchServices adopter = new MatchServices(NODE_B, replication, node -> !lostNode.equals(node), options(500), sink,
-            new ActivePlayers(vertx), GameMeters.unexported(), System::currentTimeMillis);
-        replication.create(NODE_A, played.snapshot())
-            .compose(v -> vertx.deployVerticle(MatchVerticle.adopted(new AdoptMatch(spec.matchId(), NODE_A, 1), adopter,
-                NOTHING)))
-            .compose(id -> nodeA.first(finished()))
-            .map(end -> {
-                assertThat(nodeA.received()).extracting(Delivery::event)
-                    .as("bob is lost, question 0 revealed, the match over; no match_state of a finished match")
-                    .hasExactlyElementsOfTypes(ServerEvent.PlayerStatus.class, Reveal.class, MatchFinished.class);
-                return null;
-            })
-            .onComplete(ctx.succeedingThenComplete());
-    }
-
-    @Test
     @Timeout(value = 20, timeUnit = TimeUnit.SECONDS)
     void aMatchTakenOverMidQuestionAfterACompactionPointResumesExactlyWhereItWas(VertxTestContext ctx) {
         int questions = 30;
