@@ -473,6 +473,20 @@ class MatchmakingVerticleTest {
 
     @Test
     @Timeout(value = 10, timeUnit = TimeUnit.SECONDS)
+    void aLobbyWithoutAQuestionCountGetsTheMatchDefaultKeptWithinTheLobbyMaximum(VertxTestContext ctx) {
+        // Matches have 5 questions by default; this node's lobbies may have at most 3.
+        deploy(new MatchmakingOptions(3, 2, 4, NEVER, 5, 30, 3), NODE_A, () -> Future.succeededFuture(QUESTIONS),
+                LiveMatches.none())
+            .compose(id -> ask(new CreateLobby(ANN, NODE_A, null, null, null, null)))
+            .map(reply -> {
+                assertThat(((Lobby) reply).questionCount()).as("not INVALID_SETTINGS for a default").isEqualTo(3);
+                return null;
+            })
+            .onComplete(ctx.succeedingThenComplete());
+    }
+
+    @Test
+    @Timeout(value = 10, timeUnit = TimeUnit.SECONDS)
     void aLobbyIsJoinedByItsCodeAndOnlyItsHostStartsItsMatchWithTheLobbysSettings(VertxTestContext ctx) {
         AtomicReference<String> code = new AtomicReference<>();
 
@@ -663,7 +677,12 @@ class MatchmakingVerticleTest {
     private Future<String> deploy(long fillTimeoutMillis, String placementNode,
                                   java.util.function.Supplier<Future<List<QuestionSpec>>> questionSource,
                                   LiveMatches liveMatches) {
-        MatchmakingOptions options = new MatchmakingOptions(3, 2, 4, fillTimeoutMillis, 5, 30, 10);
+        return deploy(new MatchmakingOptions(3, 2, 4, fillTimeoutMillis, 5, 30, 10), placementNode, questionSource, liveMatches);
+    }
+
+    private Future<String> deploy(MatchmakingOptions options, String placementNode,
+                                  java.util.function.Supplier<Future<List<QuestionSpec>>> questionSource,
+                                  LiveMatches liveMatches) {
         return vertx.deployVerticle(new MatchmakingVerticle(options, new MatchOptions(DEFAULTS, 500, 1_000),
             questionSource, () -> placementNode, liveMatches, GameMeters.unexported(), System::currentTimeMillis, new Random(7)));
     }
