@@ -421,9 +421,9 @@ public final class Match {
         return stepOf(events, null);
     }
 
-    /** What an operator sees of the match now, run on {@code node}. */
+    /** What an operator sees of the match now, run on {@code node}; before the first question opens, question 0. */
     public MatchView view(String node) {
-        return new MatchView(spec.matchId(), node, spec.kind().wireName(), spec.category(), phase.wireName(), questionIndex,
+        return new MatchView(spec.matchId(), node, spec.kind().wireName(), spec.category(), phase.wireName(), Math.max(0, questionIndex),
             settings.questionCount(), startsAt, phase == Phase.QUESTION ? deadline : null, standings());
     }
 

@@ -443,6 +443,16 @@ class MatchTest {
     @DisplayName("an operator ending the match")
     class OperatorEnd {
         @Test
+        void an_operator_sees_question_0_during_the_countdown_and_after_an_end_before_it_opened() {
+            Match match = newMatch();
+            accepted(match.start(T0));
+
+            assertThat(match.view("node-1")).extracting(MatchView::phase, MatchView::question).containsExactly("countdown", 0);
+            accepted(match.end("closing", T0 + 10));
+            assertThat(match.view("node-1")).extracting(MatchView::phase, MatchView::question).containsExactly("finished", 0);
+        }
+
+        @Test
         void the_match_finishes_at_once_with_the_reason_and_the_open_question_is_not_revealed() {
             Match match = atFirstQuestion();
             accepted(match.answer(ANN.userId(), 0, correctOf(0), Q0_OPEN + 500));
