@@ -34,7 +34,7 @@ import org.quizengine.shared.match.QuestionSpec;
 
 /**
  * Writes finished matches to PostgreSQL: the match, its players, the questions as they were asked,
- * every answer, and each player's lifetime stats, all in one transaction.
+ * every answer (one row per player), and each player's lifetime stats, all in one transaction.
  *
  * <p>Results are retried until stored, so a write must be idempotent: the {@code matches} row is
  * inserted with {@code ON CONFLICT DO NOTHING}, and everything else (stats above all) is written
@@ -108,14 +108,18 @@ public final class MatchResultStore {
                opened_at, closed_at)
         LEFT JOIN questions q ON q.id = x.question_id""";
 
+    // A player's answers in a match are one row, element i of each array one answer (V11). The answers
+    // of the whole transaction travel as flat arrays, player after player, and each player's row takes
+    // its slice of them (1-based, inclusive): arrays of arrays cannot be unnested by row.
     static final String INSERT_ANSWERS = """
-        INSERT INTO match_answers (match_id, question_index, user_id, option, correct, points, streak, elapsed_ms,
-                                   answered_at)
-        SELECT a.match_id, a.question_index, u.id, a.option, a.correct, a.points, a.streak, a.elapsed_ms, a.answered_at
-        FROM unnest($1::uuid[], $2::smallint[], $3::uuid[], $4::smallint[], $5::boolean[], $6::int[], $7::int[],
-                    $8::int[], $9::timestamptz[])
-          AS a(match_id, question_index, user_id, option, correct, points, streak, elapsed_ms, answered_at)
-        JOIN users u ON u.id = a.user_id""";
+        INSERT INTO match_player_answers (match_id, user_id, question_index, option, correct, points, streak,
+                                          elapsed_ms, answered_at)
+        SELECT p.match_id, u.id, ($5::smallint[])[p.first_answer:p.last_answer],
+               ($6::smallint[])[p.first_answer:p.last_answer], ($7::boolean[])[p.first_answer:p.last_answer],
+               ($8::int[])[p.first_answer:p.last_answer], ($9::int[])[p.first_answer:p.last_answer],
+               ($10::int[])[p.first_answer:p.last_answer], ($11::timestamptz[])[p.first_answer:p.last_answer]
+        FROM unnest($1::uuid[], $2::uuid[], $3::int[], $4::int[]) AS p(match_id, user_id, first_answer, last_answer)
+        JOIN users u ON u.id = p.user_id""";
 
     // One row per user (a user with several matches in the transaction has them summed first: an
     // upsert may not touch a row twice), in user id order, so two transactions that share players
@@ -346,7 +350,11 @@ public final class MatchResultStore {
 
         /** The columns as a tuple of typed arrays, in the order of {@code types}. */
         Tuple tuple(Class<?>... types) {
-            Tuple tuple = Tuple.tuple();
+            return addTo(Tuple.tuple(), types);
+        }
+
+        /** Adds the columns to {@code tuple} as typed arrays, in the order of {@code types}. */
+        Tuple addTo(Tuple tuple, Class<?>... types) {
             for (int i = 0; i < types.length; i++) {
                 List<Object> column = columns.get(i);
                 tuple.addValue(column.toArray((Object[]) Array.newInstance(types[i], column.size())));
@@ -392,18 +400,35 @@ public final class MatchResultStore {
             Short.class, OffsetDateTime.class, OffsetDateTime.class);
     }
 
+    /** For {@link #INSERT_ANSWERS}: each player's slice of the answers, then the answers, player after player. */
     private static Tuple answerColumns(List<MatchResult> results) {
-        Columns c = new Columns(9);
+        Columns players = new Columns(4);
+        Columns answers = new Columns(7);
+        int count = 0;
         for (MatchResult r : results) {
+            Map<UUID, List<QuestionAnswer>> byPlayer = new LinkedHashMap<>();
             for (QuestionResult q : r.questions()) {
                 for (AnswerRecord a : q.answers()) {
-                    c.row(r.matchId(), (short) q.index(), a.userId(), (short) a.option(), a.correct(), a.points(),
-                        a.streak(), clampToInt(a.elapsedMs()), timestamp(a.answeredAt()));
+                    byPlayer.computeIfAbsent(a.userId(), user -> new ArrayList<>()).add(new QuestionAnswer(q.index(), a));
                 }
             }
+            for (Map.Entry<UUID, List<QuestionAnswer>> player : byPlayer.entrySet()) {
+                players.row(r.matchId(), player.getKey(), count + 1, count + player.getValue().size());
+                for (QuestionAnswer qa : player.getValue()) {
+                    AnswerRecord a = qa.answer();
+                    answers.row((short) qa.index(), (short) a.option(), a.correct(), a.points(), a.streak(),
+                        clampToInt(a.elapsedMs()), timestamp(a.answeredAt()));
+                }
+                count += player.getValue().size();
+            }
         }
-        return c.tuple(UUID.class, Short.class, UUID.class, Short.class, Boolean.class, Integer.class, Integer.class,
-            Integer.class, OffsetDateTime.class);
+        Tuple tuple = players.tuple(UUID.class, UUID.class, Integer.class, Integer.class);
+        answers.addTo(tuple, Short.class, Short.class, Boolean.class, Integer.class, Integer.class, Integer.class,
+            OffsetDateTime.class);
+        return tuple;
+    }
+
+    private record QuestionAnswer(int index, AnswerRecord answer) {
     }
 
     /** Each player's matches in the batch summed into one row, in user id order. */

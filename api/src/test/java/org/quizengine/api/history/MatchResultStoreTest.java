@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
 import java.util.stream.IntStream;
@@ -301,6 +302,60 @@ class MatchResultStoreTest {
             .execute(Tuple.of((Object) new UUID[] {first.matchId(), second.matchId()})))
             .forEach(row -> writers.add(row.getString(0)));
         assertThat(writers).as("the transactions that wrote the two matches").hasSize(2).containsOnly(writers.get(0));
+    }
+
+    @Test
+    void answersOfResultsSharingATransactionComeBackOneByOneAsPlayed() {
+        MatchResultStore batching = new MatchResultStore(pool, vertx, Duration.ofSeconds(1));
+        List<UUID> quiet = users(3);
+        MatchResult full = TestMatches.match(UUID.randomUUID(), 1_700_001_300_000L, 3, users(2));
+        MatchResult played = TestMatches.match(UUID.randomUUID(), 1_700_001_360_000L, 3, quiet);
+        // quiet.get(1) answers nothing; quiet.get(2) answers question 1 only.
+        List<QuestionResult> gaps = played.questions().stream().map(q -> new QuestionResult(q.index(), q.question(),
+            q.openedAt(), q.closedAt(), q.answers().stream()
+                .filter(a -> !a.userId().equals(quiet.get(1)) && (q.index() == 1 || !a.userId().equals(quiet.get(2))))
+                .toList())).toList();
+        MatchResult withGaps = new MatchResult(played.matchId(), played.kind(), played.category(), played.startedAt(),
+            played.finishedAt(), played.players(), gaps);
+        MatchResult last = TestMatches.match(UUID.randomUUID(), 1_700_001_420_000L, 2, users(4));
+
+        List<Future<Boolean>> saves = List.of(batching.save(full), batching.save(withGaps), batching.save(last));
+
+        assertThat(await(Future.all(saves)).list()).containsOnly(true);
+        List<String> writers = new ArrayList<>();
+        await(pool.preparedQuery("SELECT xmin::text FROM matches WHERE id = ANY($1)")
+            .execute(Tuple.of((Object) new UUID[] {full.matchId(), withGaps.matchId(), last.matchId()})))
+            .forEach(row -> writers.add(row.getString(0)));
+        assertThat(writers).as("one transaction wrote the three").hasSize(3).containsOnly(writers.get(0));
+        for (MatchResult result : List.of(full, withGaps, last)) {
+            assertThat(storedAnswers(result.matchId())).as("answers of %s", result.matchId())
+                .containsExactlyElementsOf(answersOf(result));
+        }
+        assertThat(await(pool.preparedQuery("SELECT user_id FROM match_player_answers WHERE match_id = $1")
+            .execute(Tuple.of(withGaps.matchId()))).rowCount()).as("rows: one per player who answered").isEqualTo(2);
+    }
+
+    /** A match's answers as stored, one line each, by question then player. */
+    private static List<String> storedAnswers(UUID matchId) {
+        List<String> lines = new ArrayList<>();
+        await(pool.preparedQuery("""
+            SELECT question_index, user_id, option, correct, points, streak, elapsed_ms, answered_at
+            FROM match_answers WHERE match_id = $1 ORDER BY question_index, user_id::text""").execute(Tuple.of(matchId)))
+            .forEach(row -> lines.add(row.getShort(0) + " " + row.getUUID(1) + " " + row.getShort(2) + " "
+                + row.getBoolean(3) + " " + row.getInteger(4) + " " + row.getInteger(5) + " " + row.getInteger(6) + " "
+                + row.getOffsetDateTime(7).toInstant().toEpochMilli()));
+        return lines;
+    }
+
+    /** What {@link #storedAnswers} must read for {@code result}. */
+    private static List<String> answersOf(MatchResult result) {
+        List<String> lines = new ArrayList<>();
+        for (QuestionResult q : result.questions()) {
+            q.answers().stream().sorted(Comparator.comparing(a -> a.userId().toString()))
+                .forEach(a -> lines.add(q.index() + " " + a.userId() + " " + a.option() + " " + a.correct() + " "
+                    + a.points() + " " + a.streak() + " " + a.elapsedMs() + " " + a.answeredAt()));
+        }
+        return lines;
     }
 
     private static long insertScienceQuestion() {

@@ -55,14 +55,14 @@ class StoresTest {
             // ANALYZE samples by a table's largest target: one column left at the default undoes V9.
             Row statistics = await(stores.pool().query("""
                 SELECT count(*), count(*) FILTER (WHERE attstattarget = 10) FROM pg_attribute
-                WHERE attrelid IN ('match_answers'::regclass, 'match_questions'::regclass) AND attnum > 0 AND NOT attisdropped""")
+                WHERE attrelid IN ('match_player_answers'::regclass, 'match_questions'::regclass) AND attnum > 0 AND NOT attisdropped""")
                 .execute()).iterator().next();
             assertThat(statistics.getLong(1)).as("played-row columns with the small statistics target")
                 .isEqualTo(statistics.getLong(0)).isEqualTo(19L);
             // A foreign key on a played-row table costs a query for every row stored (V6, V10).
             Row keys = await(stores.pool().query("""
                 SELECT count(*) FROM pg_constraint WHERE contype = 'f'
-                AND conrelid IN ('match_answers'::regclass, 'match_players'::regclass, 'match_questions'::regclass)""")
+                AND conrelid IN ('match_player_answers'::regclass, 'match_players'::regclass, 'match_questions'::regclass)""")
                 .execute()).iterator().next();
             assertThat(keys.getLong(0)).as("foreign keys checked for every played row stored").isZero();
             await(stores.pingPostgres());
