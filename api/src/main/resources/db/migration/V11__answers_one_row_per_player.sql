@@ -10,6 +10,12 @@
 --
 -- The one writer (MatchResultStore) keeps the rules match_answers had: a row only for a player of a
 -- match it inserted, joined with users; a player who answered nothing has no row.
+--
+-- Nodes of an earlier release must be stopped before one of this release starts (deploy/README.md):
+-- the lock below holds back their answer inserts so none lands between the copy and the drop, and
+-- after this migration they can no longer store a result.
+LOCK TABLE match_answers IN EXCLUSIVE MODE;
+
 CREATE TABLE match_player_answers (
   match_id       uuid          NOT NULL,
   user_id        uuid          NOT NULL,
@@ -21,14 +27,19 @@ CREATE TABLE match_player_answers (
   elapsed_ms     int[]         NOT NULL,
   answered_at    timestamptz[] NOT NULL,
   PRIMARY KEY (match_id, user_id),
-  -- The view unnests the arrays side by side: arrays of different lengths would pad with NULLs.
+  -- The view unnests the arrays side by side: arrays of different lengths would pad with NULLs, and
+  -- its columns were NOT NULL in match_answers.
   CHECK (cardinality(question_index) > 0
      AND cardinality(option) = cardinality(question_index)
      AND cardinality(correct) = cardinality(question_index)
      AND cardinality(points) = cardinality(question_index)
      AND cardinality(streak) = cardinality(question_index)
      AND cardinality(elapsed_ms) = cardinality(question_index)
-     AND cardinality(answered_at) = cardinality(question_index))
+     AND cardinality(answered_at) = cardinality(question_index)
+     AND array_position(question_index, NULL) IS NULL AND array_position(option, NULL) IS NULL
+     AND array_position(correct, NULL) IS NULL AND array_position(points, NULL) IS NULL
+     AND array_position(streak, NULL) IS NULL AND array_position(elapsed_ms, NULL) IS NULL
+     AND array_position(answered_at, NULL) IS NULL)
 );
 
 INSERT INTO match_player_answers (match_id, user_id, question_index, option, correct, points, streak, elapsed_ms,

@@ -306,7 +306,7 @@ class MatchResultStoreTest {
 
     @Test
     void answersOfResultsSharingATransactionComeBackOneByOneAsPlayed() {
-        MatchResultStore batching = new MatchResultStore(pool, vertx, Duration.ofSeconds(1));
+        MatchResultStore batching = new MatchResultStore(pool, vertx, Duration.ofSeconds(3));
         List<UUID> quiet = users(3);
         MatchResult full = TestMatches.match(UUID.randomUUID(), 1_700_001_300_000L, 3, users(2));
         MatchResult played = TestMatches.match(UUID.randomUUID(), 1_700_001_360_000L, 3, quiet);

@@ -63,6 +63,17 @@ class AnswerRowsMigrationTest {
             try (Connection db = DriverManager.getConnection(url, pg.getUser(), pg.getPassword());
                  Statement sql = db.createStatement()) {
                 assertThat(answers(sql)).as("match_answers after V11").containsExactlyElementsOf(before);
+                List<String> types = new ArrayList<>();
+                try (ResultSet r = sql.executeQuery("""
+                    SELECT column_name || ' ' || data_type FROM information_schema.columns
+                    WHERE table_name = 'match_answers' ORDER BY ordinal_position""")) {
+                    while (r.next()) {
+                        types.add(r.getString(1));
+                    }
+                }
+                assertThat(types).as("the view's columns are the old table's").containsExactly("match_id uuid",
+                    "question_index smallint", "user_id uuid", "option smallint", "correct boolean", "points integer",
+                    "streak integer", "elapsed_ms integer", "answered_at timestamp with time zone");
                 List<String> rows = new ArrayList<>();
                 try (ResultSet r = sql.executeQuery(
                     "SELECT user_id, question_index::text, option::text FROM match_player_answers ORDER BY user_id")) {

@@ -68,7 +68,8 @@ public final class StoreAudit {
     private static final String TIMES_STORED = "SELECT id, count(*) FROM matches WHERE id = ANY($1) GROUP BY id";
     private static final String ANSWERS_PER_MATCH =
         "SELECT match_id, count(*) FROM match_answers WHERE match_id = ANY($1) GROUP BY match_id";
-    // The primary keys forbid these today; the audit checks the data, not the schema.
+    // The primary keys forbid duplicate players, and the writer duplicate answers (one row per player
+    // holds their answers since V11, which no key stops repeating a question); the audit checks the data.
     private static final String DUPLICATE_ANSWERS = """
         SELECT match_id, question_index, user_id, count(*) FROM match_answers WHERE match_id = ANY($1)
         GROUP BY match_id, question_index, user_id HAVING count(*) > 1""";
