@@ -1,6 +1,7 @@
 package org.quizengine.engine.gateway;
 
 import io.vertx.core.http.ServerWebSocket;
+import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 import org.quizengine.engine.metrics.GameMeters;
 import org.quizengine.shared.Wire;
@@ -24,8 +25,8 @@ final class PlayerConnection {
     final TokenBucket frames;
     /** Where this socket's fragments become messages; used on the socket's event loop only. */
     final MessageAssembler messages;
-    /** Holds this socket's flushes while a match step's frames are written to it. */
-    final HeldFlushes flushes;
+    /** Holds this socket's flushes while a match step's frames are written to it, and writes its text frames. */
+    final SocketWrites writes;
     private final GameMeters meters;
     /** The live match this socket is playing, as last announced to it; null when none. */
     volatile UUID currentMatch;
@@ -40,18 +41,20 @@ final class PlayerConnection {
      */
     boolean closing;
     volatile boolean replaced;
+    /** This node sent the socket its close frame: nothing may follow it. */
+    private volatile boolean closeSent;
     /** Closed because this node is draining: the player is moving to another node, not leaving. */
     volatile boolean movingOff;
 
     PlayerConnection(PlayerInfo player, UUID sessionId, ServerWebSocket socket, TokenBucket rate, TokenBucket frames,
-                     MessageAssembler messages, HeldFlushes flushes, GameMeters meters) {
+                     MessageAssembler messages, SocketWrites writes, GameMeters meters) {
         this.player = player;
         this.sessionId = sessionId;
         this.socket = socket;
         this.rate = rate;
         this.frames = frames;
         this.messages = messages;
-        this.flushes = flushes;
+        this.writes = writes;
         this.meters = meters;
     }
 
@@ -61,7 +64,7 @@ final class PlayerConnection {
 
     void send(ServerEvent event) {
         observe(event);
-        sendText(Wire.encode(event));
+        sendUtf8(Wire.encodeBytes(event));
     }
 
     /**
@@ -70,20 +73,26 @@ final class PlayerConnection {
      */
     void send(ServerFrame frame) {
         observe(frame.type(), frame.matchId());
-        if (socket.isClosed()) {
+        sendUtf8(frame.utf8());
+    }
+
+    /** Sends one text message, unless the socket is closed or closing (nothing may follow a close frame). */
+    private void sendUtf8(byte[] utf8) {
+        if (closeSent || socket.isClosed() || writes.writeText(utf8, messages.maxMessageBytes())) {
             return;
         }
-        if (frame.utf8().length > messages.maxMessageBytes()) {
-            socket.writeTextMessage(frame.text()); // Vert.x splits it into frames of at most that size
+        if (utf8.length > messages.maxMessageBytes()) {
+            // Vert.x splits it into frames of at most that size.
+            socket.writeTextMessage(new String(utf8, StandardCharsets.UTF_8));
         } else {
-            socket.writeFrame(TextFrames.of(frame.utf8()));
+            socket.writeFrame(TextFrames.of(utf8));
         }
     }
 
-    void sendText(String frame) {
-        if (!socket.isClosed()) {
-            socket.writeTextMessage(frame);
-        }
+    /** Sends the close frame ({@code code}, {@code reason}); the socket gets nothing after it. */
+    void close(short code, String reason) {
+        closeSent = true;
+        socket.close(code, reason);
     }
 
     void sendError(String code, String message, String ref) {

@@ -2,6 +2,7 @@ package org.quizengine.engine.gateway;
 
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.netty.util.concurrent.EventExecutor;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -12,6 +13,7 @@ import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.WebSocketFrame;
+import io.vertx.core.internal.VertxInternal;
 import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayList;
 import java.util.List;
@@ -84,6 +86,8 @@ public final class WebSocketGateway {
     private final Map<UUID, PlayerConnection> connections = new ConcurrentHashMap<>();
     /** Requests to matches, carried to a match's new owner when its node dies (see {@link MatchRequests}). */
     private final MatchRequests matches;
+    /** Whether text messages go to sockets' channels directly ({@link SocketWrites}). */
+    private final boolean directWrites;
 
     public WebSocketGateway(Vertx vertx, String nodeId, GatewayOptions options, TokenVerifier tokens,
                             ActivePlayers activePlayers, ClusterView cluster, MatchesHere matchesHere,
@@ -98,6 +102,16 @@ public final class WebSocketGateway {
         this.meters = meters;
         this.clock = clock;
         this.matches = new MatchRequests(vertx, cluster, matchesHere, recordOwner);
+        this.directWrites = !options.compression() && oneEventLoop(vertx);
+    }
+
+    /** Whether Vert.x runs one event loop: then every context that writes to a socket runs on the socket's loop. */
+    private static boolean oneEventLoop(Vertx vertx) {
+        int loops = 0;
+        for (EventExecutor ignored : ((VertxInternal) vertx).nettyEventLoopGroup()) {
+            loops++;
+        }
+        return loops == 1;
     }
 
     /** Starts taking events for this node's players, and news of revoked sessions from any node. */
@@ -125,7 +139,7 @@ public final class WebSocketGateway {
             // elsewhere, can queue again.
             vertx.eventBus().send(Addresses.MATCHMAKING, new MatchmakingCommand.PlayerGone(connection.userId()));
             connection.send(new ServerEvent.Reconnect(reason));
-            connection.socket.close(CLOSE_RESTART, reason);
+            connection.close(CLOSE_RESTART, reason);
         }
         return Future.succeededFuture();
     }
@@ -163,7 +177,7 @@ public final class WebSocketGateway {
                 .onSuccess(socket -> {
                     // A WebSocket from now on, with limits of its own: no longer one of the node's HTTP connections.
                     upgraded.accept(http);
-                    PlayerConnection connection = open(socket, verified.result(), HeldFlushes.install(http));
+                    PlayerConnection connection = open(socket, verified.result(), SocketWrites.install(http, directWrites));
                     recheck(connection, token);
                     // Vert.x keeps the upgrade's request and response as long as the socket; without
                     // these handlers they no longer hold the router's context and what it parsed, and
@@ -213,7 +227,7 @@ public final class WebSocketGateway {
         LOG.atInfo().addKeyValue("user", connection.userId())
             .log("Closing the socket of {}: its session ended ({})", connection.userId(), code);
         connection.sendError(code, reason, null);
-        connection.socket.close(CLOSE_SESSION_ENDED, ErrorCode.ACCOUNT_DISABLED.name().equals(code)
+        connection.close(CLOSE_SESSION_ENDED, ErrorCode.ACCOUNT_DISABLED.name().equals(code)
             ? "account disabled" : "session ended");
     }
 
@@ -247,18 +261,18 @@ public final class WebSocketGateway {
         return null;
     }
 
-    private PlayerConnection open(ServerWebSocket socket, AuthenticatedUser user, HeldFlushes flushes) {
+    private PlayerConnection open(ServerWebSocket socket, AuthenticatedUser user, SocketWrites writes) {
         long now = clock.getAsLong();
         PlayerInfo player = new PlayerInfo(user.userId(), user.username());
         PlayerConnection connection = new PlayerConnection(player, user.sessionId(), socket,
             new TokenBucket(options.messagesPerSecond(), options.burst(), now),
             new TokenBucket(FRAMES_PER_MESSAGE * options.messagesPerSecond(), FRAMES_PER_MESSAGE * options.burst(), now),
-            new MessageAssembler(options.maxFrameBytes(), options.maxMessageBytes()), flushes, meters);
+            new MessageAssembler(options.maxFrameBytes(), options.maxMessageBytes()), writes, meters);
         PlayerConnection previous = connections.put(player.userId(), connection);
         if (previous != null) {
             previous.replaced = true;
             previous.sendError(ErrorCode.SESSION_REPLACED.name(), "You connected again elsewhere; this connection is closed.", null);
-            previous.socket.close(CLOSE_REPLACED, "replaced");
+            previous.close(CLOSE_REPLACED, "replaced");
         }
         socket.frameHandler(frame -> onFrame(connection, frame));
         socket.closeHandler(v -> onClose(connection));
@@ -355,7 +369,7 @@ public final class WebSocketGateway {
         }
         connection.closing = true;
         LOG.atWarn().addKeyValue("user", connection.userId()).log("Closing the socket of {}: {}", connection.userId(), why);
-        connection.socket.close(code, reason);
+        connection.close(code, reason);
     }
 
     private void refuseFlood(PlayerConnection connection, long now) {
@@ -566,7 +580,7 @@ public final class WebSocketGateway {
                     reportAbsent(recipient, frame);
                     continue;
                 }
-                if (delivery.moreFollow() && connection.flushes.hold()) {
+                if (delivery.moreFollow() && connection.writes.hold()) {
                     held.add(connection);
                 }
                 connection.send(frame);
@@ -588,7 +602,7 @@ public final class WebSocketGateway {
         releaseQueued = false;
         try {
             for (PlayerConnection connection : held) {
-                connection.flushes.release();
+                connection.writes.release();
             }
         } finally {
             held.clear();
