@@ -78,6 +78,7 @@ final class PlayerConnection {
 
     /** Sends one text message, unless the socket is closed or closing (nothing may follow a close frame). */
     private void sendUtf8(byte[] utf8) {
+        // Frames of at most the hard message limit, which HttpVerticle also gives Vert.x as its frame size.
         if (closeSent || socket.isClosed() || writes.writeText(utf8, messages.maxMessageBytes())) {
             return;
         }

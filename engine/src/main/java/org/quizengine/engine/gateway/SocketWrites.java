@@ -1,8 +1,14 @@
 package org.quizengine.engine.gateway;
 
-import io.netty.channel.ChannelHandlerContext;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ChannelPromise;
+import io.netty.channel.VoidChannelPromise;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.internal.OutOfDirectMemoryError;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.impl.HttpServerConnection;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -28,8 +34,10 @@ import org.slf4j.LoggerFactory;
  * message also leaves the garbage collector a card to scan (benchmarks/RESULTS.md, session 13).
  * Only where the frames' order stays the order they were written in: when the node has one event
  * loop (every writer of a socket is then on the socket's loop) and no WebSocket compression (whose
- * frames only Vert.x's encoder makes). Vert.x still writes what it writes itself (a pong, the close
- * frame); the gateway writes nothing after it closes a socket.
+ * frames only Vert.x's encoder makes), and on a channel with no TLS or idle-time handler (which these
+ * writes, from the head of the pipeline, would pass by). Vert.x still writes what it writes itself (a
+ * pong, the close frame); the gateway writes nothing after it closes a socket. A write that fails
+ * (the socket is gone) fails quietly, as Vert.x's own do: the socket's close tells the gateway.
  */
 final class SocketWrites extends ChannelDuplexHandler {
     private static final Logger LOG = LoggerFactory.getLogger(SocketWrites.class);
@@ -39,12 +47,14 @@ final class SocketWrites extends ChannelDuplexHandler {
 
     private final boolean direct;
     private ChannelHandlerContext context;
+    /** For direct writes: one promise for all, which reports no failure (Vert.x's writes report none either). */
+    private ChannelPromise quietPromise;
     private boolean held;
     /** In a read: what is written in it leaves at the read's end, in one flush, as Vert.x does. */
     private boolean reading;
     private boolean flushWanted;
 
-    private SocketWrites(boolean direct) {
+    SocketWrites(boolean direct) {
         this.direct = direct;
     }
 
@@ -63,14 +73,17 @@ final class SocketWrites extends ChannelDuplexHandler {
             }
             return NONE;
         }
-        SocketWrites writes = new SocketWrites(direct);
-        connection.channelHandlerContext().pipeline().addFirst(writes);
+        ChannelPipeline pipeline = connection.channelHandlerContext().pipeline();
+        SocketWrites writes = new SocketWrites(direct && pipeline.get(SslHandler.class) == null
+            && pipeline.get(IdleStateHandler.class) == null);
+        pipeline.addFirst(writes);
         return writes;
     }
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         context = ctx;
+        quietPromise = new VoidChannelPromise(ctx.channel(), false);
     }
 
     /** Holds the flushes from now until {@link #release}; true if this call started holding them. */
@@ -106,8 +119,14 @@ final class SocketWrites extends ChannelDuplexHandler {
         if (!direct || context == null || !context.executor().inEventLoop() || !context.channel().isActive()) {
             return false;
         }
+        ByteBuf frames;
+        try {
+            frames = TextMessageFrames.encode(context.alloc(), utf8, maxFrameBytes);
+        } catch (OutOfDirectMemoryError e) {
+            return false; // Vert.x's way, which needs no direct buffer of its own until Netty writes it
+        }
         // From this handler, the first after the pipeline's head: to the socket, past every encoder.
-        context.write(TextMessageFrames.encode(context.alloc(), utf8, maxFrameBytes), context.voidPromise());
+        context.write(frames, quietPromise);
         flushWanted = true;
         flushIfWanted();
         return true;
@@ -139,10 +158,8 @@ final class SocketWrites extends ChannelDuplexHandler {
     public void close(ChannelHandlerContext ctx, ChannelPromise promise) {
         // What was written before the close goes out before it, held or in a read.
         held = false;
-        if (flushWanted) {
-            flushWanted = false;
-            ctx.flush();
-        }
+        flushWanted = false;
+        ctx.flush();
         ctx.close(promise);
     }
 }

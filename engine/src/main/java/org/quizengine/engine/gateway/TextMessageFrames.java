@@ -5,8 +5,9 @@ import io.netty.buffer.ByteBufAllocator;
 
 /**
  * A text message as the bytes of the WebSocket frames a server sends (RFC 6455, section 5.2): not
- * masked, and split, as Vert.x splits what it writes, into frames of at most the node's frame size
- * (a first text frame, then continuations; the last has FIN set).
+ * masked, and split, as Vert.x splits what it writes, into frames of at most the size it is given
+ * (the node's hard message limit, Vert.x's frame size too): a first text frame, then
+ * continuations, the last with FIN set.
  */
 final class TextMessageFrames {
     private static final int FIN = 0x80;
