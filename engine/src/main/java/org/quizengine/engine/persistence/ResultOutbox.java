@@ -1,5 +1,7 @@
 package org.quizengine.engine.persistence;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -8,6 +10,8 @@ import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.shareddata.AsyncMap;
 import java.io.File;
+import java.io.IOException;
+import java.io.StringReader;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -198,7 +202,7 @@ public final class ResultOutbox implements ResultSink {
             Future<PendingCount> counted = map().compose(AsyncMap::entries).map(entries -> {
                 long oldest = Long.MAX_VALUE;
                 for (String json : entries.values()) {
-                    oldest = Math.min(oldest, Wire.decode(json, MatchResult.class).finishedAt());
+                    oldest = Math.min(oldest, finishedAt(json));
                 }
                 return new PendingCount(entries.size(), oldest);
             });
@@ -304,9 +308,31 @@ public final class ResultOutbox implements ResultSink {
         if (json == null) {
             return;
         }
-        MatchResult result = Wire.decode(json, MatchResult.class);
-        if (result.finishedAt() <= settled) {
-            keepTrying(key, result);
+        if (finishedAt(json) <= settled) {
+            keepTrying(key, Wire.decode(json, MatchResult.class));
+        }
+    }
+
+    /**
+     * When a pending result's match finished, read from the head of its JSON without decoding the rest:
+     * while a store is down thousands wait, and the backlog is counted each time metrics are read.
+     */
+    static long finishedAt(String json) {
+        try (JsonParser parser = Wire.mapper().getFactory().createParser(new StringReader(json))) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                throw new IllegalArgumentException("a pending result is not a JSON object");
+            }
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String field = parser.currentName();
+                JsonToken value = parser.nextToken();
+                if ("finishedAt".equals(field) && value == JsonToken.VALUE_NUMBER_INT) {
+                    return parser.getLongValue();
+                }
+                parser.skipChildren();
+            }
+            throw new IllegalArgumentException("a pending result has no finishedAt");
+        } catch (IOException e) {
+            throw new IllegalArgumentException("a pending result is not JSON: " + e.getMessage(), e);
         }
     }
 

@@ -1,6 +1,7 @@
 package org.quizengine.engine.persistence;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -21,6 +22,7 @@ import org.quizengine.shared.Wire;
 import org.quizengine.shared.bus.Addresses;
 import org.quizengine.shared.match.MatchKind;
 import org.quizengine.shared.match.MatchResult;
+import org.quizengine.shared.match.QuestionSpec;
 
 /**
  * The outbox keeps a finished result until every store has taken it: a store that is down is
@@ -114,6 +116,46 @@ class ResultOutboxTest {
             assertThat(files.toList()).isEmpty();
         }
         assertThat(TestPlayer.await(outbox.pending())).isZero();
+    }
+
+    @Test
+    void whileAStoreIsDownTheResultWaitsSpooledAndCountedWithItsAge() throws Exception {
+        StoreBackAt postgres = new StoreBackAt(Long.MAX_VALUE);
+        ResultOutbox outbox = new ResultOutbox(vertx, spool.toString(), List.of(postgres));
+        TestPlayer.await(outbox.start());
+        // Names and a question outside ASCII: the spool's bytes are UTF-8, the shared map's text the same.
+        QuestionSpec question = new QuestionSpec(17L, "géographie", "easy",
+            "Quelle est la capitale du Québec? 🍁", List.of("Québec", "Montréal", "Laval", "Gatineau"), 0);
+        UUID player = UUID.randomUUID();
+        MatchResult older = new MatchResult(UUID.randomUUID(), MatchKind.QUICK, "géographie", 1_000, 5_000,
+            List.of(new MatchResult.PlayerResult(player, "zoë", 1, 900, 1, 1, 1, false)),
+            List.of(new MatchResult.QuestionResult(0, question, 1_000, 4_000,
+                List.of(new MatchResult.AnswerRecord(player, 0, true, 900, 1_200, 2_200, 1)))));
+        MatchResult newer = new MatchResult(UUID.randomUUID(), MatchKind.QUICK, null, 6_000, 9_000, List.of(), List.of());
+
+        TestPlayer.await(outbox.submit(older));
+        TestPlayer.await(outbox.submit(newer));
+
+        assertThat(Wire.decode(Files.readAllBytes(spool.resolve(older.matchId() + ".json")), MatchResult.class))
+            .isEqualTo(older);
+        String held = TestPlayer.await(vertx.sharedData().<String, String>getAsyncMap(Addresses.PENDING_RESULTS_MAP)
+            .compose(map -> map.get(older.matchId().toString())));
+        assertThat(Wire.decode(held, MatchResult.class)).isEqualTo(older);
+        ResultOutbox.Backlog backlog = TestPlayer.await(outbox.backlog(20_000));
+        assertThat(backlog.pending()).isEqualTo(2);
+        assertThat(backlog.oldestAgeMillis()).as("since the older match finished").isEqualTo(15_000);
+        assertThat(postgres.keptAt).isEmpty();
+    }
+
+    @Test
+    void aPendingResultsFinishTimeIsReadWhereverItsFieldIs() {
+        assertThat(ResultOutbox.finishedAt("{\"finishedAt\":42,\"players\":[]}")).isEqualTo(42);
+        assertThat(ResultOutbox.finishedAt(
+            "{\"players\":[{\"finishedAt\":1}],\"questions\":{\"a\":[1,{}]},\"finishedAt\":7}")).isEqualTo(7);
+        assertThatThrownBy(() -> ResultOutbox.finishedAt("{\"startedAt\":1}"))
+            .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> ResultOutbox.finishedAt("[1]")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> ResultOutbox.finishedAt("{\"finishedAt\":")).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
