@@ -508,6 +508,9 @@ public final class Match {
         openedAt = now;
         deadline = now + settings.questionMillis();
         phase = Phase.QUESTION;
+        // Only a player coming back during the reveal is sent it again: let it go with the question
+        // it was about, rather than hold it (~1 KB a match) through the next one.
+        lastReveal = null;
         for (Seat seat : seats.values()) {
             seat.clearAnswer();
         }
@@ -557,6 +560,7 @@ public final class Match {
     private void finish(long now, List<Outgoing> events, String endReason) {
         phase = Phase.FINISHED;
         openQuestion = null;
+        lastReveal = null;
         List<Standing> ranking = standings();
         List<PlayerResult> playerResults = new ArrayList<>(ranking.size());
         for (Standing standing : ranking) {

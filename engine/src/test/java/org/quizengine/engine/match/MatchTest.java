@@ -729,6 +729,18 @@ class MatchTest {
         }
 
         @Test
+        void the_reveal_is_let_go_once_the_next_question_opens_so_a_player_back_then_gets_none() {
+            Match match = atSecondQuestion();
+            accepted(match.detach(CAT.userId(), null, Q1_OPEN + 1_000));
+
+            MatchState state = (MatchState) accepted(match.attach(CAT.userId(), "node-2", "cat-2", Q1_OPEN + 2_000)).reply();
+
+            assertThat(state.phase()).isEqualTo("question");
+            assertThat(state.lastReveal()).isNull();
+            assertThat(match.snapshot().lastReveal()).as("nor does the replicated record carry it").isNull();
+        }
+
+        @Test
         void a_player_back_during_the_countdown_gets_the_time_to_the_first_question() {
             Match match = newMatch();
             match.start(T0);
