@@ -308,14 +308,19 @@ public final class ResultOutbox implements ResultSink {
         if (json == null) {
             return;
         }
-        if (finishedAt(json) <= settled) {
-            keepTrying(key, Wire.decode(json, MatchResult.class));
+        try {
+            if (finishedAt(json) <= settled) {
+                keepTrying(key, Wire.decode(json, MatchResult.class));
+            }
+        } catch (IllegalArgumentException e) {
+            LOG.atWarn().addKeyValue("match", key).log("Pending result {} cannot be read: {}", key, e.getMessage());
         }
     }
 
     /**
      * When a pending result's match finished, read from the head of its JSON without decoding the rest:
-     * while a store is down thousands wait, and the backlog is counted each time metrics are read.
+     * while a store is down thousands wait, and the backlog is counted each time metrics are read. What
+     * follows the field is not checked here; a result is decoded whole before it is written.
      */
     static long finishedAt(String json) {
         try (JsonParser parser = Wire.mapper().getFactory().createParser(new StringReader(json))) {

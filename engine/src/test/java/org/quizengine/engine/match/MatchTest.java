@@ -729,7 +729,7 @@ class MatchTest {
         }
 
         @Test
-        void the_reveal_is_let_go_once_the_next_question_opens_so_a_player_back_then_gets_none() {
+        void once_the_next_question_opens_the_reveal_is_neither_sent_to_a_player_back_nor_kept() {
             Match match = atSecondQuestion();
             accepted(match.detach(CAT.userId(), null, Q1_OPEN + 1_000));
 
@@ -1278,6 +1278,7 @@ class MatchTest {
                 .hasExactlyElementsOfTypes(Reveal.class, MatchFinished.class);
             assertThat(onlyEvent(last, Reveal.class).nextQuestionAt()).isNull();
             assertThat(last.finished()).isNotNull();
+            assertThat(match.snapshot().lastReveal()).as("sent, and not kept through the linger").isNull();
         }
     }
 

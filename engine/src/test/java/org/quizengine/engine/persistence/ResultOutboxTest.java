@@ -152,8 +152,16 @@ class ResultOutboxTest {
         assertThat(ResultOutbox.finishedAt("{\"finishedAt\":42,\"players\":[]}")).isEqualTo(42);
         assertThat(ResultOutbox.finishedAt(
             "{\"players\":[{\"finishedAt\":1}],\"questions\":{\"a\":[1,{}]},\"finishedAt\":7}")).isEqualTo(7);
-        assertThatThrownBy(() -> ResultOutbox.finishedAt("{\"startedAt\":1}"))
-            .isInstanceOf(IllegalArgumentException.class);
+        MatchResult ended = new MatchResult(UUID.randomUUID(), MatchKind.LOBBY, "science", 1_000, 8_000, List.of(),
+            List.of(), "ended by an operator");
+        assertThat(ResultOutbox.finishedAt(Wire.encode(ended))).isEqualTo(8_000);
+        assertThat(ResultOutbox.finishedAt(Wire.encode(result()))).isEqualTo(2_000);
+        // Read from the head only: what follows the field is not looked at (the full decode, later, is).
+        assertThat(ResultOutbox.finishedAt("{\"finishedAt\":3,\"players\":")).isEqualTo(3);
+        for (String bad : List.of("{\"startedAt\":1}", "{\"finishedAt\":null}", "{\"finishedAt\":\"5\"}",
+                "{\"finishedAt\":1.5}", "{\"finishedAt\":99999999999999999999}", "")) {
+            assertThatThrownBy(() -> ResultOutbox.finishedAt(bad)).as(bad).isInstanceOf(IllegalArgumentException.class);
+        }
         assertThatThrownBy(() -> ResultOutbox.finishedAt("[1]")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> ResultOutbox.finishedAt("{\"finishedAt\":")).isInstanceOf(IllegalArgumentException.class);
     }
